@@ -1,0 +1,116 @@
+"""Artefacts: what each notebook hands to the business case.
+
+A notebook makes one :class:`Artefacts` for its output folder and records tables, figures,
+text and data, each tagged with the Five Case Model section it serves (``strategic``,
+``economic``, ``commercial``, ``financial``, ``management``, or ``appendix``). Files are
+written atomically; ``manifest.json`` lists them for the business case pack
+(:mod:`toolkit_helpers.report`).
+
+Layout: ``<output_dir>/<notebook>/manifest.json`` plus the files it names.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .io import atomic_write_bytes, atomic_write_text, write_csv
+from .paths import safe_join, slugify
+
+CASES = ("summary", "strategic", "economic", "commercial", "financial", "management", "appendix")
+
+
+@dataclass
+class Entry:
+    kind: str  # table | figure | text | data
+    name: str
+    file: str
+    case: str
+    title: str
+    alt: str | None = None
+    caption: str | None = None
+    meta: dict = field(default_factory=dict)
+
+
+class Artefacts:
+    """Collects one notebook's artefacts under ``output_dir/notebook``."""
+
+    def __init__(self, output_dir: str | Path, notebook: str, title: str | None = None,
+                 council: str | None = None):
+        self.notebook = slugify(notebook).replace("-", "_")
+        self.folder = safe_join(Path(output_dir), self.notebook)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.title = title or notebook
+        self.council = council
+        self.entries: list[Entry] = []
+
+    # ---------------------------------------------------------------- recorders
+    def _file(self, name: str, suffix: str) -> tuple[str, Path]:
+        fname = slugify(name).replace("-", "_") + suffix
+        return fname, safe_join(self.folder, fname)
+
+    def _add(self, entry: Entry) -> Path:
+        if entry.case not in CASES:
+            raise ValueError(f"case must be one of {CASES}, not {entry.case!r}")
+        self.entries = [e for e in self.entries if e.name != entry.name]
+        self.entries.append(entry)
+        self._write_manifest()
+        return self.folder / entry.file
+
+    def table(self, name: str, df, case: str, title: str, caption: str | None = None,
+              **meta) -> Path:
+        fname, path = self._file(name, ".csv")
+        write_csv(df, path)
+        return self._add(Entry("table", name, fname, case, title, caption=caption, meta=meta))
+
+    def figure(self, name: str, fig_or_png, alt: str, case: str, title: str,
+               caption: str | None = None, **meta) -> Path:
+        from .charts import figure_png
+
+        if not alt or not alt.strip():
+            raise ValueError("every figure needs alt text")
+        png = fig_or_png if isinstance(fig_or_png, bytes) else figure_png(fig_or_png)
+        fname, path = self._file(name, ".png")
+        atomic_write_bytes(path, png)
+        return self._add(Entry("figure", name, fname, case, title, alt=alt, caption=caption,
+                               meta=meta))
+
+    def text(self, name: str, markdown: str, case: str, title: str, **meta) -> Path:
+        fname, path = self._file(name, ".md")
+        atomic_write_text(path, markdown)
+        return self._add(Entry("text", name, fname, case, title, meta=meta))
+
+    def data(self, name: str, obj, case: str = "appendix", title: str | None = None,
+             **meta) -> Path:
+        fname, path = self._file(name, ".json")
+        atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n")
+        return self._add(Entry("data", name, fname, case, title or name, meta=meta))
+
+    # ---------------------------------------------------------------- manifest
+    def _write_manifest(self) -> None:
+        manifest = {
+            "notebook": self.notebook,
+            "title": self.title,
+            "council": self.council,
+            "entries": [asdict(e) for e in self.entries],
+        }
+        atomic_write_text(self.folder / "manifest.json",
+                          json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+    def summary(self):
+        """A small table of what was written (for the notebook to show)."""
+        import pandas as pd
+
+        return pd.DataFrame([{"artefact": e.name, "kind": e.kind, "case": e.case,
+                              "file": f"{self.notebook}/{e.file}"} for e in self.entries])
+
+
+def read_manifests(output_dir: str | Path) -> dict[str, dict]:
+    """Every notebook's manifest under ``output_dir`` → ``{notebook: manifest}``."""
+    out = {}
+    for m in sorted(Path(output_dir).glob("*/manifest.json")):
+        try:
+            out[m.parent.name] = json.loads(m.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+    return out

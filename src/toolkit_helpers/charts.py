@@ -1,0 +1,129 @@
+"""One accessible chart style for the whole collection.
+
+- :data:`PALETTE` — the Okabe–Ito colour-blind-safe palette; :data:`MARKERS` and
+  :data:`LINESTYLES` so meaning never rests on colour alone.
+- :func:`new_figure` — a figure in the toolkit style.
+- :func:`show_figure` — display a figure in a notebook with alt text in the output metadata
+  (nbconvert HTML and JupyterLab use it), then close it.
+- :func:`show_chart_and_table` — a chart with its numbers in a table beside it.
+- :func:`figure_png` — the figure as PNG bytes (deterministic: no timestamp metadata).
+"""
+from __future__ import annotations
+
+import io as _io
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision
+# deficiencies. Black last (used for reference lines such as England averages).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), (0, (1, 1)), "-"]
+# A sequential colour map that is colour-blind-safe and readable in greyscale.
+SEQUENTIAL_CMAP = "cividis"
+
+_STYLE = {
+    "axes.prop_cycle": None,  # filled in by apply_style (needs matplotlib's cycler)
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.titlesize": 13,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "legend.frameon": False,
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "figure.figsize": (8, 4.5),
+    "font.size": 11,
+    "svg.hashsalt": "toolkit",
+}
+
+
+def apply_style() -> None:
+    """Set the toolkit's matplotlib style (palette, markers cycle, readable sizes)."""
+    import matplotlib
+    from cycler import cycler
+
+    style = dict(_STYLE)
+    style["axes.prop_cycle"] = cycler(color=PALETTE) + cycler(marker=MARKERS)
+    matplotlib.rcParams.update(style)
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, **kwargs):
+    """``plt.subplots`` in the toolkit style (no pyplot state kept for later cells)."""
+    apply_style()
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=kwargs.pop("figsize", _STYLE["figure.figsize"]), layout="constrained")
+    axes = fig.subplots(nrows, ncols, **kwargs)
+    return fig, axes
+
+
+def figure_png(fig) -> bytes:
+    buf = _io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def show_figure(fig, alt: str):
+    """Display ``fig`` with ``alt`` as its alt text, then close it. Returns the PNG bytes.
+
+    Refuses an empty alt text: every figure in the toolkit must describe itself.
+    """
+    if not alt or not str(alt).strip():
+        raise ValueError("every figure needs alt text: describe what it shows in one or two sentences")
+    png = figure_png(fig)
+    _close(fig)
+    try:
+        from IPython.display import Image, display
+    except ImportError:  # pragma: no cover - outside Jupyter
+        return png
+    display(Image(data=png, format="png"), metadata={"image/png": {"alt": str(alt)}})
+    return png
+
+
+def show_chart_and_table(fig, alt: str, table, caption: str | None = None, max_rows: int = 20):
+    """A chart and, beside it, the numbers it shows (so nothing depends on seeing colour)."""
+    png = show_figure(fig, alt)
+    try:
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover
+        return png
+    if caption:
+        display(Markdown(f"**{caption}**"))
+    display(table.head(max_rows) if hasattr(table, "head") else table)
+    return png
+
+
+def _close(fig) -> None:
+    try:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    except Exception:  # a Figure made without pyplot needs no closing
+        pass
+
+
+def format_gbp(value: float, decimals: int = 0) -> str:
+    """``1234567.8`` → ``'£1,234,568'``; negatives as ``'-£12'``."""
+    if value is None or value != value:
+        return "–"
+    sign = "-" if value < 0 else ""
+    return f"{sign}£{abs(value):,.{decimals}f}"
+
+
+def gbp_axis(ax, axis: str = "y") -> None:
+    """Format an axis in pounds with thousands separators (£k / £m for large values)."""
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(v, _pos):
+        a = abs(v)
+        if a >= 1e6:
+            return f"{'-' if v < 0 else ''}£{a / 1e6:,.1f}m"
+        if a >= 1e4:
+            return f"{'-' if v < 0 else ''}£{a / 1e3:,.0f}k"
+        return f"{'-' if v < 0 else ''}£{a:,.0f}"
+
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
