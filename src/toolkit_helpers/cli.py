@@ -1,0 +1,85 @@
+"""Command line: ``toolkit`` (or ``python -m toolkit_helpers``).
+
+  toolkit run --config councils/sample.yaml [--only NAME ...] [--jobs N] [--timeout S]
+  toolkit list                          the notebooks and what each depends on
+  toolkit samples [--out data/sample]   regenerate the synthetic sample data
+  toolkit refresh [NOTEBOOK ...]        re-execute notebooks in place (fresh stored outputs)
+  toolkit check-config FILE             validate a council config
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="toolkit", description="Open Data Public Services Toolkit")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="execute the collection for a council")
+    r.add_argument("--config", default="councils/sample.yaml", help="council config YAML")
+    r.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks")
+    r.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 2),
+                   help="notebooks to run at once (default: CPU count, at most 4)")
+    r.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
+    sub.add_parser("list", help="list the notebooks")
+    s = sub.add_parser("samples", help="regenerate the synthetic sample data")
+    s.add_argument("--out", default=None, help="output folder (default: data/sample)")
+    f = sub.add_parser("refresh", help="re-execute notebooks in place")
+    f.add_argument("notebooks", nargs="*", help="notebook files (default: all)")
+    c = sub.add_parser("check-config", help="validate a council config")
+    c.add_argument("config")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .errors import ToolkitError
+
+    try:
+        if args.command == "run":
+            from .runner import run
+
+            results = run(args.config, only=args.only, jobs=args.jobs, timeout=args.timeout)
+            return 0 if all(r.status == "ok" for r in results) else 1
+        if args.command == "list":
+            from .collection import discover, run_order
+
+            for n in run_order(discover()):
+                deps = f"  (after {', '.join(n.depends_on)})" if n.depends_on else ""
+                print(f"{n.name:<28} {n.relpath}{deps}")
+            return 0
+        if args.command == "samples":
+            from .paths import data_dir
+            from .samples import generate
+
+            out = args.out or str(data_dir() / "sample")
+            files = generate(out)
+            print(f"wrote {len(files)} files under {out}")
+            return 0
+        if args.command == "refresh":
+            from pathlib import Path
+
+            from .collection import discover, refresh
+
+            paths = [Path(p) for p in args.notebooks] or [n.path for n in discover()]
+            refresh(paths)
+            return 0
+        if args.command == "check-config":
+            from .config import load_config
+
+            cfg = load_config(args.config)
+            print(f"OK: {cfg.council.name} ({cfg.council.gss_code}); data keys: "
+                  f"{', '.join(cfg.data) or 'none'}; outputs → {cfg.output_dir}")
+            return 0
+    except ToolkitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: previous outputs are untouched", file=sys.stderr)
+        return 130
+    return 2  # pragma: no cover
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
