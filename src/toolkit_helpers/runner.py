@@ -46,6 +46,20 @@ class Result:
     error: str | None = None
 
 
+def _original_cell_number(executed_path: str, index: int) -> int:
+    """1-based number of the failing cell in the notebook as the user sees it (papermill adds
+    an ``injected-parameters`` cell to the executed copy)."""
+    try:
+        import nbformat
+
+        cells = [c for c in nbformat.read(executed_path, as_version=4).cells
+                 if "papermill-error-cell-tag" not in c.metadata.get("tags", [])][:index]
+        injected = any("injected-parameters" in c.metadata.get("tags", []) for c in cells)
+    except Exception:
+        injected = False
+    return index + 1 - int(injected)
+
+
 def _execute(nb_path: str, out_path: str, params: dict, cwd: str, timeout: int) -> dict:
     """Run one notebook (in a worker process). Never raises: returns a result dict."""
     import logging
@@ -65,7 +79,8 @@ def _execute(nb_path: str, out_path: str, params: dict, cwd: str, timeout: int) 
         return asdict(Result(name, "ok", time.perf_counter() - t0, out_path))
     except PapermillExecutionError as exc:
         return asdict(Result(name, "failed", time.perf_counter() - t0, out_path,
-                             cell=exc.cell_index + 1, execution_count=exc.exec_count,
+                             cell=_original_cell_number(out_path, exc.cell_index),
+                             execution_count=exc.exec_count,
                              error=f"{exc.ename}: {exc.evalue}"))
     except Exception as exc:  # kernel died, timeout, unreadable notebook …
         return asdict(Result(name, "failed", time.perf_counter() - t0, out_path,
