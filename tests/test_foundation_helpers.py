@@ -41,12 +41,17 @@ def test_show_figure_sets_alt_text(monkeypatch):
     import IPython.display
 
     monkeypatch.setattr(IPython.display, "display",
-                        lambda obj, metadata=None: shown.append((obj, metadata)))
+                        lambda obj, raw=False, metadata=None: shown.append((obj, metadata)))
     fig, ax = charts.new_figure()
     ax.plot([1, 2], [3, 4])
-    png = charts.show_figure(fig, "A line rising from 3 to 4.")
+    png = charts.show_figure(fig, 'A line rising from 3 to 4 <"quoted">.')
     assert png.startswith(b"\x89PNG")
-    assert shown[0][1] == {"image/png": {"alt": "A line rising from 3 to 4."}}
+    bundle, meta = shown[0]
+    assert meta == {"image/png": {"alt": 'A line rising from 3 to 4 <"quoted">.'}}
+    assert 'alt="A line rising from 3 to 4 &lt;&quot;quoted&quot;&gt;."' in bundle["text/html"]
+    assert bundle["text/plain"] == '[Figure: A line rising from 3 to 4 <"quoted">.]'
+    import base64
+    assert base64.b64decode(bundle["image/png"]) == png
     with pytest.raises(ValueError, match="alt text"):
         charts.show_figure(charts.new_figure()[0], "  ")
 

@@ -77,11 +77,27 @@ def show_figure(fig, alt: str):
     png = figure_png(fig)
     _close(fig)
     try:
-        from IPython.display import Image, display
+        from IPython.display import display
     except ImportError:  # pragma: no cover - outside Jupyter
         return png
-    display(Image(data=png, format="png"), metadata={"image/png": {"alt": str(alt)}})
+    display(figure_bundle(png, alt), raw=True, metadata={"image/png": {"alt": str(alt)}})
     return png
+
+
+def figure_bundle(png: bytes, alt: str) -> dict:
+    """The display bundle for a figure: an HTML ``<img>`` carrying the alt text (JupyterLab and
+    nbconvert render this, so screen readers get the description), the PNG (with ``alt`` in its
+    metadata, for tools that read that), and the alt text as the plain-text fallback."""
+    import base64
+    import html
+
+    b64 = base64.b64encode(png).decode("ascii")
+    return {
+        "text/html": f'<img src="data:image/png;base64,{b64}" alt="{html.escape(str(alt))}" '
+                     f'style="max-width:100%"/>',
+        "image/png": b64,
+        "text/plain": f"[Figure: {alt}]",
+    }
 
 
 def show_chart_and_table(fig, alt: str, table, caption: str | None = None, max_rows: int = 20):

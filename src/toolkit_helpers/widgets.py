@@ -58,10 +58,13 @@ def form(fields: dict[str, Any], on_submit: Callable[[dict], Any], *,
     return box
 
 
-def sliders(specs: dict[str, tuple], fn: Callable[..., Any], *, continuous: bool = False):
+def sliders(specs: dict[str, tuple], fn: Callable[..., Any], *, continuous: bool = False,
+            description_width: str = "320px",
+            prompt: str = "Move a slider: the result for your values appears below."):
     """Sliders that re-run ``fn(**values)`` on change and show its result.
 
-    ``specs`` maps a keyword to ``(min, max, step, value[, label])``. Returns the widget box.
+    ``specs`` maps a keyword to ``(min, max, step, value[, label])``. Returns the widget box;
+    ``box.run()`` runs ``fn`` with the current values (as a slider move does).
     """
     w = _ipw()
     ctls = {}
@@ -70,8 +73,9 @@ def sliders(specs: dict[str, tuple], fn: Callable[..., Any], *, continuous: bool
         cls = w.IntSlider if all(isinstance(x, int) for x in (lo, hi, step, value)) else w.FloatSlider
         ctls[key] = cls(min=lo, max=hi, step=step, value=value,
                         description=label[0] if label else key,
-                        continuous_update=continuous, style={"description_width": "200px"},
-                        layout=w.Layout(width="560px"))
+                        continuous_update=continuous,
+                        style={"description_width": description_width},
+                        layout=w.Layout(width="720px"))
     out = w.Output()
 
     def _run(_change=None):
@@ -85,7 +89,11 @@ def sliders(specs: dict[str, tuple], fn: Callable[..., Any], *, continuous: bool
 
     for c in ctls.values():
         c.observe(_run, names="value")
-    _run()
-    box = w.VBox([*ctls.values(), out])
+    # Nothing runs until a slider moves: the notebook has already shown the result for the
+    # starting values, and output produced without a front end (papermill, nbval) would land
+    # in the cell instead of the widget.
+    hint = w.HTML(f"<em>{prompt}</em>")
+    box = w.VBox([*ctls.values(), hint, out])
     box.controls = ctls
+    box.run = _run
     return box
