@@ -21,6 +21,45 @@ REALDATA = ROOT.parent / "shared" / "realdata"
 os.environ.setdefault("TOOLKIT_OUTPUT_ROOT", tempfile.mkdtemp(prefix="toolkit-test-outputs-"))
 os.environ.setdefault("TOOLKIT_ROOT", str(ROOT))
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Live fetches in the toolkit refuse non-loopback hosts (kernels inherit this too).
+os.environ["TOOLKIT_OFFLINE"] = "1"
+
+
+def _block_network():
+    """No test may reach the internet: connections and name lookups are allowed only for
+    loopback addresses (local stub servers, JupyterLab in the browser test)."""
+    import socket
+
+    def allowed(host) -> bool:
+        host = str(host)
+        return host.startswith("127.") or host in ("localhost", "::1", "") or host.startswith("/")
+
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def connect(self, address, *a):
+        host = address[0] if isinstance(address, tuple) else address
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not allowed(host):
+            raise OSError(f"network access blocked in tests: {address!r}")
+        return real_connect(self, address, *a)
+
+    def connect_ex(self, address, *a):
+        host = address[0] if isinstance(address, tuple) else address
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not allowed(host):
+            raise OSError(f"network access blocked in tests: {address!r}")
+        return real_connect_ex(self, address, *a)
+
+    def getaddrinfo(host, *a, **k):
+        if host is not None and not allowed(host):
+            raise OSError(f"network access blocked in tests: name lookup of {host!r}")
+        return real_getaddrinfo(host, *a, **k)
+
+    socket.socket.connect = connect
+    socket.socket.connect_ex = connect_ex
+    socket.getaddrinfo = getaddrinfo
+
+
+_block_network()
 
 
 @pytest.fixture
