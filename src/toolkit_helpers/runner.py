@@ -240,7 +240,7 @@ def run(config_path: str | os.PathLike, only: list[str] | None = None, jobs: int
     _fix_paths(staging, output_dir)
     _promote(staging, output_dir)
     failed = [r for r in results if r.status != "ok"]
-    say(f"{'All' if not failed else total - len(failed)} of {total} notebooks ran in "
+    say(f"{total - len(failed)} of {total} notebook{'s' * (total != 1)} ran successfully in "
         f"{summary['seconds']} s; outputs in {output_dir}")
     if failed:
         say("Failed: " + ", ".join(r.name for r in failed))
