@@ -1,0 +1,1139 @@
+"""Council spend files (Local Government Transparency Code) → one tidy frame.
+
+>>> df = load_spend("data/sample/spend")                    # doctest: +SKIP
+>>> mapping_table(df); files_table(df); problems_table(df)  # doctest: +SKIP
+
+:func:`load_spend` takes a published spend file as it is — CSV (UTF-8, UTF-8 with BOM or
+Windows-1252; CRLF, LF or CR-only line endings) or an Excel workbook (every sheet, or one) — or a
+list of files, or a folder, and returns one row per transaction line with the canonical columns
+
+``organisation, payment_date, service_area, expense_type, supplier, transaction_id, amount,
+purpose, source_file, source_row``
+
+plus the extra columns :data:`EXTRA_FIELDS` (``effective_date``, ``irrecoverable_vat``,
+``supplier_id``, ``expense_code``), ``sheet`` and ``issue``. ``source_row`` is the row number
+as a spreadsheet shows it (1-based, counting title and blank rows), so anyone can find the line
+in the original file.
+
+The detection rules are public building blocks, so a bulk pipeline (e.g. DuckDB over tens of
+millions of rows) can apply exactly the same rules:
+
+- :data:`SYNONYMS` — the documented header synonym table (canonical field → header variants);
+  :func:`header_key` normalises a header the way the table is written.
+- :func:`detect_columns` — a header row → which column is which field, and what was left out.
+- :func:`header_score` / :func:`find_header` — which row is the header (any row: after title or
+  blank rows, even the last line).
+- :func:`parse_amounts` — ``£1,000.00``, ``(12.50)``, ``12.50-``, ``12.50 CR`` → floats.
+- :func:`parse_dates` — ``dd/mm/yyyy``, ``11-Aug-22``, ``3 Apr 2023``, ISO, Excel serials →
+  dates, by the shapes in :data:`DATE_PATTERNS` (strptime formats DuckDB's ``strptime`` shares).
+- :data:`TOTAL_PATTERN` / :func:`is_total_label` / :func:`drop_mask` — blank, repeated-header,
+  totals and note rows.
+
+**Bad cells never vanish silently.** An amount or date that cannot be read is kept as
+``NaN``/``NaT``; the row stays, its ``issue`` column says what was wrong (``amount: '12..50' is
+not a number``), and the report counts it with example rows. Only when most of a column cannot
+be read (a sign the wrong column was picked) does loading stop, with a
+:class:`~toolkit_helpers.errors.DataFileError` naming the file, row and column.
+
+What the loader found — encoding, line endings, header row, the column mapping, columns left
+out, rows dropped and why, unreadable cells — is in ``df.attrs["report"]``;
+:func:`mapping_table`, :func:`files_table` and :func:`problems_table` show it as small tables.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io as _io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from .errors import DataFileError
+from .io import EXCEL_SUFFIXES, decode_text, iter_paths, normalise_header, read_excel_rows, sniff_delimiter
+
+# ----------------------------------------------------------------------------- the fields
+
+#: The canonical columns every spend frame has, in this order (product brief).
+CANONICAL = ("organisation", "payment_date", "service_area", "expense_type", "supplier",
+             "transaction_id", "amount", "purpose")
+#: Extra fields kept when a file has them.
+EXTRA_FIELDS = ("effective_date", "irrecoverable_vat", "supplier_id", "expense_code")
+FIELDS = CANONICAL + EXTRA_FIELDS
+#: Every column of the frame :func:`load_spend` returns, in order.
+COLUMNS = CANONICAL + ("source_file", "source_row") + EXTRA_FIELDS + ("sheet", "issue")
+#: A file must have these (found or mapped) to be read as spend.
+REQUIRED = ("supplier", "amount")
+TEXT_FIELDS = ("organisation", "service_area", "expense_type", "supplier", "transaction_id",
+               "purpose", "supplier_id", "expense_code")
+DATE_FIELDS = ("payment_date", "effective_date")
+AMOUNT_FIELDS = ("amount", "irrecoverable_vat")
+
+#: The header synonym table: canonical field → header variants seen in published files, in
+#: order of preference (the first variant a file has wins). Variants are written as
+#: :func:`header_key` makes them: lower case, camelCase split, punctuation and ``£`` removed
+#: (``"Net Amount(£) "`` → ``"net amount"``, ``"OrganisationLabel"`` → ``"organisation label"``).
+#: Known typos are listed on purpose; other near misses are matched by similarity (reported).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "organisation": (
+        "organisation label", "organisation name", "organisation", "organization label",
+        "organization name", "organization", "body name", "body", "local authority", "authority",
+        "council name", "council", "client", "public body"),
+    "payment_date": (
+        "payment date", "paid date", "date paid", "date of payment", "payment run date",
+        "pay date", "transaction date", "invoice payment date", "date"),
+    "service_area": (
+        "organisational unit", "organizational unit", "organisatonal unit", "service area",
+        "service area description", "service", "service division", "service label",
+        "department area", "department", "department name", "directorate", "service cost centre",
+        "cost centre description", "cost centre name", "cost centre", "portfolio",
+        "service expenditure area"),
+    "expense_type": (
+        "expenditure category", "expenditure catergory", "expenses type", "expense type",
+        "expense category", "expenditure type", "proclass label", "account detail",
+        "account description", "subjective description", "subjective", "category internal name",
+        "merchant category", "category", "expense description", "cost type"),
+    "supplier": (
+        "beneficiary name", "benificiary name", "beneficiary", "supplier name", "supplier",
+        "vendor name", "vendor", "payee name", "payee", "merchant name", "creditor name",
+        "creditor", "recipient name", "recipient", "name"),
+    "transaction_id": (
+        "transaction number", "transaction no", "trans no", "transaction id", "transaction ref",
+        "transaction reference", "payment reference", "reference number", "reference",
+        "ref no", "hbc ref no", "ref", "document number", "doc no", "voucher number",
+        "invoice number"),
+    "amount": (
+        "amount", "net amount", "amount paid", "net amount paid", "amount gbp",
+        "net amount gbp", "amount excluding vat", "amount excl vat", "amount ex vat",
+        "net value", "payment amount", "transaction amount", "line amount", "value", "net",
+        "total"),
+    "purpose": (
+        "purpose", "purpose of expenditure", "purpose of spend", "description",
+        "expenditure description", "transaction description", "line description",
+        "item description", "narrative", "details", "summary of purpose"),
+    "effective_date": (
+        "effective date", "period end", "period ending", "period", "month end", "month"),
+    "irrecoverable_vat": (
+        "irrecoverable vat amount", "irrecoverable vat", "vat irrecoverable",
+        "non recoverable vat"),
+    "supplier_id": (
+        "beneficiary other id", "beneficiary id", "beneficiary registration number",
+        "supplier id", "supplier number", "supplier code", "vendor id", "vendor number",
+        "company number", "charity number"),
+    "expense_code": (
+        "expenditure code", "proclass code", "expense code", "account code", "subjective code",
+        "merchant category code"),
+}
+
+#: Cells read as "no value" in text, amount and date columns (compared in upper case).
+MISSING_TOKENS = frozenset({"", "NA", "N/A", "#N/A", "NULL", "NONE", "-", "--", "NAN", "NIL"})
+
+#: A totals label: ``Total``, ``TOTAL``, ``Grand Total``, ``Sub-total``, ``Totals:``,
+#: ``Total for April 2023``, ``Total spend`` — but not a supplier like ``Total Gas & Power``.
+TOTAL_PATTERN = (r"^\s*(?:grand\s+|sub[\s-]?)?totals?"
+                 r"(?:\s+(?:spend|expenditure|payments?|amounts?|value))?"
+                 r"(?:\s+(?:for|of|in)\b.*)?[\s:.]*$")
+_TOTAL_RE = re.compile(TOTAL_PATTERN, re.IGNORECASE)
+
+#: Date shapes the loader reads, in order: (name, full-match regex, strptime formats to try).
+#: Before matching, a time of day (`` 00:00:00``, ``T10:30:00+01:00``) is removed. Slash,
+#: dot and dash separators of numeric dates are read day first (UK), unless the column shows
+#: otherwise (a second number above 12 and no first number above 12 → month first; reported).
+DATE_PATTERNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("ISO yyyy-mm-dd", r"\d{4}-\d{1,2}-\d{1,2}", ("%Y-%m-%d",)),
+    ("dd/mm/yyyy", r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", ("%d/%m/%Y",)),
+    ("dd/mm/yy", r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}", ("%d/%m/%y",)),
+    ("d Mon yyyy", r"\d{1,2}[\s-]*[A-Za-z]{3,9}\.?[\s-]*\d{4}", ("%d %b %Y", "%d %B %Y")),
+    ("dd-Mon-yy", r"\d{1,2}[\s-]*[A-Za-z]{3,9}\.?[\s-]*\d{2}", ("%d %b %y", "%d %B %y")),
+    ("yyyy/mm/dd", r"\d{4}/\d{1,2}/\d{1,2}", ("%Y/%m/%d",)),
+    ("yyyymmdd", r"(?:19|20)\d{6}", ("%Y%m%d",)),
+    ("Excel serial", r"\d{5}(?:\.\d+)?", ()),
+)
+#: Excel serial day numbers accepted as dates (1954-10-03 … 2119-01-08); day 0 = 1899-12-30.
+EXCEL_SERIAL_RANGE = (20000, 80000)
+#: Dates outside these years are treated as unreadable (e.g. ``23/04/0023``).
+PLAUSIBLE_YEARS = (1990, 2100)
+_TIME_SUFFIX = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)$"
+_LOST_DATE = r"^0{1,2}:00(?::00)?(?:\.0+)?$"
+
+#: A column is rejected (and loading stops) when more than this share of its non-empty cells
+#: cannot be read as amounts/dates: the wrong column was probably picked.
+REJECT_SHARE = 0.5
+#: How many example problem rows the report keeps per file.
+MAX_EXAMPLES = 20
+
+
+# ----------------------------------------------------------------------------- headers
+
+_CAMEL_1 = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL_2 = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+@functools.lru_cache(maxsize=8192)
+def _header_key(s: str) -> str:
+    s = _CAMEL_2.sub(" ", _CAMEL_1.sub(" ", s.replace("\ufeff", "")))
+    return normalise_header(s)
+
+
+def header_key(name) -> str:
+    """A header as the synonym table writes it: ``'Net Amount(£) '`` → ``'net amount'``,
+    ``'IrrecoverableVATAmount'`` → ``'irrecoverable vat amount'``, ``'Name:'`` → ``'name'``."""
+    return _header_key("" if name is None else str(name))
+
+
+def _synonym_index() -> dict[str, tuple[str, int]]:
+    index: dict[str, tuple[str, int]] = {}
+    for fld, variants in SYNONYMS.items():
+        for rank, v in enumerate(variants):
+            if v in index:
+                raise AssertionError(f"synonym {v!r} listed for {index[v][0]} and {fld}")
+            index[v] = (fld, rank)
+    return index
+
+
+SYNONYM_INDEX = _synonym_index()
+
+
+def header_score(row: Sequence, extra: Iterable[str] = ()) -> float:
+    """How header-like a row is: the number of distinct fields its cells name (by the synonym
+    table, or as one of the ``extra`` column names a user mapping gives)."""
+    extra_keys = {header_key(e) for e in extra if e}
+    found = set()
+    for cell in row:
+        k = header_key(cell)
+        if not k:
+            continue
+        if k in SYNONYM_INDEX:
+            found.add(SYNONYM_INDEX[k][0])
+        elif k in extra_keys:
+            found.add("mapped:" + k)
+    return float(len(found))
+
+
+def find_header(rows: Sequence[Sequence], extra: Iterable[str] = (), min_score: float = 2,
+                head: int = 200, tail: int = 50) -> int | None:
+    """Index (0-based) of the header row: the row naming the most fields (at least
+    ``min_score``), searched in the first ``head`` and the last ``tail`` rows (a header can be
+    the last line). Ties go to the earliest row."""
+    extra = list(extra)
+    n = len(rows)
+    candidates = list(range(min(n, head))) + list(range(max(head, n - tail), n))
+    best, best_i = min_score - 1e-9, None
+    for i in candidates:
+        row = rows[i]
+        if not any(str(c).strip() for c in row):
+            continue
+        s = header_score(row, extra)
+        if s > best:
+            best, best_i = s, i
+    return best_i
+
+
+def _letter(pos: int) -> str:
+    """0-based column position → spreadsheet letter (0 → A, 27 → AB)."""
+    s, n = "", pos + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+@dataclass
+class ColumnDetection:
+    """Which column of a header is which field (see :func:`detect_columns`).
+
+    Iterating gives ``(mapping, report)``, so ``mapping, report = detect_columns(header)``.
+    """
+    header: list[str]
+    positions: dict[str, int] = field(default_factory=dict)  # field → 0-based column
+    how: dict[str, str] = field(default_factory=dict)  # field → synonym | similar | your mapping
+    left_out: list[int] = field(default_factory=list)  # named columns no field uses
+    spacers: list[int] = field(default_factory=list)  # columns with an empty header
+    alternatives: dict[str, list[int]] = field(default_factory=dict)  # field → other matching columns
+    absent: list[str] = field(default_factory=list)  # fields a user mapping says the file lacks
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        """field → the header text as it appears in the file."""
+        return {f: self.header[p] for f, p in self.positions.items()}
+
+    @property
+    def missing(self) -> list[str]:
+        return [f for f in FIELDS if f not in self.positions]
+
+    @property
+    def missing_required(self) -> list[str]:
+        return [f for f in REQUIRED if f not in self.positions]
+
+    @property
+    def report(self) -> dict:
+        return {
+            "mapped": {f: {"column": self.header[p], "letter": _letter(p), "how": self.how[f]}
+                       for f, p in sorted(self.positions.items(), key=lambda kv: FIELDS.index(kv[0]))},
+            "not_found": [f for f in self.missing if f not in self.absent],
+            "absent_by_mapping": list(self.absent),
+            "left_out": [f"{self.header[p].strip()} ({_letter(p)})" for p in self.left_out],
+            "also_matched": {f: [f"{self.header[p].strip()} ({_letter(p)})" for p in ps]
+                             for f, ps in self.alternatives.items()},
+            "spacer_columns": len(self.spacers),
+        }
+
+    def __iter__(self):
+        yield self.mapping
+        yield self.report
+
+
+def _check_mapping(mapping: Mapping | None, file=None) -> dict[str, str | None]:
+    if not mapping:
+        return {}
+    if not isinstance(mapping, Mapping):
+        raise DataFileError(f"mapping must be a dict of field → column, not {type(mapping).__name__}",
+                            file=file, hint="e.g. mapping={'supplier': 'Vendor', 'amount': 'Value'}.")
+    out = {}
+    for k, v in mapping.items():
+        if k not in FIELDS:
+            close = difflib.get_close_matches(str(k), FIELDS, n=1)
+            raise DataFileError(
+                f"the mapping names an unknown field {k!r}" +
+                (f" (did you mean {close[0]!r}?)" if close else ""), file=file,
+                hint=f"mapping keys are the toolkit's field names: {', '.join(FIELDS)}; "
+                     "values are the column headers in your file.")
+        if v is not None and not isinstance(v, str):
+            raise DataFileError(f"the mapping for {k!r} must be a column name (text), not {v!r}",
+                                file=file)
+        out[k] = v.strip() if isinstance(v, str) and v.strip() else None
+    return out
+
+
+def detect_columns(header: Sequence, mapping: Mapping | None = None, *,
+                   file=None, similarity: float = 0.88) -> ColumnDetection:
+    """Decide which column of ``header`` holds each field.
+
+    1. ``mapping`` (field → column header) wins; a field mapped to ``None`` or ``""`` is taken
+       as absent from the file. A mapped column the header lacks raises
+       :class:`DataFileError` listing the columns seen.
+    2. Then the synonym table (:data:`SYNONYMS`), by :func:`header_key`; when several columns
+       match a field, the better-ranked synonym wins, then the leftmost column; the others are
+       kept as ``alternatives`` (:func:`load_spend` uses the next one when the chosen column is
+       empty, e.g. two columns called ``Amount`` or an empty ``Amount`` beside ``Net Amount``).
+    3. Then near misses (``difflib`` ratio ≥ ``similarity``, keys of 6+ characters), reported as
+       ``similar``.
+
+    Returns a :class:`ColumnDetection` (``mapping, report = detect_columns(header)`` works).
+    """
+    header = ["" if h is None else str(h) for h in header]
+    keys = [header_key(h) for h in header]
+    det = ColumnDetection(header=header)
+    user = _check_mapping(mapping, file)
+    taken: set[int] = set()
+    for fld, col in user.items():
+        if col is None:
+            det.absent.append(fld)
+            continue
+        pos = next((i for i, h in enumerate(header) if h.strip() == col), None)
+        if pos is None:
+            pos = next((i for i, k in enumerate(keys) if k and k == header_key(col)), None)
+        if pos is None:
+            seen = ", ".join(repr(h.strip()) for h in header if h.strip())
+            raise DataFileError(
+                f"the mapping says {fld} is in column {col!r}, but the header has no such "
+                f"column. Columns seen: {seen}", file=file, column=col,
+                hint="copy the column name exactly as it appears in the file's header row.")
+        det.positions[fld], det.how[fld] = pos, "your mapping"
+        taken.add(pos)
+    # synonyms
+    candidates: dict[str, list[tuple[int, int]]] = {}
+    for i, k in enumerate(keys):
+        if i in taken or k not in SYNONYM_INDEX:
+            continue
+        fld, rank = SYNONYM_INDEX[k]
+        candidates.setdefault(fld, []).append((rank, i))
+    for fld in FIELDS:
+        if fld in det.positions or fld in det.absent or fld not in candidates:
+            continue
+        ranked = sorted(candidates[fld])
+        best_rank, pos = ranked[0]
+        det.positions[fld], det.how[fld] = pos, "synonym"
+        taken.add(pos)
+        if len(ranked) > 1:
+            det.alternatives[fld] = [i for _r, i in ranked[1:]]
+    # near misses
+    all_variants = list(SYNONYM_INDEX)
+    for i, k in enumerate(keys):
+        if i in taken or len(k) < 6 or k in SYNONYM_INDEX:
+            continue
+        close = difflib.get_close_matches(k, all_variants, n=1, cutoff=similarity)
+        if close:
+            fld = SYNONYM_INDEX[close[0]][0]
+            if fld not in det.positions and fld not in det.absent:
+                det.positions[fld], det.how[fld] = i, f"similar to {close[0]!r}"
+                taken.add(i)
+    dup_positions = {p for ps in det.alternatives.values() for p in ps}
+    for i, k in enumerate(keys):
+        if i in taken:
+            continue
+        if not k:
+            det.spacers.append(i)
+        elif i not in dup_positions:
+            det.left_out.append(i)
+    return det
+
+
+def mapping_error(file, detection: ColumnDetection, sheet: str | None = None) -> DataFileError:
+    """The one clear error for a file whose columns cannot be mapped."""
+    missing = detection.missing_required
+    seen = [h.strip() for h in detection.header if h.strip()]
+    example = ", ".join(f"'{f}': '<column in your file>'" for f in missing)
+    where = f" (sheet {sheet!r})" if sheet else ""
+    return DataFileError(
+        f"cannot find the {' and '.join(missing)} column{'s' if len(missing) > 1 else ''} "
+        f"in this spend file{where}. Columns seen: "
+        + (", ".join(repr(s) for s in seen) if seen else "(no header row found)"),
+        file=file,
+        hint=f"tell the loader which columns to use: load_spend(path, mapping={{{example}}}), "
+             f"or in the council config: mappings: spend: {{{example.replace(chr(39), '')}}}. "
+             f"Fields: {', '.join(FIELDS)}.")
+
+
+# ----------------------------------------------------------------------------- values
+
+def _as_str_series(values):
+    import pandas as pd
+
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if s.dtype != "str":
+        s = s.astype("str")
+    return s
+
+
+@dataclass
+class Parsed:
+    """Values parsed from text cells: ``values`` (float or datetime64), and boolean masks
+    ``empty`` (no value given), ``bad`` (a value that could not be read) and, for dates,
+    ``lost`` (``00:00:00``: the date was lost in an export). ``info`` says how."""
+    values: object
+    empty: object
+    bad: object
+    lost: object = None
+    info: dict = field(default_factory=dict)
+
+
+def parse_amounts(values) -> Parsed:
+    """Money text → floats, vectorised.
+
+    Reads ``1000``, ``1,000.00``, ``£1,000``, ``-£12.50``, ``£-12.50``, ``(12.50)`` (credit),
+    ``12.50-`` (credit), ``12.50 CR`` (credit), ``GBP 12.50``, Unicode minus. Empty cells and
+    :data:`MISSING_TOKENS` are ``empty`` (NaN); anything else unreadable is ``bad`` (NaN).
+    """
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(values, pd.Series) and pd.api.types.is_numeric_dtype(values) \
+            and not pd.api.types.is_bool_dtype(values):
+        v = values.astype("float64")
+        return Parsed(v, v.isna(), pd.Series(False, index=v.index))
+    s = _as_str_series(values).str.strip()
+    empty = s.isna() | s.str.upper().isin(MISSING_TOKENS)
+    out = pd.to_numeric(s.where(~empty), errors="coerce").astype("float64")
+    rest = ~empty & out.isna()
+    if rest.any():  # thousands separators and £ signs (plain text replaces: fast)
+        t = s[rest]
+        for ch in (",", "£", " "):
+            t = t.str.replace(ch, "", regex=False)
+        out.loc[rest] = pd.to_numeric(t, errors="coerce").astype("float64")
+        rest = ~empty & out.isna()
+    if rest.any():  # credits written (12.50), 12.50-, 12.50 CR; GBP; Unicode minus
+        t = s[rest].str.replace("\u2212", "-", regex=False)
+        neg = (t.str.fullmatch(r"-?\s*[£]?\s*\(.*\)") | t.str.fullmatch(r"[^-]*\d[\s£]*-")
+               | t.str.fullmatch(r"(?i).*\d\s*CR"))
+        cleaned = (t.str.replace(r"(?i)GBP|CR$", "", regex=True)
+                   .str.replace(r"[£\s,()]", "", regex=True))
+        cleaned = cleaned.where(~cleaned.str.fullmatch(r"[^-]+-"), cleaned.str.rstrip("-"))
+        cleaned = cleaned.where(~neg, cleaned.str.lstrip("-"))
+        num = pd.to_numeric(cleaned.where(cleaned.str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)")),
+                            errors="coerce")
+        num = num.where(~neg, -num.abs())
+        out.loc[rest] = num.astype("float64")
+    bad = rest & out.isna()
+    out = out.where(np.isfinite(out.fillna(0)))
+    return Parsed(out, empty, bad)
+
+
+def _month_first(numeric_dates) -> bool:
+    """True when numeric dates look US-style: some second number > 12, no first number > 12."""
+    big = r"(?:1[3-9]|2\d|3[01])"
+    first_big = numeric_dates.str.fullmatch(big + r"[/.-]\d{1,2}[/.-]\d{2,4}").fillna(False).any()
+    second_big = numeric_dates.str.fullmatch(r"\d{1,2}[/.-]" + big + r"[/.-]\d{2,4}").fillna(False).any()
+    return bool(second_big and not first_big)
+
+
+def parse_dates(values, dayfirst: bool | None = None) -> Parsed:
+    """Date text → ``datetime64[ns]`` (midnight), vectorised, by the shapes in
+    :data:`DATE_PATTERNS`: ISO, ``dd/mm/yyyy`` (also ``-``/``.``), ``dd/mm/yy``,
+    ``3 Apr 2023``, ``11-Aug-22``, ``2023/04/03``, ``20230403`` and Excel serial numbers
+    (``45017`` = 2023-04-01). A time of day is dropped. ``00:00:00`` alone means the date was
+    lost in an export (``lost``). Numeric dates are day first unless ``dayfirst=False`` or the
+    column is clearly month first (``info['order']`` says which). Years outside
+    :data:`PLAUSIBLE_YEARS` are ``bad``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(values, pd.Series) and pd.api.types.is_datetime64_any_dtype(values):
+        v = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
+        v = v.dt.normalize().astype("datetime64[ns]")
+        f = pd.Series(False, index=v.index)
+        return Parsed(v, v.isna(), f, f.copy(), {"order": "n/a"})
+    s = _as_str_series(values).str.strip()
+    empty = s.isna() | s.str.upper().isin(MISSING_TOKENS)
+    lost = ~empty & s.str.fullmatch(_LOST_DATE).fillna(False).astype(bool)
+    todo = ~empty & ~lost
+    d = s.where(todo)
+    timed = d.str.contains(":", regex=False).fillna(False).astype(bool)
+    if timed.any():
+        d.loc[timed] = d[timed].str.replace(_TIME_SUFFIX, "", regex=True).str.strip()
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    info: dict = {"shapes": {}}
+    numeric = d.str.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}").fillna(False).astype(bool)
+    if dayfirst is None:
+        dayfirst = not (numeric.any() and _month_first(d[numeric]))
+    info["order"] = "day first (dd/mm)" if dayfirst else "month first (mm/dd)"
+    remaining = todo.copy()
+    for name, pattern, formats in DATE_PATTERNS:
+        if not remaining.any():
+            break
+        sub = d[remaining]
+        hit = sub.str.fullmatch(pattern).fillna(False).astype(bool)
+        if not hit.any():
+            continue
+        sub = sub[hit]
+        if name == "Excel serial":
+            num = pd.to_numeric(sub, errors="coerce")
+            ok = num.between(*EXCEL_SERIAL_RANGE)
+            parsed = (pd.Timestamp("1899-12-30") + pd.to_timedelta(num.where(ok).floordiv(1), unit="D"))
+        else:
+            if formats[0].startswith("%d/%m") or formats[0] == "%d/%m/%y":
+                sub = sub.str.replace(r"[.-]", "/", regex=True)
+                if not dayfirst:
+                    formats = tuple(f.replace("%d/%m", "%m/%d") for f in formats)
+            elif "%b" in formats[0]:
+                sub = (sub.str.replace(r"[\s-]+", " ", regex=True)
+                       .str.replace(r"(?<=\d)(?=[A-Za-z])|(?<=[A-Za-z.])(?=\d)", " ", regex=True)
+                       .str.replace(".", "", regex=False)
+                       .str.replace(r"(?i)\bsept\b", "Sep", regex=True))
+            parsed = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
+            left = pd.Series(True, index=sub.index)
+            for fmt in formats:
+                got = pd.to_datetime(sub[left], format=fmt, errors="coerce")
+                parsed.loc[got.index] = parsed.loc[got.index].fillna(got.astype("datetime64[ns]"))
+                left = parsed.isna()
+                if not left.any():
+                    break
+        parsed = parsed.astype("datetime64[ns]")
+        years = parsed.dt.year
+        parsed = parsed.where((years >= PLAUSIBLE_YEARS[0]) & (years <= PLAUSIBLE_YEARS[1]))
+        good = parsed.notna()
+        if good.any():
+            out.loc[parsed.index[good]] = parsed[good]
+            info["shapes"][name] = int(good.sum())
+        remaining.loc[parsed.index[good]] = False
+    bad = remaining & todo
+    out = out.dt.normalize()
+    return Parsed(out, empty, bad, lost, info)
+
+
+def is_total_label(values):
+    """Boolean Series: cells that are a totals label (:data:`TOTAL_PATTERN`)."""
+    import pandas as pd
+
+    s = _as_str_series(values)
+    out = pd.Series(False, index=s.index)
+    maybe = s.str.lower().str.contains("total", regex=False).fillna(False).astype(bool)
+    if maybe.any():
+        out.loc[maybe] = s[maybe].str.fullmatch("(?i)" + TOTAL_PATTERN).fillna(False).astype(bool)
+    return out
+
+
+def normalise_text(values):
+    """Strip spaces; empty cells and :data:`MISSING_TOKENS` → missing (NaN)."""
+    s = _as_str_series(values).str.strip()
+    return s.where(~(s.isna() | s.str.upper().isin(MISSING_TOKENS)))
+
+
+# ----------------------------------------------------------------------------- reading
+
+@dataclass
+class Block:
+    """One table of raw cells: a CSV file, or one sheet of a workbook."""
+    file: Path
+    sheet: str | None
+    frame: object  # DataFrame of str, integer column labels, index = 0-based row number
+    encoding: str | None = None
+    line_ending: str | None = None
+    delimiter: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _raw_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError("file not found", file=path,
+                            hint="check the path (relative paths in a council config are "
+                                 "relative to the config file's folder).") from None
+    except IsADirectoryError:
+        raise DataFileError("this is a folder, not a file", file=path) from None
+    except PermissionError:
+        raise DataFileError("no permission to read this file", file=path) from None
+
+
+def _head_width(text: str, delimiter: str) -> int:
+    head = text[:200_000]
+    try:
+        rows = list(csv.reader(_io.StringIO(head, newline=""), delimiter=delimiter))[:200]
+    except csv.Error:
+        rows = [line.split(delimiter) for line in head.splitlines()[:200]]
+    return max((len(r) for r in rows), default=1) or 1
+
+
+def read_csv_frame(path: str | os.PathLike, delimiter: str | None = None) -> Block:
+    """A CSV file → a :class:`Block` of raw text cells (no header interpretation), read once
+    with pandas' C parser: every record kept, blank rows included, so the frame's index + 1
+    is the row number a spreadsheet shows."""
+    import pandas as pd
+
+    path = Path(path)
+    raw = _raw_bytes(path)
+    decoded = decode_text(raw, file=path)
+    text = decoded.text
+    if not text.strip():
+        raise DataFileError("the file is empty", file=path,
+                            hint="check the download; a spend file needs a header row and rows.")
+    delimiter = delimiter or sniff_delimiter(text)
+    width = _head_width(text, delimiter)
+    frame = None
+    for _attempt in range(12):
+        try:
+            frame = pd.read_csv(_io.StringIO(text), header=None, names=range(width), dtype=str,
+                                keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                                sep=delimiter, quotechar='"', engine="c", index_col=False)
+            break
+        except pd.errors.ParserError as exc:
+            msg = str(exc)
+            m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
+            if m:
+                width = max(width + 1, int(m.group(3)))
+                continue
+            m = re.search(r"EOF inside string starting at row (\d+)", msg)
+            raise DataFileError(
+                "the CSV cannot be parsed: a quoted value is never closed", file=path,
+                row=int(m.group(1)) + 1 if m else None,
+                hint='look for an unclosed quote (") on or after this row.') from None
+    if frame is None:  # pathological widths: let the csv module read it
+        from .io import parse_csv_text
+
+        rows = parse_csv_text(text, file=path, delimiter=delimiter)
+        width = max(len(r) for r in rows)
+        frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str")
+    frame.columns = range(frame.shape[1])
+    return Block(path, None, frame, decoded.encoding, decoded.line_ending, delimiter)
+
+
+def read_excel_frames(path: str | os.PathLike, sheet: str | int | None = None) -> list[Block]:
+    """Each sheet (or the one named/numbered) of a workbook → a :class:`Block` of text cells
+    (dates as ISO text, numbers as plain text)."""
+    import pandas as pd
+
+    path = Path(path)
+    blocks = []
+    for name, rows in read_excel_rows(path, sheet):
+        width = max((len(r) for r in rows), default=0)
+        frame = pd.DataFrame([list(r) + [""] * (width - len(r)) for r in rows] or [[]],
+                             dtype="str")
+        if not rows:
+            frame = pd.DataFrame(columns=range(0), dtype="str")
+        frame.columns = range(frame.shape[1])
+        blocks.append(Block(path, name, frame, "xlsx", None, None))
+    return blocks
+
+
+def read_blocks(path: str | os.PathLike, sheet: str | int | None = None) -> list[Block]:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return read_excel_frames(path, sheet)
+    if suffix == ".xls":
+        raise DataFileError("old-style .xls workbooks are not supported", file=path,
+                            hint="open it in Excel or LibreOffice and save it as .xlsx.")
+    return [read_csv_frame(path)]
+
+
+# ----------------------------------------------------------------------------- tidying
+
+def _blank_mask(frame):
+    import numpy as np
+    import pandas as pd
+
+    if frame.shape[1] == 0:
+        return pd.Series(True, index=frame.index)
+    blank = np.ones(len(frame), dtype=bool)
+    for c in frame.columns:
+        col = frame[c]
+        blank &= (col.isna() | (col.str.strip() == "")).to_numpy()
+    return pd.Series(blank, index=frame.index)
+
+
+def _empty_frame():
+    import pandas as pd
+
+    data = {}
+    for c in COLUMNS:
+        if c in ("amount", "irrecoverable_vat"):
+            data[c] = pd.Series(dtype="float64")
+        elif c in DATE_FIELDS:
+            data[c] = pd.Series(dtype="datetime64[ns]")
+        elif c == "source_row":
+            data[c] = pd.Series(dtype="int64")
+        else:
+            data[c] = pd.Series(dtype="str")
+    return pd.DataFrame(data)
+
+
+def _examples(mask, rows, column: str, values, problem: str, limit=MAX_EXAMPLES) -> list[dict]:
+    idx = mask[mask].index[:limit]
+    return [{"row": int(rows[i]), "column": column, "value": str(values[i]), "problem": problem}
+            for i in idx]
+
+
+def drop_mask(body, det: ColumnDetection, header: Sequence[str], amounts=None):
+    """Rows to drop from a block body, by reason: ``blank``, ``repeated header``, ``totals``
+    and ``no content`` (notes/sub-headings with no amount, supplier, date or reference).
+    Returns ``{reason: boolean Series}`` (mutually exclusive)."""
+    import numpy as np
+    import pandas as pd
+
+    idx = body.index
+    reasons: dict[str, pd.Series] = {}
+    blank = _blank_mask(body)
+    reasons["blank"] = blank
+    taken = blank.copy()
+    # a header row repeated (pages, files pasted together)
+    hdr = [str(h).strip() for h in header]
+    named = [c for c in body.columns if c < len(hdr) and hdr[c]]
+    if named:
+        rep = pd.Series(True, index=idx)
+        for c in named:
+            rep &= (body[c].str.strip() == hdr[c]).fillna(False)
+        rep &= ~taken
+        reasons["repeated header"] = rep
+        taken |= rep
+    pos = det.positions
+
+    def col(fld):
+        return body[pos[fld]].str.strip() if fld in pos else pd.Series("", index=idx, dtype="str")
+
+    supplier = col("supplier").fillna("")
+    # labelled totals: a totals label somewhere, and no real supplier
+    cand = (supplier == "") | is_total_label(supplier)
+    cand &= ~taken
+    totals = pd.Series(False, index=idx)
+    if cand.any():
+        sub = body[cand]
+        hit = pd.Series(False, index=sub.index)
+        for c in sub.columns:
+            if c == pos.get("amount"):
+                continue
+            hit |= is_total_label(sub[c].fillna(""))
+        totals.loc[hit[hit].index] = True
+    # unlabelled totals: only an amount, equal to the sum of the rows above it
+    if amounts is not None and "amount" in pos:
+        others = [c for c in body.columns if c != pos["amount"]]
+        only_amount = pd.Series(True, index=idx)
+        for c in others:
+            only_amount &= (body[c].str.strip() == "").fillna(True)
+        only_amount &= amounts.notna() & ~taken & ~totals
+        if only_amount.any():
+            vals = amounts.where(~(totals | taken | only_amount), 0).fillna(0).to_numpy()
+            running = np.cumsum(vals)
+            positions = {i: k for k, i in enumerate(idx)}
+            last = 0.0
+            for i in only_amount[only_amount].index:
+                k = positions[i]
+                before = running[k - 1] if k else 0.0
+                if abs((before - last) - amounts[i]) <= 0.005 + 1e-9 * abs(amounts[i]):
+                    totals.loc[i] = True
+                    last = before
+    reasons["totals"] = totals & ~taken
+    taken |= totals
+    # no content at all in the fields that make a transaction
+    content = pd.Series(False, index=idx)
+    for fld in ("amount", "supplier", "payment_date", "transaction_id"):
+        if fld in pos:
+            content |= (body[pos[fld]].str.strip() != "").fillna(False)
+    reasons["no amount, supplier, date or reference"] = ~content & ~taken
+    return reasons
+
+
+def _header_index(frame, extra, min_score) -> int | None:
+    n = len(frame)
+    if n <= 250:
+        return find_header(frame.values.tolist(), extra, min_score, head=n, tail=0)
+    rows = frame.head(200).values.tolist() + frame.tail(50).values.tolist()
+    i = find_header(rows, extra, min_score, head=250, tail=0)
+    if i is None:
+        return None
+    return i if i < 200 else n - 50 + (i - 200)
+
+
+def _tidy_block(block: Block, mapping, organisation: str | None) -> tuple[object, dict]:
+    """A raw block → (canonical frame, report dict)."""
+    import numpy as np
+    import pandas as pd
+
+    frame = block.frame
+    user = _check_mapping(mapping, block.file)
+    extra = [c for c in user.values() if c]
+    h = _header_index(frame, extra, min_score=1 if extra else 2)
+    report = {"file": block.file.name, "sheet": block.sheet, "encoding": block.encoding,
+              "line_endings": block.line_ending, "delimiter": block.delimiter,
+              "rows_in_file": int(len(frame)), "notes": list(block.notes)}
+    if h is None:
+        first = next((r for r in frame.head(50).values.tolist() if any(str(c).strip() for c in r)), [])
+        det = ColumnDetection(header=[str(c) for c in first])
+        if user:
+            det = detect_columns(first, user, file=block.file) if first else det
+        raise mapping_error(block.file, det, block.sheet)
+    header = ["" if v is None else str(v) for v in frame.iloc[h].tolist()]
+    det = detect_columns(header, user, file=block.file)
+    if det.missing_required:
+        raise mapping_error(block.file, det, block.sheet)
+    report["header_row"] = int(h + 1)
+    body = frame.iloc[h + 1:]
+    above = frame.iloc[:h]
+    dropped = {"title or blank rows above the header": int(h)}
+    if body.shape[0] == 0 or _blank_mask(body).all():
+        # header on the last line: rows above it, shaped like data, are the data
+        if h > 0:
+            width = sum(1 for c in header if c.strip())
+            filled = (above.apply(lambda c: c.str.strip() != "").sum(axis=1))
+            datalike = filled >= max(2, width // 2)
+            if datalike.any():
+                body = above[datalike]
+                dropped["title or blank rows above the header"] = int((~datalike).sum())
+                report["notes"].append(
+                    f"the header is the last line (row {h + 1}); the {int(datalike.sum())} "
+                    "rows above it are read as data")
+    # a chosen column that is empty while another column matching the field has values
+    # (two columns called "Amount"; an empty "Amount" beside "Net Amount"): use that one
+    for fld, others in det.alternatives.items():
+        p = det.positions[fld]
+        if (body[p].str.strip() == "").all():
+            for o in others:
+                if (body[o].str.strip() != "").any():
+                    det.positions[fld], det.alternatives[fld] = o, [p] + [x for x in others if x != o]
+                    det.how[fld] = det.how[fld] + f" (column {_letter(p)} is empty)"
+                    report["notes"].append(
+                        f"{fld}: column {_letter(p)} ({header[p].strip()!r}) is empty, so column "
+                        f"{_letter(o)} ({header[o].strip()!r}) is used")
+                    break
+    # spacer columns with values are not spacers: report them as left out
+    for s in list(det.spacers):
+        if s in body.columns and (body[s].str.strip() != "").any():
+            det.spacers.remove(s)
+            det.left_out.append(s)
+            report["notes"].append(f"column {_letter(s)} has values but no header: left out")
+    amount_p = parse_amounts(body[det.positions["amount"]])
+    reasons = drop_mask(body, det, header, amount_p.values)
+    drop = pd.Series(False, index=body.index)
+    for why, m in reasons.items():
+        n = int(m.sum())
+        if n:
+            dropped[why] = dropped.get(why, 0) + n
+        drop |= m
+    keep = body[~drop]
+    rows = (keep.index.to_numpy() + 1).astype("int64")
+    out = pd.DataFrame(index=keep.index)
+    issues = pd.Series("", index=keep.index, dtype="str")
+    examples: list[dict] = []
+    counts = {"amounts unreadable": 0, "amounts missing": 0, "dates unreadable": 0,
+              "dates lost (00:00:00)": 0, "dates missing": 0}
+    rownum = pd.Series(rows, index=keep.index)
+    for fld in FIELDS:
+        if fld not in det.positions:
+            continue
+        raw = keep[det.positions[fld]]
+        colname = header[det.positions[fld]].strip()
+        if fld in AMOUNT_FIELDS:
+            p = amount_p if fld == "amount" else parse_amounts(raw)
+            vals, bad, empty = p.values.loc[keep.index], p.bad.loc[keep.index], p.empty.loc[keep.index]
+            out[fld] = vals
+            _check_share(bad, empty, raw, rownum, block, colname, fld, "amounts")
+            if bad.any():
+                issues = _add_issue(issues, bad, f"{fld}: not a number ('" + raw + "')")
+                examples += _examples(bad, rownum, colname, raw, f"{fld} not a number")
+            if fld == "amount":
+                counts["amounts unreadable"] = int(bad.sum())
+                counts["amounts missing"] = int(empty.sum())
+                if empty.any():
+                    issues = _add_issue(issues, empty, "amount: empty")
+        elif fld in DATE_FIELDS:
+            p = parse_dates(raw)
+            out[fld] = p.values
+            _check_share(p.bad, p.empty | p.lost, raw, rownum, block, colname, fld, "dates")
+            if p.bad.any():
+                issues = _add_issue(issues, p.bad, f"{fld}: not a date ('" + raw + "')")
+                examples += _examples(p.bad, rownum, colname, raw, f"{fld} not a date")
+            if fld == "payment_date":
+                counts["dates unreadable"] = int(p.bad.sum())
+                counts["dates lost (00:00:00)"] = int(p.lost.sum())
+                counts["dates missing"] = int(p.empty.sum())
+                report["date_order"] = p.info.get("order")
+                report["date_shapes"] = p.info.get("shapes", {})
+                if p.lost.any():
+                    issues = _add_issue(issues, p.lost, "payment_date: lost (00:00:00)")
+                    examples += _examples(p.lost, rownum, colname, raw, "payment_date lost")
+        else:
+            out[fld] = normalise_text(raw)
+    if "payment_date" not in det.positions:
+        counts["dates missing"] = int(len(keep))
+    result = pd.DataFrame({c: out[c] if c in out else None for c in FIELDS}, index=keep.index)
+    result = _fix_dtypes(result)
+    if organisation and "organisation" not in det.positions:
+        result["organisation"] = organisation
+        report["notes"].append(f"organisation not in the file: set to {organisation!r}")
+    result["source_file"] = block.file.name
+    result["source_row"] = rows
+    result["sheet"] = block.sheet
+    result["issue"] = issues.where(issues != "")
+    result = result[list(COLUMNS)].reset_index(drop=True)
+    result["sheet"] = result["sheet"].astype("str")
+    result["issue"] = result["issue"].astype("str")
+    report.update(det.report)
+    report["rows_kept"] = int(len(result))
+    report["dropped"] = dropped
+    report["problems"] = counts
+    report["examples"] = examples[:MAX_EXAMPLES]
+    report["amount_total"] = round(float(np.nansum(result["amount"].to_numpy())), 2)
+    return result, report
+
+
+def _add_issue(issues, mask, text):
+    """Append ``text`` (a string or a Series aligned with ``issues``) where ``mask``."""
+    import pandas as pd
+
+    sel = mask[mask].index
+    cur = issues.loc[sel]
+    add = text.loc[sel] if isinstance(text, pd.Series) else text
+    issues.loc[sel] = cur.where(cur == "", cur + "; ") + add
+    return issues
+
+
+def _check_share(bad, empty, raw, rownum, block: Block, colname: str, fld: str, what: str):
+    filled = int((~empty).sum())
+    n_bad = int(bad.sum())
+    if filled >= 3 and n_bad > REJECT_SHARE * filled:
+        first = bad[bad].index[0]
+        examples = ", ".join(repr(str(v)) for v in raw[bad].head(3))
+        raise DataFileError(
+            f"{n_bad:,} of {filled:,} values in the column used for {fld} cannot be read as "
+            f"{what} (e.g. {examples}); this is probably not the {fld} column",
+            file=block.file, row=int(rownum[first]), column=colname,
+            hint=f"pass mapping={{'{fld}': '<the right column>'}} (or '{fld}': None if the file "
+                 f"has no such column)." + (f" Sheet: {block.sheet!r}." if block.sheet else ""))
+
+
+def _fix_dtypes(df):
+    for c in df.columns:
+        if c in AMOUNT_FIELDS:
+            df[c] = df[c].astype("float64")
+        elif c in DATE_FIELDS:
+            df[c] = df[c].astype("datetime64[ns]")
+        else:
+            df[c] = df[c].astype("str")
+    return df
+
+
+# ----------------------------------------------------------------------------- public loader
+
+def _paths(path) -> list[Path]:
+    if isinstance(path, (list, tuple)) and not path:
+        raise DataFileError("no spend files given", hint="pass a file, a list of files or a folder.")
+    paths = iter_paths(path)
+    if not paths:
+        raise DataFileError("no spend files found", file=path, hint="check the folder.")
+    return paths
+
+
+def load_spend(path, mapping: Mapping | None = None, *, sheet: str | int | None = None,
+               organisation: str | None = None):
+    """Published spend file(s) → one frame of transaction lines (see the module docstring).
+
+    Parameters
+    ----------
+    path:
+        a CSV or ``.xlsx`` file, a list of them, or a folder (its ``*.csv``/``*.xlsx`` files,
+        sorted by name).
+    mapping:
+        optional ``{field: column header}`` overriding detection, e.g.
+        ``{"supplier": "Vendor", "amount": "Value (GBP)"}``; ``{"payment_date": None}`` says
+        the file has no payment date. Fields: :data:`FIELDS`.
+    sheet:
+        for workbooks, one sheet (name or 0-based number) instead of every sheet.
+    organisation:
+        the organisation name to fill in when a file has no organisation column.
+
+    Returns a DataFrame with :data:`COLUMNS`; ``df.attrs["report"]`` holds what was found.
+    Raises :class:`DataFileError` for a file that cannot be read or mapped.
+    """
+    import pandas as pd
+
+    frames, reports = [], []
+    for p in _paths(path):
+        blocks = read_blocks(p, sheet)
+        usable = 0
+        skipped = []
+        for block in blocks:
+            if block.frame.shape[0] == 0 or _blank_mask(block.frame).all():
+                skipped.append({"file": p.name, "sheet": block.sheet, "why": "empty"})
+                continue
+            try:
+                df, rep = _tidy_block(block, mapping, organisation)
+            except DataFileError as exc:
+                # in a workbook, a sheet without a spend header (notes, pivot) is skipped
+                if block.sheet is not None and sheet is None and len(blocks) > 1 and \
+                        exc.problem.startswith("cannot find"):
+                    skipped.append({"file": p.name, "sheet": block.sheet,
+                                    "why": "no spend header (supplier and amount columns)"})
+                    continue
+                raise
+            usable += 1
+            frames.append(df)
+            reports.append(rep)
+        if not usable:
+            if blocks and all(s["why"] == "empty" for s in skipped):
+                raise DataFileError("the file has no rows", file=p,
+                                    hint="check the download; a spend file needs a header row.")
+            raise DataFileError(
+                "no sheet of this workbook has spend columns (supplier and amount)", file=p,
+                hint="pass sheet='<name>' and mapping={'supplier': ..., 'amount': ...}; "
+                     f"sheets: {', '.join(repr(b.sheet) for b in blocks)}.")
+        for s in skipped:
+            reports.append({"file": s["file"], "sheet": s["sheet"], "skipped": s["why"],
+                            "rows_kept": 0})
+    frames = [f for f in frames if len(f)]
+    if frames:
+        out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    else:
+        out = _empty_frame()
+    out = _fix_dtypes(out)
+    out["source_row"] = out["source_row"].astype("int64")
+    out.attrs["report"] = {"files": reports, "rows": int(len(out)),
+                           "issues": int(out["issue"].notna().sum()),
+                           "amount_total": round(float(out["amount"].sum()), 2)}
+    return out
+
+
+# ----------------------------------------------------------------------------- report views
+
+def _report(obj) -> dict:
+    if isinstance(obj, dict):
+        return obj
+    rep = getattr(obj, "attrs", {}).get("report")
+    if rep is None:
+        raise ValueError("no loader report here: pass the frame load_spend returned "
+                         "(before filtering) or its attrs['report']")
+    return rep
+
+
+def mapping_table(obj):
+    """The column mapping as a small table: one row per field (and per left-out column) for
+    each distinct file layout; files sharing a layout are listed together."""
+    import pandas as pd
+
+    rep = _report(obj)
+    layouts: dict[tuple, list[str]] = {}
+    detail: dict[tuple, dict] = {}
+    for f in rep["files"]:
+        if f.get("skipped"):
+            continue
+        sig = (tuple((k, v["column"], v["how"]) for k, v in f["mapped"].items()),
+               tuple(f["left_out"]), tuple(f["not_found"]))
+        name = f["file"] + (f" [{f['sheet']}]" if f.get("sheet") else "")
+        layouts.setdefault(sig, []).append(name)
+        detail[sig] = f
+    rows = []
+    for n, (sig, files) in enumerate(layouts.items(), start=1):
+        f = detail[sig]
+        shown = files[0] if len(files) == 1 else f"{files[0]} … {files[-1]} ({len(files)} files/sheets)"
+        for fld in FIELDS:
+            if fld in f["mapped"]:
+                m = f["mapped"][fld]
+                rows.append({"layout": n, "files": shown, "field": fld,
+                             "column in file": f"{m['column'].strip()} ({m['letter']})",
+                             "how": m["how"]})
+            elif fld in CANONICAL:
+                rows.append({"layout": n, "files": shown, "field": fld,
+                             "column in file": "— not in file (left empty)",
+                             "how": "your mapping" if fld in f.get("absent_by_mapping", []) else "not found"})
+        for col in f["left_out"]:
+            rows.append({"layout": n, "files": shown, "field": "(left out)",
+                         "column in file": col, "how": "no matching field"})
+        for fld, cols in f.get("also_matched", {}).items():
+            for col in cols:
+                rows.append({"layout": n, "files": shown, "field": "(left out)",
+                             "column in file": col, "how": f"another column for {fld}"})
+    return pd.DataFrame(rows, columns=["layout", "files", "field", "column in file", "how"])
+
+
+def files_table(obj):
+    """One row per file (or sheet): encoding, header row, rows kept and dropped, problems."""
+    import pandas as pd
+
+    rep = _report(obj)
+    rows = []
+    for f in rep["files"]:
+        if f.get("skipped"):
+            rows.append({"file": f["file"], "sheet": f.get("sheet") or "", "encoding": "",
+                         "header row": None, "rows kept": 0, "rows dropped": 0,
+                         "why dropped": f"sheet skipped: {f['skipped']}",
+                         "unreadable amounts": 0, "unreadable or lost dates": 0,
+                         "amount total (£)": 0.0})
+            continue
+        d = {k: v for k, v in f["dropped"].items() if v}
+        p = f["problems"]
+        enc = f["encoding"] or ""
+        if f.get("line_endings") and f["line_endings"] not in ("none",):
+            enc += f", {f['line_endings']}"
+        rows.append({
+            "file": f["file"], "sheet": f.get("sheet") or "", "encoding": enc,
+            "header row": f["header_row"], "rows kept": f["rows_kept"],
+            "rows dropped": sum(d.values()),
+            "why dropped": "; ".join(f"{n} {k}" for k, n in d.items()) or "–",
+            "unreadable amounts": p["amounts unreadable"],
+            "unreadable or lost dates": p["dates unreadable"] + p["dates lost (00:00:00)"],
+            "amount total (£)": f["amount_total"],
+        })
+    out = pd.DataFrame(rows)
+    if len(out):
+        out["header row"] = out["header row"].astype("Int64")
+    return out
+
+
+def problems_table(df, limit: int | None = 20):
+    """Rows whose amount or date could not be read (``issue`` set): where to find them."""
+    bad = df[df["issue"].notna()]
+    cols = ["source_file", "sheet", "source_row", "supplier", "amount", "payment_date", "issue"]
+    out = bad[cols].reset_index(drop=True)
+    return out.head(limit) if limit else out
+
+
+__all__ = [
+    "CANONICAL", "EXTRA_FIELDS", "FIELDS", "COLUMNS", "REQUIRED", "SYNONYMS", "SYNONYM_INDEX",
+    "MISSING_TOKENS", "TOTAL_PATTERN", "DATE_PATTERNS", "header_key", "header_score",
+    "find_header", "detect_columns", "ColumnDetection", "mapping_error", "parse_amounts",
+    "parse_dates", "Parsed", "is_total_label", "normalise_text", "drop_mask", "read_csv_frame",
+    "read_excel_frames", "read_blocks", "load_spend", "mapping_table", "files_table",
+    "problems_table",
+]
