@@ -27,6 +27,9 @@ Real-file quirks handled (and written into ``notes`` so nobody is misled):
 - **mixed time-zone offsets** (``+00:00``, ``+01:00``, ``Z``): every date is converted to UK
   local time (Europe/London) and stored without a zone, so ``2029-09-30T23:59:59+01:00`` is
   30 September, not 22:59 UTC; dates given without an offset are taken as UK local;
+- suppliers' size (``parties[].details.scale``: ``sme``/``micro``/``large``) and VCSE status
+  are kept per supplier, in the order of ``suppliers`` (``supplier_scales``,
+  ``supplier_vcse_flags``), so spend can be matched to them by supplier name;
 - **missing contract end dates**: taken from ``durationInDays`` when given, otherwise left
   empty (the expiry pipeline counts them as "end date not published").
 
@@ -52,7 +55,8 @@ COLUMNS = (
     # extras
     "buyer_id", "value_amount_gross", "award_value_currency", "award_value_basis", "award_date",
     "award_status", "contract_max_end", "cpv", "cpv_codes", "cpv_division", "main_category",
-    "suitable_for_vcse", "supplier_scales", "supplier_sme", "supplier_vcse", "lots", "notes",
+    "suitable_for_vcse", "supplier_scales", "supplier_vcse_flags", "supplier_sme",
+    "supplier_vcse", "lots", "notes",
     "source_file", "source_row",
 )
 DATE_COLUMNS = ("date", "contract_start", "contract_end", "contract_max_end", "award_date")
@@ -235,7 +239,7 @@ def release_row(release: dict) -> dict:
     # awards
     award_amounts, award_currencies, bases, award_dates, award_statuses = [], set(), set(), [], []
     suppliers: list[str] = []
-    supplier_ids: list[str] = []
+    supplier_ids: list[str | None] = []
     for a in _list(release.get("awards")):
         if not isinstance(a, dict):
             continue
@@ -249,8 +253,7 @@ def release_row(release: dict) -> dict:
                 name = (s.get("name") or parties.get(str(s.get("id")), {}).get("name") or "").strip()
                 if name and name not in suppliers:
                     suppliers.append(name)
-                if s.get("id") is not None:
-                    supplier_ids.append(str(s["id"]))
+                    supplier_ids.append(str(s["id"]) if s.get("id") is not None else None)
         if status in DEAD_AWARD_STATUSES:
             continue
         av = a.get("value") or {}
@@ -274,16 +277,17 @@ def release_row(release: dict) -> dict:
         for p in parties.values():
             if "supplier" in _list(p.get("roles")) and p.get("name"):
                 suppliers.append(p["name"].strip())
-                supplier_ids.append(str(p.get("id")))
+                supplier_ids.append(str(p["id"]) if p.get("id") is not None else None)
+    # each supplier's size and VCSE status (from parties[].details), in the order of suppliers
     scales, vcse = [], []
     for sid in supplier_ids:
-        details = parties.get(sid, {}).get("details") or {}
-        if details.get("scale"):
-            scales.append(str(details["scale"]).lower())
-        if _bool(details.get("vcse")) is not None:
-            vcse.append(_bool(details.get("vcse")))
-    supplier_sme = (any(s in SME_SCALES for s in scales) if scales else None)
-    supplier_vcse = (any(vcse) if vcse else None)
+        details = (parties.get(sid, {}) if sid is not None else {}).get("details") or {}
+        scales.append(str(details["scale"]).lower() if details.get("scale") else "unknown")
+        vcse.append(_bool(details.get("vcse")))
+    known_scales = [x for x in scales if x != "unknown"]
+    supplier_sme = any(x in SME_SCALES for x in known_scales) if known_scales else None
+    known_vcse = [v for v in vcse if v is not None]
+    supplier_vcse = any(known_vcse) if known_vcse else None
     # contract period
     start, end, max_end, duration = _contract_period(release, notes)
     # suitability
@@ -331,7 +335,9 @@ def release_row(release: dict) -> dict:
         "cpv_division": codes[0][:2] if codes else None,
         "main_category": category,
         "suitable_for_vcse": vcse_suit,
-        "supplier_scales": ";".join(scales) if scales else None,
+        "supplier_scales": "; ".join(scales) if scales else None,
+        "supplier_vcse_flags": "; ".join({True: "yes", False: "no", None: "unknown"}[v]
+                                         for v in vcse) if vcse else None,
         "supplier_sme": supplier_sme,
         "supplier_vcse": supplier_vcse,
         "lots": len(lots),

@@ -1,0 +1,659 @@
+"""Analyses of council spend (from :func:`toolkit_helpers.spend.load_spend`) and tender and
+contract notices (from :func:`toolkit_helpers.procurement.load_ocds`).
+
+Spend:
+
+- :func:`spend_by` — totals by service area, expense type, supplier or month (top N + others);
+- :func:`monthly_spend` — payments, credits and net spend per month;
+- :func:`concentration` — how much of the spend goes to the largest suppliers: top-N share and
+  the Herfindahl–Hirschman index (HHI);
+- :func:`duplicate_candidates` / :func:`duplicate_summary` — possible duplicate payments (same
+  supplier and amount, on the same date or with the same reference) to check;
+- :func:`repeat_payments` — the same amount to the same supplier month after month (standing
+  arrangements worth a contract review);
+- :func:`redacted_share` — lines whose supplier is withheld (Transparency Code redaction labels);
+- :func:`credits` — credit notes and refunds (negative lines);
+- :func:`sme_vcse_share` — spend with suppliers known (from tender and award notices) to be
+  SMEs or voluntary, community and social enterprises (VCSE), where the data allows.
+
+Tenders and contracts:
+
+- :func:`expiry_pipeline` / :func:`pipeline_summary` — awarded contracts ending within 6, 12
+  and 24 months of an ``as_of`` date (re-procurement opportunities), and those whose end date
+  is not published;
+- :func:`cpv_divisions` — tender and award values by CPV division (first two digits);
+- :func:`award_sme_share` — awarded value going to SME and VCSE suppliers.
+
+Every function takes a date or a parameter where "now" would matter (``as_of``), so results are
+the same on every run.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NOT_GIVEN = "(not given)"
+NO_DATE = "(no date)"
+OTHERS = "All others"
+
+#: Supplier text that means the name was withheld (Local Government Transparency Code 2015:
+#: personal data of sole traders/individuals and commercially confidential payments may be
+#: redacted). Seen: "REDACTED PERSONAL DATA", "REDACTED COMMERCIAL CONFIDENTIALITY",
+#: "Redacted", "Name redacted", "Personal data", "Withheld".
+REDACTION_PATTERN = (r"(?i)(?:\bredact\w*|\bwithheld\b|\bpersonal\s+(?:data|information)\b|"
+                     r"\bcommercial(?:ly)?\s+(?:in\s+)?confiden\w*|\bnot\s+disclosed\b|"
+                     r"\bname\s+removed\b)")
+REDACTION_KINDS = (
+    ("personal data", r"(?i)personal|individual|name"),
+    ("commercial confidentiality", r"(?i)commercial|confiden"),
+)
+
+#: HHI bands of the UK competition authorities (Competition Commission and OFT, *Merger
+#: Assessment Guidelines*, CC2/OFT1254, 2010, para 5.3.5): above 1,000 "concentrated", above
+#: 2,000 "highly concentrated". The index runs from near 0 (many small suppliers) to 10,000
+#: (one supplier).
+HHI_BANDS = ((1000, "not concentrated"), (2000, "concentrated"), (float("inf"), "highly concentrated"))
+
+#: CPV (Common Procurement Vocabulary, Regulation (EC) 213/2008) divisions: first two digits.
+CPV_DIVISIONS = {
+    "03": "Agricultural, farming, fishing and forestry products",
+    "09": "Petroleum products, fuel, electricity and other energy",
+    "14": "Mining, basic metals and related products",
+    "15": "Food, beverages, tobacco and related products",
+    "16": "Agricultural machinery",
+    "18": "Clothing, footwear, luggage and accessories",
+    "19": "Leather and textile fabrics, plastic and rubber materials",
+    "22": "Printed matter and related products",
+    "24": "Chemical products",
+    "30": "Office and computing machinery, equipment and supplies",
+    "31": "Electrical machinery, apparatus, equipment; lighting",
+    "32": "Radio, television, communication and telecoms equipment",
+    "33": "Medical equipment, pharmaceuticals and personal care",
+    "34": "Transport equipment and auxiliary products",
+    "35": "Security, fire-fighting, police and defence equipment",
+    "37": "Musical instruments, sport goods, games, toys, art materials",
+    "38": "Laboratory, optical and precision equipment",
+    "39": "Furniture, furnishings, domestic appliances and cleaning products",
+    "41": "Collected and purified water",
+    "42": "Industrial machinery",
+    "43": "Machinery for mining, quarrying and construction",
+    "44": "Construction structures and materials",
+    "45": "Construction work",
+    "48": "Software packages and information systems",
+    "50": "Repair and maintenance services",
+    "51": "Installation services (except software)",
+    "55": "Hotel, restaurant and retail trade services",
+    "60": "Transport services (excluding waste transport)",
+    "63": "Supporting transport services; travel agencies",
+    "64": "Postal and telecommunications services",
+    "65": "Public utilities",
+    "66": "Financial and insurance services",
+    "70": "Real estate services",
+    "71": "Architectural, construction, engineering and inspection services",
+    "72": "IT services: consulting, software development, internet and support",
+    "73": "Research and development services",
+    "75": "Administration, defence and social security services",
+    "76": "Services related to the oil and gas industry",
+    "77": "Agricultural, forestry and horticultural services",
+    "79": "Business services: law, marketing, consulting, recruitment, printing, security",
+    "80": "Education and training services",
+    "85": "Health and social work services",
+    "90": "Sewage, refuse, cleaning and environmental services",
+    "92": "Recreational, cultural and sporting services",
+    "98": "Other community, social and personal services",
+}
+
+_LEGAL_SUFFIX = re.compile(r"\b(LIMITED|LTD|PLC|LLP|CIC|C I C|LLC|INC|CO|COMPANY|THE)\b")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _check_spend(df) -> None:
+    for c in ("supplier", "amount"):
+        if c not in df.columns:
+            raise ValueError(f"expected a spend frame from load_spend (no {c!r} column)")
+
+
+def supplier_key(names):
+    """Supplier names → a matching key: upper case, no punctuation, no legal suffix
+    (``'Acme Services Ltd.'`` and ``'ACME SERVICES LIMITED'`` → ``'ACME SERVICES'``)."""
+    import pandas as pd
+
+    s = names if isinstance(names, pd.Series) else pd.Series(names)
+    s = s.astype("str").str.upper().str.replace("&", " AND ", regex=False)
+    s = s.str.replace(r"[^A-Z0-9 ]+", " ", regex=True)
+    s = s.str.replace(_LEGAL_SUFFIX.pattern, " ", regex=True)
+    return s.str.split().str.join(" ")
+
+
+def is_redacted(names):
+    """Boolean Series: supplier text that is a redaction label (:data:`REDACTION_PATTERN`)."""
+    import pandas as pd
+
+    s = names if isinstance(names, pd.Series) else pd.Series(names)
+    return s.astype("str").str.contains(REDACTION_PATTERN, regex=True).fillna(False).astype(bool)
+
+
+def redaction_kind(names):
+    """``personal data``, ``commercial confidentiality`` or ``other redaction`` for redacted
+    names; missing for the rest."""
+    import numpy as np
+    import pandas as pd
+
+    s = (names if isinstance(names, pd.Series) else pd.Series(names)).astype("str")
+    red = is_redacted(s)
+    out = pd.Series(np.where(red, "other redaction", None), index=s.index, dtype="object")
+    for label, pattern in reversed(REDACTION_KINDS):
+        hit = red & s.str.contains(pattern, regex=True).fillna(False).astype(bool)
+        out[hit] = label
+    return out
+
+
+def _labels(df, by: str):
+    import pandas as pd
+
+    if by == "month":
+        d = df["payment_date"]
+        return d.dt.strftime("%Y-%m").where(d.notna(), NO_DATE)
+    col = df[by]
+    if pd.api.types.is_string_dtype(col) or col.dtype == object:
+        col = col.astype("str").str.strip()
+        return col.where(col.notna() & (col != ""), NOT_GIVEN)
+    return col
+
+
+# ----------------------------------------------------------------------------- spend views
+
+def spend_by(df, by: str, top: int | None = None, exclude_redacted: bool = False):
+    """Net spend by ``by`` (``service_area``, ``expense_type``, ``supplier``, ``month`` or any
+    column): ``[by, amount, transactions, share]``, largest first (months in date order).
+    ``share`` is of the total net spend shown. With ``top``, the rest are summed into one
+    ``All others`` row. Missing labels are grouped as ``(not given)``."""
+    import pandas as pd
+
+    _check_spend(df)
+    data = df[df["amount"].notna()]
+    if exclude_redacted:
+        data = data[~is_redacted(data["supplier"])]
+    labels = _labels(data, by)
+    g = (pd.DataFrame({by: labels.to_numpy(), "amount": data["amount"].to_numpy()})
+         .groupby(by, sort=False)["amount"].agg(amount="sum", transactions="size").reset_index())
+    if by == "month":
+        g = g.sort_values(by, key=lambda s: s.where(s != NO_DATE, "9999")).reset_index(drop=True)
+    else:
+        g = g.sort_values(["amount", by], ascending=[False, True]).reset_index(drop=True)
+        if top is not None and len(g) > top:
+            rest = g.iloc[top:]
+            g = pd.concat([g.iloc[:top], pd.DataFrame(
+                [{by: f"{OTHERS} ({len(rest)})", "amount": rest["amount"].sum(),
+                  "transactions": int(rest["transactions"].sum())}])], ignore_index=True)
+    total = g["amount"].sum()
+    g["share"] = g["amount"] / total if total else float("nan")
+    g["transactions"] = g["transactions"].astype("int64")
+    g["amount"] = g["amount"].round(2)
+    return g
+
+
+def monthly_spend(df):
+    """Per month: ``payments`` (positive lines), ``credits`` (negative lines), ``net`` and
+    ``transactions``. Lines without a date are one ``(no date)`` row at the end."""
+    import pandas as pd
+
+    _check_spend(df)
+    data = df[df["amount"].notna()]
+    month = _labels(data, "month")
+    amt = data["amount"]
+    t = pd.DataFrame({"month": month.to_numpy(), "payments": amt.clip(lower=0).to_numpy(),
+                      "credits": amt.clip(upper=0).to_numpy(), "net": amt.to_numpy()})
+    g = t.groupby("month").agg(payments=("payments", "sum"), credits=("credits", "sum"),
+                               net=("net", "sum"), transactions=("net", "size")).reset_index()
+    g = g.sort_values("month", key=lambda s: s.where(s != NO_DATE, "9999")).reset_index(drop=True)
+    for c in ("payments", "credits", "net"):
+        g[c] = g[c].round(2)
+    return g
+
+
+def supplier_totals(df, exclude_redacted: bool = True):
+    """Net spend per supplier, largest first (redacted lines left out by default)."""
+    return spend_by(df, "supplier", exclude_redacted=exclude_redacted)
+
+
+@dataclass
+class Concentration:
+    """Supplier concentration (see :func:`concentration`)."""
+    suppliers: int
+    total: float
+    top_n: int
+    top_n_amount: float
+    top_n_share: float
+    hhi: float
+    band: str
+    redacted_excluded: float
+
+    def table(self):
+        import pandas as pd
+
+        return pd.DataFrame([
+            {"measure": "Suppliers paid (net spend above £0)", "value": f"{self.suppliers:,}"},
+            {"measure": "Net spend with named suppliers", "value": f"£{self.total:,.0f}"},
+            {"measure": f"Share with the top {self.top_n} suppliers",
+             "value": f"{self.top_n_share:.1%}"},
+            {"measure": "Herfindahl–Hirschman index (0–10,000)", "value": f"{self.hhi:,.0f}"},
+            {"measure": "Reading (CC/OFT merger guidelines bands)", "value": self.band},
+            {"measure": "Redacted spend left out", "value": f"£{self.redacted_excluded:,.0f}"},
+        ])
+
+
+def hhi_band(hhi: float) -> str:
+    for limit, label in HHI_BANDS:
+        if hhi <= limit:
+            return label
+    return HHI_BANDS[-1][1]
+
+
+def concentration(df, top_n: int = 10, exclude_redacted: bool = True) -> Concentration:
+    """How concentrated the spend is across suppliers.
+
+    Uses each supplier's net spend (credits netted off); suppliers with net spend of £0 or
+    less are left out, and so are redacted lines (one label can hide many people). The top-N
+    share is the largest ``top_n`` suppliers' share of the total; the HHI is the sum of the
+    squared percentage shares (0–10,000).
+    """
+    if top_n < 1:
+        raise ValueError("top_n must be at least 1")
+    _check_spend(df)
+    data = df[df["amount"].notna()]
+    red = is_redacted(data["supplier"])
+    redacted_amount = float(data.loc[red, "amount"].sum()) if exclude_redacted else 0.0
+    if exclude_redacted:
+        data = data[~red]
+    named = data[data["supplier"].notna()]
+    per = named.groupby("supplier")["amount"].sum()
+    per = per[per > 0].sort_values(ascending=False)
+    total = float(per.sum())
+    if not total:
+        return Concentration(0, 0.0, top_n, 0.0, float("nan"), float("nan"), "no spend",
+                             redacted_amount)
+    shares = per / total * 100
+    hhi = float((shares ** 2).sum())
+    top_amount = float(per.iloc[:top_n].sum())
+    return Concentration(int(len(per)), round(total, 2), top_n, round(top_amount, 2),
+                         top_amount / total, round(hhi, 1), hhi_band(hhi), round(redacted_amount, 2))
+
+
+def duplicate_candidates(df, exclude_redacted: bool = True):
+    """Possible duplicate payments to check (not proof: repeat orders look the same).
+
+    Two or more lines with the same supplier (matched by :func:`supplier_key`) and the same
+    non-zero amount, and either
+
+    - the same payment date (``reason = 'same supplier, amount and date'``), or
+    - the same transaction reference (``'same supplier, amount and reference'``).
+
+    Returns one row per line: ``group, reason, lines_in_group, supplier, amount,
+    payment_date, transaction_id, purpose, same_purpose, source_file, source_row``; biggest
+    amounts first. ``same_purpose`` tells apart exact repeats from, say, weekly hire invoices.
+    Redacted suppliers are left out (one label covers many people).
+    """
+    import pandas as pd
+
+    _check_spend(df)
+    data = df[df["amount"].notna() & (df["amount"] != 0) & df["supplier"].notna()].copy()
+    if exclude_redacted:
+        data = data[~is_redacted(data["supplier"])]
+    data["_key"] = supplier_key(data["supplier"]).to_numpy()
+    data["_cents"] = (data["amount"] * 100).round().astype("int64")
+    groups = []
+    seen_rows: set = set()
+    rules = (("same supplier, amount and date", "payment_date"),
+             ("same supplier, amount and reference", "transaction_id"))
+    for reason, col in rules:
+        sub = data[data[col].notna()]
+        if sub.empty:
+            continue
+        keys = ["_key", "_cents", col]
+        size = sub.groupby(keys, sort=False)["amount"].transform("size")
+        dup = sub[size > 1]
+        for _k, grp in dup.groupby(keys, sort=False):
+            ids = frozenset(grp.index)
+            if ids <= seen_rows:  # already found by the date rule
+                continue
+            seen_rows |= ids
+            purposes = grp["purpose"].astype("str").str.strip().str.upper()
+            groups.append(grp.assign(reason=reason, lines_in_group=len(grp),
+                                     same_purpose=bool(purposes.nunique(dropna=False) == 1)))
+    cols = ["group", "reason", "lines_in_group", "supplier", "amount", "payment_date",
+            "transaction_id", "purpose", "same_purpose", "source_file", "source_row"]
+    if not groups:
+        return pd.DataFrame(columns=cols)
+    groups.sort(key=lambda g: (-abs(float(g["amount"].iloc[0])), g["_key"].iloc[0],
+                               str(g["source_file"].iloc[0]), int(g["source_row"].iloc[0])))
+    out = pd.concat([g.sort_values(["source_file", "source_row"]).assign(group=i)
+                     for i, g in enumerate(groups, start=1)])
+    return out[cols].reset_index(drop=True)
+
+
+def duplicate_summary(candidates):
+    """Per rule: groups, lines, and the amount at stake (every line after the first in each
+    group — what would be recovered if they all were duplicates)."""
+    import pandas as pd
+
+    rows = []
+    for reason in ("same supplier, amount and date", "same supplier, amount and reference"):
+        sub = candidates[candidates["reason"] == reason]
+        if sub.empty:
+            rows.append({"reason": reason, "groups": 0, "lines": 0, "amount at stake": 0.0})
+            continue
+        extra = sub.groupby("group")["amount"].agg(lambda a: a.iloc[1:].sum()).sum()
+        rows.append({"reason": reason, "groups": int(sub["group"].nunique()),
+                     "lines": int(len(sub)), "amount at stake": round(float(extra), 2)})
+    return pd.DataFrame(rows)
+
+
+def repeat_payments(df, min_months: int = 3, exclude_redacted: bool = True):
+    """The same amount to the same supplier in at least ``min_months`` different months:
+    ``supplier, amount, months, payments, first, last, total`` (largest totals first). Regular
+    payments like these often sit outside a tendered contract and are worth a review."""
+    import pandas as pd
+
+    _check_spend(df)
+    data = df[df["amount"].notna() & (df["amount"] > 0) & df["supplier"].notna()
+              & df["payment_date"].notna()].copy()
+    if exclude_redacted:
+        data = data[~is_redacted(data["supplier"])]
+    cols = ["supplier", "amount", "months", "payments", "first", "last", "total"]
+    if data.empty:
+        return pd.DataFrame(columns=cols)
+    data["_key"] = supplier_key(data["supplier"]).to_numpy()
+    data["_cents"] = (data["amount"] * 100).round().astype("int64")
+    data["_month"] = data["payment_date"].dt.to_period("M")
+    g = data.groupby(["_key", "_cents"]).agg(
+        supplier=("supplier", "first"), amount=("amount", "first"), months=("_month", "nunique"),
+        payments=("amount", "size"), first=("payment_date", "min"), last=("payment_date", "max"),
+        total=("amount", "sum")).reset_index(drop=True)
+    g = g[g["months"] >= min_months].sort_values(["total", "supplier"], ascending=[False, True])
+    g["total"] = g["total"].round(2)
+    return g[cols].reset_index(drop=True)
+
+
+def redacted_share(df):
+    """Redacted supplier names by kind: ``kind, transactions, amount, share of lines, share of
+    spend``, with an ``All redacted`` total row. Shares are of all lines / all net spend."""
+    import pandas as pd
+
+    _check_spend(df)
+    data = df[df["amount"].notna()]
+    kinds = redaction_kind(data["supplier"])
+    total_n, total_amt = len(data), float(data["amount"].sum())
+    rows = []
+    for label in ("personal data", "commercial confidentiality", "other redaction"):
+        m = (kinds == label).to_numpy()
+        rows.append({"kind": label, "transactions": int(m.sum()),
+                     "amount": round(float(data.loc[m, "amount"].sum()), 2)})
+    m = kinds.notna().to_numpy()
+    rows.append({"kind": "All redacted", "transactions": int(m.sum()),
+                 "amount": round(float(data.loc[m, "amount"].sum()), 2)})
+    out = pd.DataFrame(rows)
+    out["share of lines"] = out["transactions"] / total_n if total_n else float("nan")
+    out["share of spend"] = out["amount"] / total_amt if total_amt else float("nan")
+    return out
+
+
+@dataclass
+class Credits:
+    lines: int
+    total: float  # negative
+    payments: float  # positive lines' total
+    share_of_payments: float
+    by_supplier: object  # DataFrame
+
+    def table(self):
+        import pandas as pd
+
+        return pd.DataFrame([
+            {"measure": "Credit lines (negative amounts)", "value": f"{self.lines:,}"},
+            {"measure": "Total of credits", "value": f"-£{abs(self.total):,.2f}"},
+            {"measure": "Total of payments", "value": f"£{self.payments:,.2f}"},
+            {"measure": "Credits as a share of payments", "value": f"{self.share_of_payments:.2%}"},
+        ])
+
+
+def credits(df, top: int = 10) -> Credits:
+    """Credit notes, refunds and reversals: the negative lines (``(12.50)`` and ``12.50-`` in
+    the files), their total, their share of payments, and the suppliers with most credits."""
+    import pandas as pd
+
+    _check_spend(df)
+    amt = df["amount"]
+    neg = df[amt < 0]
+    pos_total = float(amt[amt > 0].sum())
+    by = (neg.assign(supplier=_labels(neg, "supplier"))
+          .groupby("supplier")["amount"].agg(credits="sum", lines="size").reset_index()
+          .sort_values(["credits", "supplier"]).head(top).reset_index(drop=True))
+    by["credits"] = by["credits"].round(2)
+    total = float(neg["amount"].sum())
+    return Credits(int(len(neg)), round(total, 2), round(pos_total, 2),
+                   abs(total) / pos_total if pos_total else float("nan"),
+                   by if len(by) else pd.DataFrame(columns=["supplier", "credits", "lines"]))
+
+
+# ----------------------------------------------------------------------------- SME / VCSE
+
+def supplier_flags(ocds):
+    """Per supplier named in notices: ``supplier_key, supplier, sme, vcse`` (``True``/``False``/
+    missing), from ``parties[].details`` via :func:`toolkit_helpers.procurement.load_ocds`."""
+    import pandas as pd
+
+    from .procurement import SME_SCALES
+
+    rows = []
+    for names, scales, vcse in zip(ocds["suppliers"], ocds.get("supplier_scales", []),
+                                   ocds.get("supplier_vcse_flags", [])):
+        if not isinstance(names, str):
+            continue
+        ns = names.split("; ")
+        ss = scales.split("; ") if isinstance(scales, str) else ["unknown"] * len(ns)
+        vs = vcse.split("; ") if isinstance(vcse, str) else ["unknown"] * len(ns)
+        for n, s, v in zip(ns, ss, vs):
+            rows.append({"supplier": n, "sme": None if s == "unknown" else s in SME_SCALES,
+                         "vcse": {"yes": True, "no": False}.get(v)})
+    if not rows:
+        return pd.DataFrame(columns=["supplier_key", "supplier", "sme", "vcse"])
+    t = pd.DataFrame(rows)
+    t["supplier_key"] = supplier_key(t["supplier"]).to_numpy()
+    # one row per key: a known flag wins over unknown; any True wins
+    agg = t.groupby("supplier_key").agg(
+        supplier=("supplier", "first"),
+        sme=("sme", lambda s: (s.dropna().any() if s.notna().any() else None)),
+        vcse=("vcse", lambda s: (s.dropna().any() if s.notna().any() else None))).reset_index()
+    agg["sme"] = agg["sme"].astype("boolean")
+    agg["vcse"] = agg["vcse"].astype("boolean")
+    return agg[["supplier_key", "supplier", "sme", "vcse"]]
+
+
+def sme_vcse_share(spend, ocds):
+    """Net spend by supplier size and VCSE status, matching spend suppliers to suppliers in
+    tender/award notices by :func:`supplier_key`. Returns ``measure, group, suppliers, amount,
+    share``: groups ``SME`` / ``large`` / ``unknown`` and ``VCSE`` / ``not VCSE`` / ``unknown``.
+    Spend files rarely say a supplier's size, so "unknown" is usually large: the share of
+    known SMEs is a lower bound, not the council's SME share."""
+    import pandas as pd
+
+    _check_spend(spend)
+    flags = supplier_flags(ocds).set_index("supplier_key")
+    data = spend[spend["amount"].notna() & spend["supplier"].notna()]
+    data = data[~is_redacted(data["supplier"])]
+    keys = supplier_key(data["supplier"])
+    total = float(data["amount"].sum())
+    rows = []
+    for measure, col, yes, no in (("size", "sme", "SME", "large"),
+                                  ("VCSE status", "vcse", "VCSE", "not VCSE")):
+        flag = keys.map(flags[col]) if len(flags) else pd.Series(pd.NA, index=keys.index)
+        flag = flag.astype("boolean")
+        for label, mask in ((yes, flag.eq(True).fillna(False)), (no, flag.eq(False).fillna(False)),
+                            ("unknown", flag.isna())):
+            m = mask.to_numpy(dtype=bool)
+            rows.append({"measure": measure, "group": label,
+                         "suppliers": int(keys[m].nunique()),
+                         "amount": round(float(data.loc[m, "amount"].sum()), 2)})
+    out = pd.DataFrame(rows)
+    out["share"] = out["amount"] / total if total else float("nan")
+    return out
+
+
+def award_sme_share(ocds):
+    """Awarded value (net, GBP) by supplier size and VCSE status, over the latest release of
+    each contracting process with an award value: ``measure, group, awards, value, share``."""
+    import pandas as pd
+
+    from .procurement import latest_per_ocid
+
+    latest = latest_per_ocid(ocds)
+    aw = latest[latest["award_value_amount"].notna()
+                & (latest["award_value_currency"].isna() | (latest["award_value_currency"] == "GBP"))]
+    total = float(aw["award_value_amount"].sum())
+    rows = []
+    for measure, col, yes, no in (("size", "supplier_sme", "SME", "large"),
+                                  ("VCSE status", "supplier_vcse", "VCSE", "not VCSE")):
+        flag = aw[col].astype("boolean")
+        for label, mask in ((yes, flag.eq(True).fillna(False)), (no, flag.eq(False).fillna(False)),
+                            ("unknown", flag.isna())):
+            m = mask.to_numpy(dtype=bool)
+            rows.append({"measure": measure, "group": label, "awards": int(m.sum()),
+                         "value": round(float(aw.loc[m, "award_value_amount"].sum()), 2)})
+    out = pd.DataFrame(rows)
+    out["share"] = out["value"] / total if total else float("nan")
+    return out
+
+
+# ----------------------------------------------------------------------------- contracts
+
+WINDOWS = ("ended", "0–6 months", "6–12 months", "12–24 months", "later")
+
+
+def _as_of(as_of):
+    import pandas as pd
+
+    if as_of is None:
+        raise ValueError("as_of is required (a date like '2024-04-01'): results must not "
+                         "depend on the day the notebook runs")
+    ts = pd.Timestamp(as_of)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("Europe/London").tz_localize(None)
+    return ts.normalize()
+
+
+def contract_value(ocds):
+    """The best value for a contract: the awarded value (GBP) when given, else the tender's
+    estimated value (GBP)."""
+    award = ocds["award_value_amount"].where(
+        ocds["award_value_currency"].isna() | (ocds["award_value_currency"] == "GBP"))
+    tender = ocds["value_amount"].where(
+        ocds["value_currency"].isna() | (ocds["value_currency"] == "GBP"))
+    return award.fillna(tender)
+
+
+def awarded_contracts(ocds):
+    """Latest release of each process that has been awarded (tag award/contract, or suppliers
+    or an award value given)."""
+    from .procurement import latest_per_ocid
+
+    latest = latest_per_ocid(ocds)
+    tags = latest["tag"].astype("str").fillna("")
+    awarded = (tags.str.contains("award|contract", regex=True).fillna(False).astype(bool)
+               | latest["suppliers"].notna() | latest["award_value_amount"].notna())
+    return latest[awarded]
+
+
+def expiry_pipeline(ocds, as_of, horizons=(6, 12, 24)):
+    """Awarded contracts by when they end, measured from ``as_of``.
+
+    Returns one row per contract (latest release per ``ocid``): ``ocid, title, buyer,
+    suppliers, value, contract_start, contract_end, months_to_end, window, cpv_division``
+    where ``window`` is ``ended``, ``0–6 months``, ``6–12 months``, ``12–24 months``, ``later``
+    (for the default horizons) or ``end date not published``. Sorted by end date.
+    """
+    import numpy as np
+    import pandas as pd
+
+    ts = _as_of(as_of)
+    h = sorted(horizons)
+    labels = [f"{a}–{b} months" for a, b in zip([0] + h[:-1], h)]
+    c = awarded_contracts(ocds)
+    end = c["contract_end"]
+    window = pd.Series("end date not published", index=c.index, dtype="object")
+    window[end.notna() & (end < ts)] = "ended"
+    prev = ts
+    for months, label in zip(h, labels):
+        limit = ts + pd.DateOffset(months=months)
+        window[end.notna() & (end >= prev) & (end < limit)] = label
+        prev = limit
+    window[end.notna() & (end >= prev)] = "later"
+    months_to_end = ((end - ts).dt.days / (365.25 / 12)).round(1)
+    out = pd.DataFrame({
+        "ocid": c["ocid"], "title": c["title"], "buyer": c["buyer"], "suppliers": c["suppliers"],
+        "value": contract_value(c).round(2), "contract_start": c["contract_start"],
+        "contract_end": end, "months_to_end": months_to_end, "window": window,
+        "cpv_division": c["cpv_division"],
+    })
+    order = {w: i for i, w in enumerate(["ended"] + labels + ["later", "end date not published"])}
+    out["_o"] = out["window"].map(order)
+    out = out.sort_values(["_o", "contract_end", "ocid"], na_position="last")
+    out.attrs["as_of"] = str(ts.date())
+    out.attrs["windows"] = ["ended"] + labels + ["later", "end date not published"]
+    return out.drop(columns="_o").reset_index(drop=True).assign(
+        months_to_end=lambda d: d["months_to_end"].astype("float64"),
+        value=lambda d: d["value"].astype("float64").where(np.isfinite(d["value"].astype("float64"))))
+
+
+def pipeline_summary(pipeline):
+    """Per window: ``window, contracts, value`` (value where known) and ``value unknown``."""
+    import pandas as pd
+
+    rows = []
+    for w in pipeline.attrs.get("windows", list(dict.fromkeys(pipeline["window"]))):
+        sub = pipeline[pipeline["window"] == w]
+        rows.append({"window": w, "contracts": int(len(sub)),
+                     "value": round(float(sub["value"].sum()), 2),
+                     "value unknown": int(sub["value"].isna().sum())})
+    return pd.DataFrame(rows)
+
+
+def cpv_divisions(ocds):
+    """Tender and award values by CPV division (first two digits of the first CPV code), over
+    the latest release of each process: ``division, name, notices, tender_value,
+    awarded_value``; GBP only; largest first. Processes without a CPV code are one row."""
+    import pandas as pd
+
+    from .procurement import latest_per_ocid
+
+    latest = latest_per_ocid(ocds)
+    div = latest["cpv_division"].astype("str").fillna("")
+    div = div.where(div != "", "(none)")
+    tender = latest["value_amount"].where(latest["value_currency"].isna() |
+                                          (latest["value_currency"] == "GBP"))
+    award = latest["award_value_amount"].where(latest["award_value_currency"].isna() |
+                                               (latest["award_value_currency"] == "GBP"))
+    t = pd.DataFrame({"division": div.to_numpy(), "tender_value": tender.to_numpy(),
+                      "awarded_value": award.to_numpy()})
+    g = t.groupby("division").agg(notices=("division", "size"),
+                                  tender_value=("tender_value", "sum"),
+                                  awarded_value=("awarded_value", "sum")).reset_index()
+    g["name"] = g["division"].map(CPV_DIVISIONS).fillna("(no CPV code)")
+    g.loc[(g["division"] != "(none)") & ~g["division"].isin(list(CPV_DIVISIONS)), "name"] = \
+        "(not a CPV division)"
+    g["_t"] = g["tender_value"] + g["awarded_value"]
+    g = g.sort_values(["_t", "division"], ascending=[False, True]).drop(columns="_t")
+    for c in ("tender_value", "awarded_value"):
+        g[c] = g[c].round(2)
+    return g[["division", "name", "notices", "tender_value", "awarded_value"]].reset_index(drop=True)
+
+
+__all__ = [
+    "spend_by", "monthly_spend", "supplier_totals", "concentration", "Concentration", "hhi_band",
+    "duplicate_candidates", "duplicate_summary", "repeat_payments", "redacted_share",
+    "redaction_kind", "is_redacted", "credits", "Credits", "supplier_key", "supplier_flags",
+    "sme_vcse_share", "award_sme_share", "expiry_pipeline", "pipeline_summary",
+    "awarded_contracts", "contract_value", "cpv_divisions", "CPV_DIVISIONS", "HHI_BANDS",
+    "REDACTION_PATTERN",
+]
