@@ -122,6 +122,7 @@ def supplier_key(names):
     s = names if isinstance(names, pd.Series) else pd.Series(names)
     s = s.astype("str").str.upper().str.replace("&", " AND ", regex=False)
     s = s.str.replace(r"[^A-Z0-9 ]+", " ", regex=True)
+    s = s.str.replace(r"\bCO OP", "COOP", regex=True)  # co-operative is not "Co"
     s = s.str.replace(_LEGAL_SUFFIX.pattern, " ", regex=True)
     return s.str.split().str.join(" ")
 
@@ -589,7 +590,7 @@ def expiry_pipeline(ocds, as_of, horizons=(6, 12, 24)):
         window[end.notna() & (end >= prev) & (end < limit)] = label
         prev = limit
     window[end.notna() & (end >= prev)] = "later"
-    months_to_end = ((end - ts).dt.days / (365.25 / 12)).round(1)
+    months_to_end = ((end - ts).dt.days / (365.25 / 12)).round(1) + 0.0  # no "-0.0"
     out = pd.DataFrame({
         "ocid": c["ocid"], "title": c["title"], "buyer": c["buyer"], "suppliers": c["suppliers"],
         "value": contract_value(c).round(2), "contract_start": c["contract_start"],
