@@ -527,6 +527,7 @@ def parse_dates(values, dayfirst: bool | None = None) -> Parsed:
             left = pd.Series(True, index=sub.index)
             for fmt in formats:
                 got = pd.to_datetime(sub[left], format=fmt, errors="coerce")
+                got = got.where(got.dt.year.between(*PLAUSIBLE_YEARS))  # also out of ns range
                 parsed.loc[got.index] = parsed.loc[got.index].fillna(got.astype("datetime64[ns]"))
                 left = parsed.isna()
                 if not left.any():

@@ -1,0 +1,649 @@
+"""load_spend and its building blocks: every quirk of published spend files, with small files
+made here, and the real files in ../shared/realdata/spend (skipped when absent)."""
+import csv
+import datetime as dt
+import hashlib
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from toolkit_helpers import spend
+from toolkit_helpers.errors import DataFileError
+
+LGA = ("OrganisationLabel,OrganisationURI,EffectiveDate,OrganisationalUnit,BeneficiaryName,"
+       "BeneficiaryOtherID,PaymentDate,TransactionNumber,Amount,IrrecoverableVATAmount,Purpose,"
+       "ProclassLabel,ProclassCode")
+
+
+def write(path: Path, text: str, encoding="utf-8", newline="\n", bom=False) -> Path:
+    data = text.replace("\n", newline).encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return path
+
+
+def simple_rows():
+    return ("Body Name,Service Area,Paid Date,Trans No,Supplier Name,Net Amount(£),Purpose\n"
+            "Anytown,Waste,03/04/2023,T1,Acme Ltd,\"1,000.00\",Bins\n"
+            "Anytown,Parks,04/04/2023,T2,Bobs Trees,250.50,Trees\n")
+
+
+# ----------------------------------------------------------------------------- encodings
+
+@pytest.mark.parametrize("encoding,bom,expected", [
+    ("utf-8", False, "utf-8"), ("utf-8", True, "utf-8-sig"), ("cp1252", False, "cp1252")])
+@pytest.mark.parametrize("newline,ending", [("\r\n", "CRLF"), ("\n", "LF"), ("\r", "CR")])
+def test_encodings_and_line_endings(tmp_path, encoding, bom, expected, newline, ending):
+    p = write(tmp_path / "s.csv", simple_rows(), encoding, newline, bom)
+    df = spend.load_spend(p)
+    assert list(df["supplier"]) == ["Acme Ltd", "Bobs Trees"]
+    assert list(df["amount"]) == [1000.0, 250.5]
+    assert list(df["payment_date"]) == [pd.Timestamp("2023-04-03"), pd.Timestamp("2023-04-04")]
+    f = df.attrs["report"]["files"][0]
+    assert f["encoding"] == expected and f["line_endings"] == ending
+    assert f["mapped"]["amount"]["column"] == "Net Amount(£)"  # £ decoded in every encoding
+    assert list(df["source_row"]) == [2, 3]
+
+
+def test_columns_and_dtypes_are_the_canonical_ones(tmp_path):
+    df = spend.load_spend(write(tmp_path / "s.csv", simple_rows()))
+    assert list(df.columns) == list(spend.COLUMNS)
+    assert df["amount"].dtype == "float64"
+    assert str(df["payment_date"].dtype) == "datetime64[ns]"
+    assert df["source_row"].dtype == "int64"
+    # columns the file lacks are present and empty
+    assert df["expense_type"].isna().all() and df["effective_date"].isna().all()
+    assert set(df["source_file"]) == {"s.csv"}
+
+
+def test_input_file_is_never_modified(tmp_path):
+    p = write(tmp_path / "s.csv", "Title\n\n" + simple_rows() + "TOTAL,,,,,1250.50,\n", "cp1252")
+    before = hashlib.sha256(p.read_bytes()).hexdigest()
+    spend.load_spend(p)
+    assert hashlib.sha256(p.read_bytes()).hexdigest() == before
+
+
+# ----------------------------------------------------------------------------- header row
+
+def test_header_after_title_and_blank_rows(tmp_path):
+    text = ("Anytown Council - payments over £500 - April 2023,,,\n"
+            ",,,,,,\n"
+            "\n" + simple_rows())
+    df = spend.load_spend(write(tmp_path / "s.csv", text, "cp1252"))
+    f = df.attrs["report"]["files"][0]
+    assert f["header_row"] == 4
+    assert f["dropped"]["title or blank rows above the header"] == 3
+    assert list(df["source_row"]) == [5, 6]  # the rows a spreadsheet shows
+
+
+def test_header_as_the_last_line_with_no_data(tmp_path):
+    p = write(tmp_path / "s.csv", "Spend over £500 - nothing to report\n\nSupplier,Amount,Paid Date\n")
+    df = spend.load_spend(p)
+    assert len(df) == 0 and list(df.columns) == list(spend.COLUMNS)
+    assert df.attrs["report"]["files"][0]["header_row"] == 3
+
+
+def test_header_as_the_last_line_below_the_data(tmp_path):
+    p = write(tmp_path / "s.csv", "Spend report\nAcme,100,2023-04-01\nBob,50.25,2023-04-02\n"
+                                  "Supplier,Amount,Payment Date\n")
+    df = spend.load_spend(p)
+    assert list(df["supplier"]) == ["Acme", "Bob"]
+    assert df["amount"].sum() == pytest.approx(150.25)
+    assert list(df["source_row"]) == [2, 3]
+    assert any("last line" in n for n in df.attrs["report"]["files"][0]["notes"])
+
+
+def test_header_found_after_many_rows_of_preamble(tmp_path):
+    preamble = "".join(f"Note line {i}\n" for i in range(30))
+    df = spend.load_spend(write(tmp_path / "s.csv", preamble + simple_rows()))
+    assert df.attrs["report"]["files"][0]["header_row"] == 31
+    assert len(df) == 2
+
+
+# ----------------------------------------------------------------------------- columns
+
+def test_spacer_columns_from_merged_cells_are_dropped(tmp_path):
+    text = ("Supplier Name,,,Amount,,Paid Date,\n"
+            "Acme,,,10.00,,01/05/2023,\n"
+            "Bob,,,20.00,,02/05/2023,\n")
+    df = spend.load_spend(write(tmp_path / "s.csv", text))
+    f = df.attrs["report"]["files"][0]
+    assert f["spacer_columns"] == 4 and f["left_out"] == []
+    assert list(df["amount"]) == [10.0, 20.0]
+
+
+def test_a_headerless_column_with_values_is_reported_not_silently_lost(tmp_path):
+    text = "Supplier Name,Amount,\nAcme,10.00,note A\nBob,20.00,\n"
+    df = spend.load_spend(write(tmp_path / "s.csv", text))
+    f = df.attrs["report"]["files"][0]
+    assert f["left_out"] == [" (C)"] or any("(C)" in c for c in f["left_out"])
+    assert any("column C has values but no header" in n for n in f["notes"])
+
+
+def test_duplicate_column_names_first_empty_uses_the_other(tmp_path):
+    text = "Supplier Name,Amount,Amount,Paid Date\nAcme,,10.00,01/05/2023\nBob,,20.00,02/05/2023\n"
+    df = spend.load_spend(write(tmp_path / "s.csv", text))
+    assert list(df["amount"]) == [10.0, 20.0]
+    f = df.attrs["report"]["files"][0]
+    assert f["mapped"]["amount"]["letter"] == "C"
+    assert any("column B" in n and "column C" in n for n in f["notes"])
+
+
+def test_duplicate_column_names_both_filled_uses_the_first_and_reports_the_other(tmp_path):
+    text = "Supplier Name,Amount,Amount\nAcme,10.00,99\n"
+    df = spend.load_spend(write(tmp_path / "s.csv", text))
+    assert list(df["amount"]) == [10.0]
+    assert df.attrs["report"]["files"][0]["also_matched"] == {"amount": ["Amount (C)"]}
+    table = spend.mapping_table(df)
+    assert "another column for amount" in set(table["how"])
+
+
+def test_ragged_rows_longer_than_the_header(tmp_path):
+    text = "Supplier Name,Amount\nAcme,10.00\nBob,20.00,stray,cells\nCat,5\n"
+    df = spend.load_spend(write(tmp_path / "s.csv", text))
+    assert list(df["supplier"]) == ["Acme", "Bob", "Cat"]
+    assert list(df["source_row"]) == [2, 3, 4]
+
+
+def test_quoted_cells_with_commas_and_line_breaks_keep_row_numbers(tmp_path):
+    text = ('Supplier Name,Amount,Purpose\n"Smith, Jones & Co","1,200.00","two\nlines"\n'
+            "Acme,5,x\n")
+    df = spend.load_spend(write(tmp_path / "s.csv", text))
+    assert list(df["supplier"]) == ["Smith, Jones & Co", "Acme"]
+    assert list(df["amount"]) == [1200.0, 5.0]
+    assert list(df["source_row"]) == [2, 3]  # records, as a spreadsheet numbers them
+
+
+def test_padded_supplier_names_and_NA_tokens(tmp_path):
+    text = ("Supplier Name ,Amount,Service Area,Purpose\n"
+            "ACME LTD                                  ,10,NA,N/A\n"
+            "  Bobs  ,20,Waste,#N/A\n")
+    df = spend.load_spend(write(tmp_path / "s.csv", text))
+    assert list(df["supplier"]) == ["ACME LTD", "Bobs"]
+    assert df["service_area"].isna().tolist() == [True, False]
+    assert df["purpose"].isna().all()
+
+
+def test_semicolon_tails_and_typos_in_headers(tmp_path):
+    text = ("Organisatonal Unit,Expenditure Catergory,Benificiary Name,Amount;;;;\n"
+            "Waste,Fuel,Acme,10\n")
+    df = spend.load_spend(write(tmp_path / "s.csv", text))
+    row = df.iloc[0]
+    assert (row["service_area"], row["expense_type"], row["supplier"], row["amount"]) == \
+        ("Waste", "Fuel", "Acme", 10.0)
+
+
+# ----------------------------------------------------------------------------- totals & blanks
+
+def test_totals_rows_and_blank_rows_are_dropped(tmp_path):
+    text = ("Service Area,Supplier Name,Amount\n"
+            "Waste,Acme,100.00\n"
+            ",,\n"
+            "Parks,Total Gas & Power Ltd,50.00\n"  # a real supplier, not a total
+            "Parks,Bob,25.00\n"
+            "Sub-total,,175.00\n"
+            ",TOTAL,175.00\n"
+            "Grand Total,,175.00\n"
+            ",,\n")
+    df = spend.load_spend(write(tmp_path / "s.csv", text))
+    assert list(df["supplier"]) == ["Acme", "Total Gas & Power Ltd", "Bob"]
+    d = df.attrs["report"]["files"][0]["dropped"]
+    assert d["totals"] == 3 and d["blank"] == 2
+
+
+def test_unlabelled_total_equal_to_the_sum_is_dropped_other_amount_only_rows_kept(tmp_path):
+    text = ("Supplier Name,Amount,Paid Date\n"
+            "Acme,100.00,01/04/2023\n"
+            "Bob,(20.00),02/04/2023\n"
+            ",80.00,\n"  # the sum of the rows above: a total without a label
+            ",5.00,\n")  # not a sum: kept, so nothing vanishes
+    df = spend.load_spend(write(tmp_path / "s.csv", text))
+    assert list(df["amount"]) == [100.0, -20.0, 5.0]
+    assert df.attrs["report"]["files"][0]["dropped"]["totals"] == 1
+
+
+def test_repeated_header_rows_and_note_rows_are_dropped(tmp_path):
+    text = ("Service Area,Supplier Name,Amount\nWaste,Acme,1\nService Area,Supplier Name,Amount\n"
+            "Parks,Bob,2\nFigures exclude VAT,,\nParks,Carl,\n")
+    df = spend.load_spend(write(tmp_path / "s.csv", text))
+    d = df.attrs["report"]["files"][0]["dropped"]
+    assert d["repeated header"] == 1
+    assert d["no amount, supplier, date or reference"] == 1  # the note
+    # a line with a supplier but no amount is kept (and flagged), not dropped
+    assert list(df["supplier"]) == ["Acme", "Bob", "Carl"]
+    assert df["issue"].tolist()[2] == "amount: empty"
+
+
+# ----------------------------------------------------------------------------- amounts
+
+@pytest.mark.parametrize("text,value", [
+    ("1000", 1000.0), ("1,000.00", 1000.0), ("£1,000", 1000.0), ("-£12.50", -12.5),
+    ("£-12.50", -12.5), ("(12.50)", -12.5), ("(1,234.56)", -1234.56), ("12.50-", -12.5),
+    ("£12.50-", -12.5), ("12.50 CR", -12.5), ("GBP 5", 5.0), ("\u221212.50", -12.5),
+    (" 7 ", 7.0), ("£ 1 000.00", 1000.0), (".5", 0.5),
+])
+def test_parse_amounts(text, value):
+    p = spend.parse_amounts(pd.Series([text], dtype="str"))
+    assert p.values.iloc[0] == pytest.approx(value)
+    assert not p.bad.iloc[0] and not p.empty.iloc[0]
+
+
+def test_parse_amounts_empty_and_bad():
+    p = spend.parse_amounts(pd.Series(["", "NA", "-", "12..5", "abc", "1,2O0.00", None]))
+    assert p.empty.tolist() == [True, True, True, False, False, False, True]
+    assert p.bad.tolist() == [False, False, False, True, True, True, False]
+    assert p.values.isna().all()
+
+
+def test_parse_amounts_passes_numbers_through():
+    p = spend.parse_amounts(pd.Series([1.5, None, -2.0]))
+    assert p.values.tolist()[0] == 1.5 and p.values.isna().tolist() == [False, True, False]
+
+
+def test_bad_amount_cells_are_kept_counted_and_located(tmp_path):
+    rows = "".join(f"Supplier {i},{i + 1}.00,01/04/2023\n" for i in range(20))
+    text = "Supplier Name,Amount,Paid Date\n" + rows + "Odd,12..50,02/04/2023\nEmpty,,02/04/2023\n"
+    df = spend.load_spend(write(tmp_path / "s.csv", text))
+    assert len(df) == 22  # nothing vanished
+    f = df.attrs["report"]["files"][0]
+    assert f["problems"]["amounts unreadable"] == 1 and f["problems"]["amounts missing"] == 1
+    assert f["examples"][0] == {"row": 22, "column": "Amount", "value": "12..50",
+                                "problem": "amount not a number"}
+    probs = spend.problems_table(df)
+    assert list(probs["source_row"]) == [22, 23]
+    assert probs["issue"].iloc[0] == "amount: not a number ('12..50')"
+    assert probs["issue"].iloc[1] == "amount: empty"
+    assert df.attrs["report"]["issues"] == 2
+
+
+def test_a_column_of_mostly_non_amounts_stops_with_a_clear_error(tmp_path):
+    text = "Supplier Name,Amount\nAcme,ten pounds\nBob,twenty\nCat,5\n"
+    with pytest.raises(DataFileError) as e:
+        spend.load_spend(write(tmp_path / "s.csv", text))
+    err = e.value
+    assert err.row == 2 and err.column == "Amount" and "s.csv" in str(err)
+    assert "mapping=" in err.hint
+
+
+# ----------------------------------------------------------------------------- dates
+
+@pytest.mark.parametrize("text,date", [
+    ("03/04/2023", "2023-04-03"), ("3/4/2023", "2023-04-03"), ("03-04-2023", "2023-04-03"),
+    ("03.04.2023", "2023-04-03"), ("03/04/23", "2023-04-03"), ("11-Aug-22", "2022-08-11"),
+    ("11-AUG-22", "2022-08-11"), ("3 Apr 2023", "2023-04-03"), ("3 April 2023", "2023-04-03"),
+    ("3-Sept-2023", "2023-09-03"), ("2023-04-03", "2023-04-03"),
+    ("2023-04-03 00:00:00", "2023-04-03"), ("2023-04-03T10:15:00+01:00", "2023-04-03"),
+    ("03/04/2023 00:00", "2023-04-03"), ("45764", "2025-04-17"), ("45017", "2023-04-01"),
+    ("2023/04/03", "2023-04-03"), ("20230403", "2023-04-03"),
+])
+def test_parse_dates(text, date):
+    p = spend.parse_dates(pd.Series([text], dtype="str"))
+    assert p.values.iloc[0] == pd.Timestamp(date), text
+    assert not p.bad.iloc[0]
+
+
+def test_excel_serial_origin_matches_excel():
+    # Excel day 45764 is 2025-04-17 (day 1 = 1900-01-01, with Excel's 1900 leap-year bug)
+    base = dt.date(1899, 12, 30)
+    assert base + dt.timedelta(days=45764) == dt.date(2025, 4, 17)
+
+
+def test_parse_dates_lost_empty_bad_and_implausible():
+    p = spend.parse_dates(pd.Series(["00:00:00", "", "NA", "31/02/2023", "soon", "23/04/0023"]))
+    assert p.lost.tolist() == [True, False, False, False, False, False]
+    assert p.empty.tolist() == [False, True, True, False, False, False]
+    assert p.bad.tolist() == [False, False, False, True, True, True]
+    assert p.values.isna().all()
+
+
+def test_month_first_dates_are_recognised_by_the_column():
+    p = spend.parse_dates(pd.Series(["04/13/2023", "04/03/2023"]))
+    assert p.values.tolist() == [pd.Timestamp("2023-04-13"), pd.Timestamp("2023-04-03")]
+    assert p.info["order"].startswith("month first")
+    q = spend.parse_dates(pd.Series(["13/04/2023", "04/03/2023"]))
+    assert q.values.tolist() == [pd.Timestamp("2023-04-13"), pd.Timestamp("2023-03-04")]
+
+
+def test_files_without_dates_and_lost_dates(tmp_path):
+    df = spend.load_spend(write(tmp_path / "a.csv", "Supplier Name,Amount\nAcme,1\n"))
+    assert df["payment_date"].isna().all()
+    assert df.attrs["report"]["files"][0]["problems"]["dates missing"] == 1
+    text = "Supplier Name,Amount,Paid Date\nAcme,1,00:00:00\nBob,2,01/04/2023\n"
+    df = spend.load_spend(write(tmp_path / "b.csv", text))
+    assert df["payment_date"].isna().tolist() == [True, False]
+    assert df["issue"].iloc[0] == "payment_date: lost (00:00:00)"
+    assert df.attrs["report"]["files"][0]["problems"]["dates lost (00:00:00)"] == 1
+
+
+def test_effective_date_is_not_the_payment_date(tmp_path):
+    text = LGA + "\nC,u,2023-04-30,Waste,Acme,,2023-04-12,T1,10.00,0,x,Fuel,1\n"
+    df = spend.load_spend(write(tmp_path / "s.csv", text, bom=True))
+    assert df["payment_date"].iloc[0] == pd.Timestamp("2023-04-12")
+    assert df["effective_date"].iloc[0] == pd.Timestamp("2023-04-30")
+    text = "OrganisationLabel,EffectiveDate,BeneficiaryName,Amount\nC,2023-04-30,Acme,1\n"
+    df = spend.load_spend(write(tmp_path / "t.csv", text))
+    assert df["payment_date"].isna().all() and df["effective_date"].notna().all()
+
+
+# ----------------------------------------------------------------------------- Excel
+
+def make_workbook(path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "Notes"
+    notes["A1"] = "Payments over £500, one sheet per month"
+    for month in (4, 5):
+        ws = wb.create_sheet(f"{month:02d}-2023")
+        ws.append([f"Spend for month {month}"])
+        ws.append([])
+        ws.append(["Service Area", "Paid Date", "Supplier Name", "Net Amount(£)"])
+        ws.append(["Waste", dt.datetime(2023, month, 3), "Acme", 100.5])
+        ws.append(["Parks", 45017 + month, "Bob", -10])  # an Excel serial typed as a number
+        ws.append(["TOTAL", None, None, 90.5])
+    wb.save(path)
+    return path
+
+
+def test_workbook_every_sheet_with_total_rows(tmp_path):
+    df = spend.load_spend(make_workbook(tmp_path / "q1.xlsx"))
+    assert list(df["sheet"]) == ["04-2023", "04-2023", "05-2023", "05-2023"]
+    assert list(df["amount"]) == [100.5, -10.0, 100.5, -10.0]
+    assert list(df["source_row"]) == [4, 5, 4, 5]
+    assert list(df["payment_date"]) == [pd.Timestamp("2023-04-03"), pd.Timestamp("2023-04-05"),
+                                        pd.Timestamp("2023-05-03"), pd.Timestamp("2023-04-06")]
+    files = spend.files_table(df)
+    assert set(files["sheet"]) == {"04-2023", "05-2023", "Notes"}
+    assert "skipped" in files.loc[files["sheet"] == "Notes", "why dropped"].iloc[0]
+    assert files.loc[files["sheet"] == "04-2023", "why dropped"].iloc[0].endswith("1 totals")
+
+
+def test_workbook_one_named_sheet(tmp_path):
+    p = make_workbook(tmp_path / "q1.xlsx")
+    df = spend.load_spend(p, sheet="05-2023")
+    assert set(df["sheet"]) == {"05-2023"} and len(df) == 2
+    with pytest.raises(DataFileError, match="no sheet called"):
+        spend.load_spend(p, sheet="June")
+    with pytest.raises(DataFileError, match="cannot find"):
+        spend.load_spend(p, sheet="Notes")
+
+
+# ----------------------------------------------------------------------------- many files
+
+def test_a_list_of_files_and_a_folder_give_one_frame(tmp_path):
+    folder = tmp_path / "spend"
+    folder.mkdir()
+    write(folder / "a.csv", simple_rows(), "cp1252")
+    write(folder / "b.csv", LGA + "\nC,u,2023-05-31,Waste,Zed,,2023-05-12,T9,7.00,0,x,Fuel,1\n",
+          bom=True)
+    make_workbook(folder / "c.xlsx")
+    (folder / "readme.txt").write_text("not spend")
+    by_folder = spend.load_spend(folder)
+    by_list = spend.load_spend([folder / "a.csv", folder / "b.csv", folder / "c.xlsx"])
+    pd.testing.assert_frame_equal(by_folder, by_list)
+    assert len(by_folder) == 2 + 1 + 4
+    assert by_folder.groupby("source_file").size().to_dict() == {"a.csv": 2, "b.csv": 1, "c.xlsx": 4}
+    assert by_folder["amount"].sum() == pytest.approx(1000 + 250.5 + 7 + 2 * 90.5)
+    assert by_folder.attrs["report"]["rows"] == 7
+    layouts = spend.mapping_table(by_folder)["layout"].nunique()
+    assert layouts == 3
+
+
+def test_organisation_can_be_filled_in(tmp_path):
+    df = spend.load_spend(write(tmp_path / "s.csv", "Supplier Name,Amount\nA,1\n"),
+                          organisation="Anytown Borough Council")
+    assert df["organisation"].iloc[0] == "Anytown Borough Council"
+
+
+# ----------------------------------------------------------------------------- mapping
+
+def test_unmappable_file_gives_one_clear_error(tmp_path):
+    p = write(tmp_path / "odd.csv", "Who,Cost,Day\nAcme,100,2023-04-01\n")
+    with pytest.raises(DataFileError) as e:
+        spend.load_spend(p)
+    msg = str(e.value)
+    assert "odd.csv" in msg and "supplier and amount" in msg
+    assert "'Who', 'Cost', 'Day'" in msg
+    assert "mapping=" in msg and "mappings: spend:" in msg
+
+
+def test_mapping_overrides_detection(tmp_path):
+    p = write(tmp_path / "odd.csv", "Who,Cost,Day,Supplier Name\nAcme,100,2023-04-01,ignored\n")
+    df = spend.load_spend(p, mapping={"supplier": "Who", "amount": "Cost", "payment_date": "Day"})
+    assert (df["supplier"].iloc[0], df["amount"].iloc[0]) == ("Acme", 100.0)
+    assert df["payment_date"].iloc[0] == pd.Timestamp("2023-04-01")
+    f = df.attrs["report"]["files"][0]
+    assert f["mapped"]["supplier"]["how"] == "your mapping"
+    assert "Supplier Name (D)" in f["left_out"]
+
+
+def test_mapping_to_none_says_the_file_lacks_the_field(tmp_path):
+    p = write(tmp_path / "s.csv", "Supplier Name,Amount,Date\nAcme,1,sometime in May\nB,2,x\nC,3,y\n")
+    with pytest.raises(DataFileError, match="payment_date"):
+        spend.load_spend(p)
+    df = spend.load_spend(p, mapping={"payment_date": None})
+    assert df["payment_date"].isna().all() and len(df) == 3
+    assert df.attrs["report"]["files"][0]["absent_by_mapping"] == ["payment_date"]
+
+
+def test_mapping_errors_name_the_problem(tmp_path):
+    p = write(tmp_path / "s.csv", simple_rows())
+    with pytest.raises(DataFileError, match="did you mean 'supplier'"):
+        spend.load_spend(p, mapping={"suplier": "Supplier Name"})
+    with pytest.raises(DataFileError) as e:
+        spend.load_spend(p, mapping={"supplier": "Vendor"})
+    assert "Columns seen" in str(e.value) and "'Supplier Name'" in str(e.value)
+
+
+# ----------------------------------------------------------------------------- bad files
+
+def test_bad_files(tmp_path):
+    with pytest.raises(DataFileError, match="not found"):
+        spend.load_spend(tmp_path / "missing.csv")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(DataFileError, match="empty"):
+        spend.load_spend(tmp_path / "empty.csv")
+    (tmp_path / "x.csv").write_bytes(b"PK\x03\x04binary")
+    with pytest.raises(DataFileError, match="Excel"):
+        spend.load_spend(tmp_path / "x.csv")
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(DataFileError, match="xls"):
+        spend.load_spend(tmp_path / "old.xls")
+    write(tmp_path / "q.csv", 'Supplier Name,Amount\nAcme,1\n"Bob,2\nCat,3\n')
+    with pytest.raises(DataFileError, match="never closed") as e:
+        spend.load_spend(tmp_path / "q.csv")
+    assert e.value.row is not None
+    (tmp_path / "empty_folder").mkdir()
+    with pytest.raises(DataFileError):
+        spend.load_spend(tmp_path / "empty_folder")
+    with pytest.raises(DataFileError):
+        spend.load_spend([])
+
+
+# ----------------------------------------------------------------------------- building blocks
+
+# Header variants seen across councils (../shared/docs/domain-facts.md) → field.
+VARIANTS = {
+    "Body Name": "organisation", "Client": "organisation", "OrganisationLabel": "organisation",
+    "Organisational Unit": "service_area", "Organisatonal Unit": "service_area",
+    "Service Area": "service_area", "Service Cost Centre": "service_area",
+    "Department Area": "service_area", "OrganisationalUnit": "service_area",
+    "Expenditure Category": "expense_type", "Expenditure Catergory": "expense_type",
+    "Expenses Type": "expense_type", "Account Detail": "expense_type",
+    "ProclassLabel": "expense_type",
+    "Paid Date": "payment_date", "Payment date": "payment_date", "PaymentDate": "payment_date",
+    "Effective Date": "effective_date", "EffectiveDate": "effective_date",
+    "Trans No": "transaction_id", "Transaction Number": "transaction_id",
+    "HBC ref no": "transaction_id", "TransactionNumber": "transaction_id",
+    "Supplier Name": "supplier", "Supplier Name ": "supplier", "Name": "supplier",
+    "Name:": "supplier", "Beneficiary": "supplier", "Benificiary Name": "supplier",
+    "BeneficiaryName": "supplier",
+    "Amount": "amount", "Net Amount(£)": "amount", "Net Amount (£)": "amount",
+    "Amount Paid": "amount", "Net amount": "amount", "Amount;;;;": "amount",
+    "IrrecoverableVATAmount": "irrecoverable_vat", "Purpose": "purpose",
+    "Description": "purpose", "BeneficiaryOtherID": "supplier_id",
+}
+
+
+@pytest.mark.parametrize("header,field", sorted(VARIANTS.items()))
+def test_header_variants_map_to_fields(header, field):
+    det = spend.detect_columns([header, "Supplier", "Amount"] if field not in
+                               ("supplier", "amount") else [header])
+    assert det.positions.get(field) == 0, (header, det.mapping)
+
+
+def test_synonym_table_is_unambiguous_and_written_as_keys():
+    seen = {}
+    for field, variants in spend.SYNONYMS.items():
+        assert field in spend.FIELDS
+        for v in variants:
+            assert v not in seen, f"{v!r} listed for {seen.get(v)} and {field}"
+            seen[v] = field
+            assert spend.header_key(v) == v, f"{v!r} is not written as header_key writes it"
+
+
+def test_detect_columns_prefers_better_synonyms_and_reports():
+    header = ["Trans No", "Name", "Supplier Name", "Date", "Paid Date", "Amount", "Notes", ""]
+    mapping, report = spend.detect_columns(header)
+    assert mapping["supplier"] == "Supplier Name"  # ranked above "Name"
+    assert mapping["payment_date"] == "Paid Date"  # ranked above "Date"
+    assert report["left_out"] == ["Notes (G)"]
+    assert report["also_matched"] == {"payment_date": ["Date (D)"], "supplier": ["Name (B)"]}
+    assert report["spacer_columns"] == 1
+    assert "organisation" in report["not_found"]
+
+
+def test_detect_columns_similar_names():
+    det = spend.detect_columns(["Benefciary Name", "Amount"])
+    assert det.positions["supplier"] == 0 and det.how["supplier"].startswith("similar")
+
+
+def test_header_score_and_find_header():
+    rows = [["Spend report"], [], ["Supplier Name", "Amount", "Paid Date"], ["Acme", "1", "x"]]
+    assert spend.header_score(rows[2]) == 3
+    assert spend.find_header(rows) == 2
+    assert spend.find_header([["a", "b"], ["c", "d"]]) is None
+    assert spend.find_header([["Vendor X", "Value Y"], ["Who", "Cost"]], extra=["Who", "Cost"],
+                             min_score=1) == 1
+
+
+def test_total_labels():
+    s = pd.Series(["Total", "TOTAL", "Grand Total", "Sub-total", "Totals:", "Total for April 2023",
+                   "Total spend", "Total Gas & Power Ltd", "Totally Locum Ltd", "", None])
+    assert spend.is_total_label(s).tolist() == [True] * 7 + [False] * 4
+
+
+def test_report_tables(tmp_path):
+    text = "Title\n\n" + simple_rows() + "TOTAL,,,,,1250.50,\n"
+    df = spend.load_spend(write(tmp_path / "s.csv", text, "cp1252", "\r\n"))
+    files = spend.files_table(df)
+    row = files.iloc[0]
+    assert row["encoding"] == "cp1252, CRLF" and row["header row"] == 3 and row["rows kept"] == 2
+    assert row["why dropped"] == "2 title or blank rows above the header; 1 totals"
+    assert row["amount total (£)"] == pytest.approx(1250.5)
+    m = spend.mapping_table(df)
+    assert m.set_index("field").loc["amount", "column in file"] == "Net Amount(£) (F)"
+    assert m.set_index("field").loc["organisation", "column in file"] == "Body Name (A)"
+    assert m.set_index("field").loc["expense_type", "how"] == "not found"
+    assert len(spend.problems_table(df)) == 0
+
+
+# ----------------------------------------------------------------------------- real files
+
+def csv_rows(path: Path, encoding: str, skip: int) -> list[list[str]]:
+    """An independent reading with the csv module: non-blank records after ``skip`` rows."""
+    with open(path, encoding=encoding, newline="") as fh:
+        rows = list(csv.reader(fh))[skip:]
+    return [r for r in rows if any(c.strip() for c in r)]
+
+
+# Expected figures were worked out by reading each file with the csv module in the stated
+# encoding, skipping the header (and, for Hyndburn 2023, the blank first row), dropping blank
+# records and summing the amount column (thousands separators removed: Hyndburn 2023 writes
+# "1,104.75") with Decimal; the test repeats that reading.
+REAL = [
+    ("hyndburn_bc_spend_over_250_2017-01.csv", "cp1252", 1, 6, 180, Decimal("538272.19")),
+    ("hyndburn_bc_spend_over_250_2023-04.csv", "cp1252", 2, 6, 502, Decimal("1216217.07")),
+    ("oxford_city_council_spend_2014Q3_jul-sep.csv", "utf-8", 1, 6, 3649, Decimal("15146736.80")),
+    ("trafford_council_procurement_card_2026-27.csv", "utf-8", 1, 6, 2024, Decimal("494906.66")),
+]
+
+
+@pytest.mark.parametrize("name,encoding,skip,amount_col,rows,total", REAL, ids=[r[0] for r in REAL])
+def test_real_spend_files(realdata, name, encoding, skip, amount_col, rows, total):
+    path = realdata / "spend" / name
+    independent = csv_rows(path, encoding, skip)
+    assert len(independent) == rows
+    assert sum(Decimal(r[amount_col].replace(",", "")) for r in independent) == total
+    df = spend.load_spend(path)
+    assert len(df) == rows
+    assert Decimal(str(round(df["amount"].sum(), 2))) == total
+    assert df["issue"].isna().all() and df["amount"].notna().all()
+    assert df["payment_date"].notna().all()
+    assert df["supplier"].notna().all()
+    assert df["supplier"].str.strip().eq(df["supplier"]).all()
+
+
+def test_real_hyndburn_2023_quirks(realdata):
+    df = spend.load_spend(realdata / "spend" / "hyndburn_bc_spend_over_250_2023-04.csv")
+    f = df.attrs["report"]["files"][0]
+    assert f["encoding"] == "cp1252" and f["header_row"] == 2
+    assert f["spacer_columns"] >= 70  # ~72 trailing empty columns
+    assert f["mapped"]["amount"]["column"] == "Net Amount (£)"
+    first = df.iloc[0]
+    assert (first["source_row"], first["supplier"], first["amount"]) == (3, "Gb Mot Training Ltd", 492.0)
+    assert first["payment_date"] == pd.Timestamp("2023-04-03")  # "3 Apr 2023"
+    # the file mixes "3 Apr 2023" with "14-Mar-23"; count both shapes independently
+    independent = csv_rows(realdata / "spend" / "hyndburn_bc_spend_over_250_2023-04.csv",
+                           "cp1252", 2)
+    spaced = sum(len(r[5].split()) == 3 for r in independent)
+    dashed = sum(r[5].count("-") == 2 for r in independent)
+    assert (spaced, dashed) == (495, 7)
+    assert f["date_shapes"] == {"d Mon yyyy": spaced, "dd-Mon-yy": dashed}
+    assert sum("," in r[6] for r in independent) > 0  # "1,104.75": thousands separators
+
+
+def test_real_hyndburn_2017_and_oxford_quirks(realdata):
+    h = spend.load_spend(realdata / "spend" / "hyndburn_bc_spend_over_250_2017-01.csv")
+    assert h.attrs["report"]["files"][0]["mapped"]["amount"]["column"] == "Net Amount(£)"
+    assert h["payment_date"].min() == pd.Timestamp("2017-01-04")
+    ox = spend.load_spend(realdata / "spend" / "oxford_city_council_spend_2014Q3_jul-sep.csv")
+    f = ox.attrs["report"]["files"][0]
+    assert f["mapped"]["supplier"]["column"] == "Supplier Name "  # the header's trailing space
+    independent = csv_rows(realdata / "spend" / "oxford_city_council_spend_2014Q3_jul-sep.csv",
+                           "utf-8", 1)
+    assert int((ox["amount"] < 0).sum()) == sum(r[6].startswith("-") for r in independent) == 6
+    assert ox["supplier"].iloc[-1] == independent[-1][9].strip() == "GOODE STONE SUPPLIES LTD"
+    assert ox["source_row"].iloc[-1] == 3650
+    assert (ox["service_area"] == "Policy, Culture and Communication").sum() == sum(
+        r[1] == "Policy, Culture and Communication" for r in independent)
+
+
+def test_real_trafford_lga_layout(realdata):
+    df = spend.load_spend(realdata / "spend" / "trafford_council_procurement_card_2026-27.csv")
+    independent = csv_rows(realdata / "spend" / "trafford_council_procurement_card_2026-27.csv",
+                           "utf-8", 1)
+    assert set(df["organisation"]) == {"Trafford Council"}
+    assert int((df["amount"] < 0).sum()) == sum(r[6].startswith("-") for r in independent)
+    assert df["effective_date"].notna().all()
+    assert df["transaction_id"].isna().all()  # the file has none: present and empty
+    assert set(df.attrs["report"]["files"][0]["left_out"]) == {"OrganisationURI (B)",
+                                                               "CardTransaction (L)"}
+
+
+# ----------------------------------------------------------------------------- the sample
+
+def test_sample_council_spend_loads_with_its_quirks_reported(project_root):
+    df = spend.load_spend(project_root / "data" / "sample" / "spend")
+    files = spend.files_table(df)
+    assert len(files) == 13  # 9 CSVs + 3 month sheets + the skipped Notes sheet
+    assert set(files["encoding"]) >= {"cp1252, CRLF", "cp1252, CR", "utf-8-sig, LF", "xlsx"}
+    assert spend.mapping_table(df)["layout"].nunique() == 2
+    probs = spend.problems_table(df)
+    assert len(probs) == 2 and set(probs["issue"].str.split(":").str[0]) == {"amount",
+                                                                            "payment_date"}
+    assert df["payment_date"].dropna().between("2023-04-01", "2024-03-31").all()
+    assert (df["amount"] < 0).sum() > 10  # credits in brackets, trailing minus and plain
