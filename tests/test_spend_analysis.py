@@ -1,0 +1,323 @@
+"""Spend and contract analyses on small frames whose answers are worked out by hand here."""
+import json
+
+import pandas as pd
+import pytest
+
+from toolkit_helpers import procurement, spend, spend_analysis as sa
+
+
+def frame(rows):
+    """A spend frame like load_spend's from (supplier, amount, date, extra…) dicts."""
+    df = pd.DataFrame(rows)
+    for c in spend.COLUMNS:
+        if c not in df:
+            df[c] = None
+    df["amount"] = df["amount"].astype("float64")
+    df["payment_date"] = pd.to_datetime(df["payment_date"]).astype("datetime64[ns]")
+    for c in ("supplier", "service_area", "expense_type", "purpose", "transaction_id",
+              "source_file"):
+        df[c] = df[c].astype("str")
+    df["source_row"] = range(2, len(df) + 2)
+    return df[list(spend.COLUMNS)]
+
+
+def row(supplier, amount, date="2023-04-03", **kw):
+    return {"supplier": supplier, "amount": amount, "payment_date": date, "source_file": "f.csv",
+            **kw}
+
+
+# ----------------------------------------------------------------------------- spend views
+
+def test_spend_by_service_area_with_top_and_missing_labels():
+    df = frame([row("A", 100, service_area="Waste"), row("B", 50, service_area="Parks"),
+                row("C", -10, service_area="Waste"), row("D", 30, service_area=None),
+                row("E", 20, service_area="Housing"), row("F", 5, service_area="Planning")])
+    out = sa.spend_by(df, "service_area")
+    assert list(out["service_area"]) == ["Waste", "Parks", "(not given)", "Housing", "Planning"]
+    assert list(out["amount"]) == [90.0, 50.0, 30.0, 20.0, 5.0]
+    assert list(out["transactions"]) == [2, 1, 1, 1, 1]
+    assert out["share"].iloc[0] == pytest.approx(90 / 195)
+    top = sa.spend_by(df, "service_area", top=2)
+    assert list(top["service_area"]) == ["Waste", "Parks", "All others (3)"]
+    assert top["amount"].iloc[2] == 55.0 and top["transactions"].iloc[2] == 3
+    assert top["share"].sum() == pytest.approx(1.0)
+
+
+def test_spend_by_month_is_in_date_order_with_undated_last():
+    df = frame([row("A", 10, "2023-05-02"), row("B", 20, "2023-04-30"), row("C", 5, None),
+                row("D", 1, "2024-01-01")])
+    out = sa.spend_by(df, "month")
+    assert list(out["month"]) == ["2023-04", "2023-05", "2024-01", "(no date)"]
+    assert list(out["amount"]) == [20.0, 10.0, 1.0, 5.0]
+
+
+def test_monthly_spend_separates_payments_and_credits():
+    df = frame([row("A", 100, "2023-04-03"), row("A", -30, "2023-04-20"), row("B", 50, "2023-05-01")])
+    out = sa.monthly_spend(df)
+    assert out.to_dict("records") == [
+        {"month": "2023-04", "payments": 100.0, "credits": -30.0, "net": 70.0, "transactions": 2},
+        {"month": "2023-05", "payments": 50.0, "credits": 0.0, "net": 50.0, "transactions": 1}]
+
+
+def test_rows_with_unreadable_amounts_are_left_out_of_totals():
+    df = frame([row("A", 10), row("B", None)])
+    assert sa.spend_by(df, "supplier")["amount"].sum() == 10.0
+
+
+# ----------------------------------------------------------------------------- concentration
+
+def test_concentration_hhi_and_top_share():
+    df = frame([row("A", 70), row("A", -10), row("B", 30), row("C", 10), row("D", 5),
+                row("D", -5), row("REDACTED PERSONAL DATA", 1000)])
+    c = sa.concentration(df, top_n=1)
+    # net: A 60, B 30, C 10 (D nets to 0: left out); shares 60%, 30%, 10%
+    assert c.suppliers == 3 and c.total == 100.0
+    assert c.top_n_share == pytest.approx(0.6) and c.top_n_amount == 60.0
+    assert c.hhi == pytest.approx(60 ** 2 + 30 ** 2 + 10 ** 2)
+    assert c.band == "highly concentrated"
+    assert c.redacted_excluded == 1000.0
+    t = c.table()
+    assert t["value"].tolist()[2] == "60.0%" and t["value"].tolist()[3] == "4,600"
+
+
+def test_hhi_bands():
+    assert sa.hhi_band(1000) == "not concentrated"
+    assert sa.hhi_band(1000.1) == "concentrated"
+    assert sa.hhi_band(2000) == "concentrated"
+    assert sa.hhi_band(2500) == "highly concentrated"
+    equal = frame([row(f"S{i}", 10) for i in range(20)])
+    assert sa.concentration(equal).hhi == pytest.approx(20 * 5 ** 2)  # 500: not concentrated
+    with pytest.raises(ValueError):
+        sa.concentration(equal, top_n=0)
+
+
+# ----------------------------------------------------------------------------- duplicates
+
+def test_duplicate_candidates_by_date_and_by_reference():
+    df = frame([
+        row("Acme Ltd", 120.0, "2023-04-03", transaction_id="T1", purpose="Paper"),
+        row("ACME LIMITED", 120.0, "2023-04-03", transaction_id="T2", purpose="paper"),
+        row("Acme Ltd", 120.0, "2023-04-05", transaction_id="T3", purpose="Paper"),  # other day
+        row("Bob", 80.0, "2023-04-03", transaction_id="INV9", purpose="Hire wk1"),
+        row("Bob", 80.0, "2023-04-10", transaction_id="INV9", purpose="Hire wk2"),  # same ref
+        row("Cat", 50.0, "2023-04-03", transaction_id="X1"),
+        row("Cat", 51.0, "2023-04-03", transaction_id="X2"),  # different amount
+        row("REDACTED PERSONAL DATA", 500.0, "2023-04-03"),
+        row("REDACTED PERSONAL DATA", 500.0, "2023-04-03"),  # one label, many people
+        row("Dan", 0.0, "2023-04-03"), row("Dan", 0.0, "2023-04-03"),  # zero lines
+        row("Eve", 60.0, "2023-04-04", transaction_id="R1"),
+        row("Eve", 60.0, "2023-04-04", transaction_id="R1"),  # both rules: listed once
+    ])
+    c = sa.duplicate_candidates(df)
+    assert list(c["group"]) == [1, 1, 2, 2, 3, 3]
+    assert list(c["supplier"]) == ["Acme Ltd", "ACME LIMITED", "Bob", "Bob", "Eve", "Eve"]
+    assert list(c["reason"].unique()) == ["same supplier, amount and date",
+                                          "same supplier, amount and reference"]
+    assert c.loc[c["supplier"] == "Bob", "reason"].iloc[0] == "same supplier, amount and reference"
+    assert c.loc[c["supplier"] == "Eve", "reason"].iloc[0] == "same supplier, amount and date"
+    assert c.set_index("supplier")["same_purpose"].to_dict() == {
+        "Acme Ltd": True, "ACME LIMITED": True, "Bob": False, "Eve": True}
+    assert list(c["source_row"][:2]) == [2, 3]
+    s = sa.duplicate_summary(c)
+    assert s.to_dict("records") == [
+        {"reason": "same supplier, amount and date", "groups": 2, "lines": 4,
+         "amount at stake": 180.0},
+        {"reason": "same supplier, amount and reference", "groups": 1, "lines": 2,
+         "amount at stake": 80.0}]
+
+
+def test_no_duplicates():
+    c = sa.duplicate_candidates(frame([row("A", 1), row("B", 1)]))
+    assert c.empty and "group" in c.columns
+    assert sa.duplicate_summary(c)["groups"].tolist() == [0, 0]
+
+
+def test_repeat_payments_need_the_same_amount_in_several_months():
+    df = frame([row("Hire Co", 1850, d) for d in ("2023-04-04", "2023-05-02", "2023-06-06")]
+               + [row("Twice Ltd", 99, d) for d in ("2023-04-04", "2023-05-02")]
+               + [row("Often Ltd", 10, d) for d in ("2023-04-04", "2023-04-05", "2023-04-06")]
+               + [row("Hire Co", 1851, "2023-07-04")])
+    r = sa.repeat_payments(df, min_months=3)
+    assert r.to_dict("records") == [{"supplier": "Hire Co", "amount": 1850.0, "months": 3,
+                                     "payments": 3, "first": pd.Timestamp("2023-04-04"),
+                                     "last": pd.Timestamp("2023-06-06"), "total": 5550.0}]
+    assert len(sa.repeat_payments(df, min_months=2)) == 2
+
+
+# ----------------------------------------------------------------------------- redaction, credits
+
+@pytest.mark.parametrize("name,kind", [
+    ("REDACTED PERSONAL DATA", "personal data"), ("Redacted personal data", "personal data"),
+    ("Name redacted", "personal data"), ("Personal Data", "personal data"),
+    ("REDACTED COMMERCIAL CONFIDENTIALITY", "commercial confidentiality"),
+    ("Commercially confidential", "commercial confidentiality"), ("Redacted", "other redaction"),
+    ("Withheld", "other redaction"), ("Redwood Ltd", None), ("Acme", None), (None, None)])
+def test_redaction_labels(name, kind):
+    got = sa.redaction_kind(pd.Series([name], dtype="str")).iloc[0]
+    assert (None if pd.isna(got) else got) == kind
+
+
+def test_redacted_share():
+    df = frame([row("REDACTED PERSONAL DATA", 100), row("Redacted", 50),
+                row("REDACTED COMMERCIAL CONFIDENTIALITY", 250), row("Acme", 600)])
+    r = sa.redacted_share(df).set_index("kind")
+    assert r.loc["All redacted", "transactions"] == 3 and r.loc["All redacted", "amount"] == 400.0
+    assert r.loc["All redacted", "share of spend"] == pytest.approx(0.4)
+    assert r.loc["All redacted", "share of lines"] == pytest.approx(0.75)
+    assert r.loc["commercial confidentiality", "amount"] == 250.0
+
+
+def test_credits():
+    df = frame([row("A", 100), row("A", -25), row("B", 300), row("B", -5), row("B", -5)])
+    c = sa.credits(df)
+    assert (c.lines, c.total, c.payments) == (3, -35.0, 400.0)
+    assert c.share_of_payments == pytest.approx(35 / 400)
+    assert c.by_supplier.to_dict("records") == [{"supplier": "A", "credits": -25.0, "lines": 1},
+                                                {"supplier": "B", "credits": -10.0, "lines": 2}]
+
+
+def test_supplier_key():
+    keys = sa.supplier_key(pd.Series(["Acme Services Ltd.", "ACME SERVICES LIMITED",
+                                      "The Acme & Co", "Sparkle Co-operative", "  x  plc "]))
+    assert keys.tolist() == ["ACME SERVICES", "ACME SERVICES", "ACME AND", "SPARKLE COOPERATIVE", "X"]
+
+
+# ----------------------------------------------------------------------------- notices
+
+def release(ocid, rid, tag, date, tender=None, awards=None, parties=None):
+    r = {"ocid": ocid, "id": rid, "tag": tag, "date": date, "buyer": {"name": "Anytown"},
+         "parties": parties or []}
+    if tender:
+        r["tender"] = tender
+    if awards:
+        r["awards"] = awards
+    return r
+
+
+def awarded(ocid, end, value, supplier="Acme Ltd", scale="sme", vcse=False, cpv="90511000",
+            currency="GBP"):
+    period = {"startDate": "2020-01-01"}
+    if end:
+        period["endDate"] = end
+    return release(ocid, f"{ocid}-a", ["award", "contract"], "2020-01-01T00:00:00Z",
+                   tender={"title": ocid, "classification": {"scheme": "CPV", "id": cpv},
+                           "value": {"amount": value * 2, "currency": "GBP"}},
+                   awards=[{"id": "1", "status": "active", "value": {"amount": value, "currency": currency},
+                            "suppliers": [{"id": supplier, "name": supplier}],
+                            "contractPeriod": period}],
+                   parties=[{"id": supplier, "name": supplier, "roles": ["supplier"],
+                             "details": {"scale": scale, "vcse": vcse}}])
+
+
+@pytest.fixture
+def notices(tmp_path):
+    rels = [
+        awarded("ended", "2024-03-31T23:59:59+01:00", 10),
+        awarded("soon", "2024-06-30T23:59:59+01:00", 100, supplier="Big plc", scale="large"),
+        awarded("edge6", "2024-10-01", 200, cpv="72000000"),  # exactly as_of + 6 months
+        awarded("year", "2025-03-31", 300, supplier="Trust CIC", scale="large", vcse=True),
+        awarded("two", "2026-03-31", 400, cpv="72500000"),
+        awarded("later", "2027-01-01", 500),
+        awarded("noend", None, 600, supplier="Unknown Ltd", scale=None),
+        # a tender not yet awarded: not in the pipeline
+        release("open", "open-t", ["tender"], "2024-03-01T00:00:00Z",
+                tender={"title": "open", "value": {"amount": 700, "currency": "GBP"},
+                        "classification": {"scheme": "CPV", "id": "45000000"},
+                        "contractPeriod": {"endDate": "2024-05-01"}}),
+        # tender then award for one process: the award (latest) counts
+        release("two", "two-t", ["tender"], "2019-06-01T00:00:00Z",
+                tender={"title": "two", "value": {"amount": 999, "currency": "GBP"}}),
+    ]
+    for r in rels:
+        if r["parties"] and r["parties"][0]["details"]["scale"] is None:
+            r["parties"][0]["details"].pop("scale")
+    p = tmp_path / "n.json"
+    p.write_text(json.dumps({"releases": rels}))
+    return procurement.load_ocds(p)
+
+
+def test_expiry_pipeline_windows(notices):
+    p = sa.expiry_pipeline(notices, "2024-04-01")
+    assert dict(zip(p["ocid"], p["window"])) == {
+        "ended": "ended", "soon": "0–6 months", "edge6": "6–12 months", "year": "6–12 months",
+        "two": "12–24 months", "later": "later", "noend": "end date not published"}
+    assert list(p["ocid"]) == ["ended", "soon", "edge6", "year", "two", "later", "noend"]
+    assert p.set_index("ocid").loc["two", "value"] == 400.0  # award value, not the tender's 800
+    assert p.set_index("ocid").loc["edge6", "months_to_end"] == pytest.approx(round(183 / 30.4375, 1))
+    assert p.attrs["as_of"] == "2024-04-01"
+    s = sa.pipeline_summary(p).set_index("window")
+    assert s.loc["6–12 months", "contracts"] == 2 and s.loc["6–12 months", "value"] == 500.0
+    assert s.loc["end date not published", "contracts"] == 1
+    assert list(s.index) == ["ended", "0–6 months", "6–12 months", "12–24 months", "later",
+                             "end date not published"]
+
+
+def test_expiry_pipeline_depends_only_on_as_of(notices):
+    a = sa.expiry_pipeline(notices, "2025-04-01")
+    assert a.set_index("ocid")["window"].to_dict()["two"] == "6–12 months"
+    custom = sa.expiry_pipeline(notices, "2024-04-01", horizons=(3, 36))
+    assert set(custom["window"]) == {"ended", "0–3 months", "3–36 months",
+                                     "end date not published"}
+    with pytest.raises(ValueError, match="as_of"):
+        sa.expiry_pipeline(notices, None)
+
+
+def test_cpv_divisions(notices):
+    c = sa.cpv_divisions(notices).set_index("division")
+    assert c.loc["72", "awarded_value"] == 600.0 and c.loc["72", "notices"] == 2
+    assert c.loc["72", "name"].startswith("IT services")
+    assert c.loc["90", "awarded_value"] == 10 + 100 + 300 + 500 + 600
+    assert c.loc["45", "tender_value"] == 700.0 and c.loc["45", "awarded_value"] == 0.0
+    assert list(c.index)[0] == "90"
+
+
+def test_award_sme_share(notices):
+    s = sa.award_sme_share(notices).set_index(["measure", "group"])
+    total = 10 + 100 + 200 + 300 + 400 + 500 + 600
+    assert s.loc[("size", "SME"), "value"] == 10 + 200 + 400 + 500
+    assert s.loc[("size", "large"), "value"] == 100 + 300
+    assert s.loc[("size", "unknown"), "value"] == 600
+    assert s.loc[("VCSE status", "VCSE"), "value"] == 300
+    assert s.loc[("size", "SME"), "share"] == pytest.approx(1110 / total)
+
+
+def test_sme_vcse_share_of_spend(notices):
+    df = frame([row("ACME LIMITED", 100), row("Big plc", 300), row("Trust CIC", 50),
+                row("Stranger Ltd", 50), row("REDACTED PERSONAL DATA", 999)])
+    s = sa.sme_vcse_share(df, notices).set_index(["measure", "group"])
+    assert s.loc[("size", "SME"), "amount"] == 100.0
+    assert s.loc[("size", "large"), "amount"] == 350.0
+    assert s.loc[("size", "unknown"), "amount"] == 50.0  # Stranger Ltd is in no notice
+    assert s.loc[("VCSE status", "VCSE"), "amount"] == 50.0
+    assert s.loc[("size", "SME"), "share"] == pytest.approx(100 / 500)
+
+
+def test_non_gbp_values_are_not_summed(tmp_path):
+    p = tmp_path / "n.json"
+    p.write_text(json.dumps({"releases": [awarded("eur", "2025-01-01", 1000, currency="EUR")]}))
+    n = procurement.load_ocds(p)
+    assert sa.cpv_divisions(n)["awarded_value"].iloc[0] == 0.0
+    # the pipeline falls back to the tender's GBP estimate
+    assert sa.expiry_pipeline(n, "2024-04-01")["value"].iloc[0] == 2000.0
+
+
+# ----------------------------------------------------------------------------- the sample
+
+def test_sample_findings(project_root):
+    df = spend.load_spend(project_root / "data" / "sample" / "spend")
+    ocds = procurement.load_ocds(project_root / "data" / "sample" / "procurement" /
+                                 "ocds_release_package.json")
+    dup = sa.duplicate_candidates(df)
+    planted = {("Castle Facilities Management plc", "same supplier, amount and date"),
+               ("Meadow Print & Design Ltd", "same supplier, amount and date"),
+               ("Kestrel Agency Staffing Ltd", "same supplier, amount and reference")}
+    assert planted <= set(zip(dup["supplier"], dup["reason"]))
+    rep = sa.repeat_payments(df, min_months=12)
+    assert set(rep["supplier"]) >= {"Northvale Waste Services Ltd", "Apex Vehicle Hire Ltd"}
+    p = sa.expiry_pipeline(ocds, "2024-04-01")
+    assert set(p["window"]) >= {"0–6 months", "6–12 months", "12–24 months",
+                                "end date not published"}
+    # every spend supplier with an awarded contract is matched to its size
+    share = sa.sme_vcse_share(df, ocds).set_index(["measure", "group"])
+    assert share.loc[("size", "SME"), "suppliers"] >= 5
