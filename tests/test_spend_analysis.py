@@ -321,3 +321,46 @@ def test_sample_findings(project_root):
     # every spend supplier with an awarded contract is matched to its size
     share = sa.sme_vcse_share(df, ocds).set_index(["measure", "group"])
     assert share.loc[("size", "SME"), "suppliers"] >= 5
+
+
+# ----------------------------------------------------------------------------- a service's chain
+
+def test_match_service_area():
+    areas = ["Waste & Recycling", "Libraries & Community Hubs", "Leisure & Culture", None, ""]
+    assert sa.match_service_area(areas, "Libraries and community hubs") == "Libraries & Community Hubs"
+    assert sa.match_service_area(areas, "Library service") == "Libraries & Community Hubs"
+    assert sa.match_service_area(areas, "Bins and recycling") == "Waste & Recycling"
+    assert sa.match_service_area(areas, "Adult social care") is None
+    assert sa.match_service_area(areas, None) is None
+
+
+def test_delivery_chain(notices):
+    df = frame([row("Acme Ltd", 300, service_area="Libraries"),
+                row("Trust CIC", 100, service_area="Libraries"),
+                row("Nobody Ltd", 100, service_area="Libraries"),
+                row("Big plc", 999, service_area="Waste")])
+    p = sa.expiry_pipeline(notices, "2024-04-01")
+    chain = sa.delivery_chain(df, p, "Libraries", notices)
+    assert list(chain["supplier"]) == ["Acme Ltd", "Nobody Ltd", "Trust CIC"]  # ties: by name
+    assert list(chain["share of area"]) == pytest.approx([0.6, 0.2, 0.2])
+    assert chain.loc[2, "window"] == "6–12 months" and chain.loc[2, "contract"] == "year"
+    assert pd.isna(chain.loc[1, "contract"])
+    assert (chain.loc[0, "contract"], chain.loc[0, "window"]) == ("edge6", "6–12 months")
+    assert list(chain["VCSE"].astype("object").fillna("?")) == [False, "?", True]
+    assert sa.delivery_chain(df, p, "Housing").empty
+
+
+def test_charts_carry_alt_text_from_the_numbers(notices):
+    df = frame([row("A", 300, "2023-04-03", service_area="Libraries"),
+                row("B", -20, "2023-05-03", service_area="Waste"),
+                row("C", 100, "2023-05-04", service_area="Waste")])
+    fig, alt = sa.bar_figure(sa.spend_by(df, "service_area"), "service_area")
+    assert alt.startswith("Horizontal bar chart of net spend by service area: Libraries is "
+                          "largest at £300 (79%), then Waste £80")
+    fig, alt = sa.monthly_figure(sa.monthly_spend(df))
+    assert "from 2023-04 to 2023-05" in alt and "£100 in 2023-05" in alt and "-£20" in alt
+    p = sa.expiry_pipeline(notices, "2024-04-01")
+    fig, alt = sa.pipeline_figure(sa.pipeline_summary(p), "2024-04-01")
+    assert "0–6 months: 1 worth £100" in alt and "6–12 months: 2 worth £500" in alt
+    fig, alt = sa.cpv_figure(sa.cpv_divisions(notices))
+    assert "The largest is 90" in alt

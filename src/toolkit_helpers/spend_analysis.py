@@ -24,12 +24,17 @@ Tenders and contracts:
 - :func:`cpv_divisions` — tender and award values by CPV division (first two digits);
 - :func:`award_sme_share` — awarded value going to SME and VCSE suppliers.
 
+One service's delivery chain: :func:`match_service_area` and :func:`delivery_chain`. Charts
+(each returns ``(fig, alt)`` with alt text written from the numbers): :func:`bar_figure`,
+:func:`monthly_figure`, :func:`pipeline_figure`, :func:`cpv_figure`.
+
 Every function takes a date or a parameter where "now" would matter (``as_of``), so results are
 the same on every run.
 """
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 NOT_GIVEN = "(not given)"
@@ -650,11 +655,220 @@ def cpv_divisions(ocds):
     return g[["division", "name", "notices", "tender_value", "awarded_value"]].reset_index(drop=True)
 
 
+
+
+# ----------------------------------------------------------------------------- a service's chain
+
+def match_service_area(areas, service_name: str | None):
+    """The service area (from ``areas``) that best matches a service's name by shared words
+    (``'Libraries and community hubs'`` → ``'Libraries & Community Hubs'``); ``None`` when no
+    area shares a word."""
+    if not service_name:
+        return None
+    stop = {"AND", "THE", "OF", "FOR", "SERVICE", "SERVICES"}
+
+    def stem(w):
+        if w.endswith("IES") and len(w) > 4:
+            return w[:-3] + "Y"
+        return w[:-1] if w.endswith("S") and len(w) > 3 else w
+
+    def words(text):
+        return {stem(w) for w in re.sub(r"[^A-Z0-9 ]+", " ", str(text).upper()).split()
+                if w not in stop}
+
+    want = words(service_name)
+    best, best_score = None, 0.0
+    for area in sorted({str(a) for a in areas if isinstance(a, str) and a.strip()}):
+        have = words(area)
+        if not have:
+            continue
+        score = len(want & have) / len(want | have)
+        if score > best_score:
+            best, best_score = area, score
+    return best
+
+
+def delivery_chain(spend_df, pipeline, service_area: str, ocds=None, top: int = 10):
+    """Who delivers one service area: its suppliers by net spend (top ``top``), their share of
+    the area's spend, and — where a contract with the same supplier is in ``pipeline`` (from
+    :func:`expiry_pipeline`) — when it ends (the next to end, if several); with SME/VCSE
+    status where ``ocds`` gives it."""
+    import pandas as pd
+
+    area = spend_df[(spend_df["service_area"] == service_area) & spend_df["amount"].notna()]
+    cols = ["supplier", "amount", "share of area", "transactions", "contract", "contract end",
+            "window", "SME", "VCSE"]
+    if area.empty:
+        return pd.DataFrame(columns=cols)
+    t = spend_by(area, "supplier", top=top)
+    t = t.rename(columns={"share": "share of area"})
+    keys = supplier_key(t["supplier"])
+    contracts = pipeline.copy()
+    contracts["_first"] = contracts["suppliers"].astype("str").str.split("; ").str[0]
+    contracts["_key"] = supplier_key(contracts["_first"].fillna(""))
+    # a supplier with several contracts: the next to end (an ended one only if none is live)
+    contracts["_ended"] = contracts["window"] == "ended"
+    contracts = (contracts[contracts["_first"].notna()]
+                 .sort_values("_ended", kind="stable").drop_duplicates("_key", keep="first"))
+    by_key = contracts.set_index("_key")
+    t["contract"] = keys.map(by_key["title"]).to_numpy()
+    t["contract end"] = keys.map(by_key["contract_end"]).to_numpy()
+    t["window"] = keys.map(by_key["window"]).to_numpy()
+    if ocds is not None:
+        flags = supplier_flags(ocds).set_index("supplier_key")
+        t["SME"] = keys.map(flags["sme"]).astype("boolean").to_numpy()
+        t["VCSE"] = keys.map(flags["vcse"]).astype("boolean").to_numpy()
+    else:
+        t["SME"] = pd.array([pd.NA] * len(t), dtype="boolean")
+        t["VCSE"] = pd.array([pd.NA] * len(t), dtype="boolean")
+    t.loc[t["supplier"].str.startswith(OTHERS), ["contract", "window"]] = None
+    return t[cols]
+
+
+# ----------------------------------------------------------------------------- charts
+
+def _money_short(v: float) -> str:
+    a = abs(v)
+    sign = "-" if v < 0 else ""
+    if a >= 1e6:
+        return f"{sign}£{a / 1e6:,.2f}m"
+    if a >= 1e3:
+        return f"{sign}£{a / 1e3:,.0f}k"
+    return f"{sign}£{a:,.0f}"
+
+
+def bar_figure(table, label: str, value: str = "amount", title: str = "", what: str = "net spend",
+               share: str | None = "share", max_bars: int = 15):
+    """A horizontal bar chart of ``table[value]`` by ``table[label]`` (largest at the top),
+    each bar labelled with its value (and share), and alt text describing it.
+    Returns ``(fig, alt)``."""
+    from .charts import PALETTE, gbp_axis, new_figure
+
+    t = table.head(max_bars)
+    n = len(t)
+    fig, ax = new_figure(figsize=(8, max(2.5, 0.42 * n + 1.2)))
+    labels = [str(x) for x in t[label]][::-1]
+    values = [float(v) for v in t[value]][::-1]
+    bars = ax.barh(labels, values, color=PALETTE[0])
+    shares = list(t[share])[::-1] if share and share in t else [None] * n
+    for b, v, s in zip(bars, values, shares):
+        text = _money_short(v) + (f" ({s:.0%})" if s is not None and s == s else "")
+        ax.annotate(text, (max(v, 0), b.get_y() + b.get_height() / 2), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize=9)
+    gbp_axis(ax, "x")
+    ax.set_xlim(0, max(values + [0]) * 1.3 or 1)
+    ax.set_title(title)
+    ax.set_xlabel(what[:1].upper() + what[1:])
+    ax.grid(axis="y", visible=False)
+    if n:
+        first = t.iloc[0]
+        parts = [f"{first[label]} is largest at {_money_short(float(first[value]))}"
+                 + (f" ({float(first[share]):.0%})" if share and share in t else "")]
+        rest = [f"{r[label]} {_money_short(float(r[value]))}" for _, r in t.iloc[1:3].iterrows()]
+        if rest:
+            parts.append("then " + " and ".join(rest))
+        alt = (f"Horizontal bar chart of {what} by {label.replace('_', ' ')}: "
+               + ", ".join(parts) + f"; {n} bars shown, each labelled with its value.")
+    else:
+        alt = f"Empty bar chart: no {what} to show."
+    return fig, alt
+
+
+def monthly_figure(monthly):
+    """Payments and credits per month as two lines with different markers and line styles.
+    Returns ``(fig, alt)``."""
+    from .charts import LINESTYLES, MARKERS, PALETTE, gbp_axis, new_figure
+
+    m = monthly[monthly["month"] != NO_DATE]
+    fig, ax = new_figure()
+    x = list(m["month"])
+    ax.plot(x, m["payments"], color=PALETTE[0], marker=MARKERS[0], linestyle=LINESTYLES[0],
+            label="Payments")
+    ax.plot(x, m["credits"], color=PALETTE[5], marker=MARKERS[1], linestyle=LINESTYLES[1],
+            label="Credits (negative)")
+    ax.axhline(0, color=PALETTE[7], linewidth=0.8)
+    gbp_axis(ax)
+    ax.set_title("Spend per month")
+    ax.set_xlabel("Month paid")
+    ax.set_ylabel("Amount")
+    ax.legend()
+    ax.tick_params(axis="x", rotation=45)
+    if len(m):
+        hi = m.loc[m["payments"].idxmax()]
+        lo = m.loc[m["payments"].idxmin()]
+        alt = (f"Line chart of payments and credits per month from {x[0]} to {x[-1]}. Payments "
+               f"(solid line, circles) range from {_money_short(lo['payments'])} in {lo['month']} "
+               f"to {_money_short(hi['payments'])} in {hi['month']}; credits (dashed line, "
+               f"squares) total {_money_short(float(m['credits'].sum()))} over the period.")
+    else:
+        alt = "Empty line chart: no dated spend."
+    return fig, alt
+
+
+def pipeline_figure(summary, as_of: str):
+    """Contract value ending in each window, bars labelled with the number of contracts.
+    Returns ``(fig, alt)``."""
+    from .charts import PALETTE, gbp_axis, new_figure
+
+    s = summary[summary["window"] != "ended"]
+    fig, ax = new_figure()
+    bars = ax.bar(list(s["window"]), list(s["value"]), color=PALETTE[2])
+    for b, n, v in zip(bars, s["contracts"], s["value"]):
+        ax.annotate(f"{n} contract{'s' if n != 1 else ''}\n{_money_short(v)}",
+                    (b.get_x() + b.get_width() / 2, b.get_height()), xytext=(0, 3),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=9)
+    gbp_axis(ax)
+    ax.set_ylim(0, max(list(s["value"]) + [0]) * 1.25 or 1)
+    ax.set_title(f"Contracts by when they end (from {as_of})")
+    ax.set_ylabel("Contract value")
+    ax.tick_params(axis="x", rotation=15)
+    ax.grid(axis="x", visible=False)
+    described = "; ".join(f"{r['window']}: {r['contracts']} worth {_money_short(r['value'])}"
+                          for _, r in s.iterrows())
+    alt = (f"Bar chart of awarded contract value by when the contract ends, counted from "
+           f"{as_of}. {described}. Each bar is labelled with its number of contracts and value.")
+    return fig, alt
+
+
+def cpv_figure(table, max_bars: int = 10):
+    """Tender (estimated) and awarded values by CPV division, as paired horizontal bars
+    (hatching tells them apart as well as colour). Returns ``(fig, alt)``."""
+    import numpy as np
+
+    from .charts import PALETTE, gbp_axis, new_figure
+
+    t = table.head(max_bars)
+    n = len(t)
+    fig, ax = new_figure(figsize=(8, max(2.5, 0.55 * n + 1.2)))
+    y = np.arange(n)[::-1]
+    names = [f"{d} " + textwrap.shorten(str(nm), 36, placeholder="…")
+             for d, nm in zip(t["division"], t["name"])]
+    ax.barh(y + 0.2, t["awarded_value"], height=0.4, color=PALETTE[0], label="Awarded")
+    ax.barh(y - 0.2, t["tender_value"], height=0.4, color=PALETTE[1], hatch="//",
+            label="Open tenders (estimated)")
+    ax.set_yticks(y, names)
+    gbp_axis(ax, "x")
+    ax.set_title("Contract value by CPV division")
+    ax.legend(loc="lower right")
+    ax.grid(axis="y", visible=False)
+    if n:
+        top = t.iloc[0]
+        alt = (f"Paired horizontal bar chart of awarded and estimated tender value by CPV "
+               f"division; {n} divisions. The largest is {top['division']} ({top['name']}) with "
+               f"{_money_short(top['awarded_value'])} awarded and "
+               f"{_money_short(top['tender_value'])} in open tenders. Awarded bars are plain, "
+               "tender bars hatched.")
+    else:
+        alt = "Empty chart: no notices with CPV codes."
+    return fig, alt
+
+
 __all__ = [
     "spend_by", "monthly_spend", "supplier_totals", "concentration", "Concentration", "hhi_band",
     "duplicate_candidates", "duplicate_summary", "repeat_payments", "redacted_share",
     "redaction_kind", "is_redacted", "credits", "Credits", "supplier_key", "supplier_flags",
     "sme_vcse_share", "award_sme_share", "expiry_pipeline", "pipeline_summary",
     "awarded_contracts", "contract_value", "cpv_divisions", "CPV_DIVISIONS", "HHI_BANDS",
-    "REDACTION_PATTERN",
+    "REDACTION_PATTERN", "match_service_area", "delivery_chain", "bar_figure",
+    "monthly_figure", "pipeline_figure", "cpv_figure",
 ]
