@@ -647,3 +647,16 @@ def test_sample_council_spend_loads_with_its_quirks_reported(project_root):
                                                                             "payment_date"}
     assert df["payment_date"].dropna().between("2023-04-01", "2024-03-31").all()
     assert (df["amount"] < 0).sum() > 10  # credits in brackets, trailing minus and plain
+
+
+def test_resolve_inputs(tmp_path, project_root):
+    from toolkit_helpers.config import load_config
+    from toolkit_helpers.errors import ConfigError
+
+    cfg = load_config(project_root / "councils" / "sample.yaml")
+    assert spend.resolve_inputs(None, cfg, "spend") == [project_root / "data" / "sample" / "spend"]
+    p = write(tmp_path / "s.csv", simple_rows())
+    assert spend.resolve_inputs(str(p), cfg) == [p]
+    assert spend.resolve_inputs([p, p], cfg) == [p, p]
+    with pytest.raises(ConfigError, match="no contracts files"):
+        spend.resolve_inputs(None, cfg, "contracts")

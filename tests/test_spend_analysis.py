@@ -364,3 +364,25 @@ def test_charts_carry_alt_text_from_the_numbers(notices):
     assert "0–6 months: 1 worth £100" in alt and "6–12 months: 2 worth £500" in alt
     fig, alt = sa.cpv_figure(sa.cpv_divisions(notices))
     assert "The largest is 90" in alt
+
+
+def test_findings_agree_with_the_analyses(notices):
+    df = frame([row("Acme Ltd", 100, "2023-04-03", service_area="Waste", transaction_id="1"),
+                row("Acme Ltd", 100, "2023-04-03", service_area="Waste", transaction_id="2"),
+                row("Hire Co", 50, "2023-05-03", service_area="Parks"),
+                row("Hire Co", 50, "2023-06-03", service_area="Parks"),
+                row("Hire Co", 50, "2023-07-03", service_area="Parks"),
+                row("REDACTED PERSONAL DATA", 50, "2023-07-03", service_area="Parks"),
+                row("Big plc", -10, "2023-07-04", service_area="Waste")])
+    f = sa.findings(df, notices, "2024-04-01", top_n=1, min_months=3)
+    n = f.numbers
+    assert (n["lines"], n["net_spend"], n["first_month"], n["last_month"]) == (7, 390.0, "2023-04", "2023-07")
+    assert n["top_service_area"] == "Parks" and n["top_service_area_share"] == pytest.approx(200 / 390)
+    assert n["top_n_share"] == pytest.approx(200 / 350)
+    assert (n["duplicate_groups"], n["duplicate_amount_at_stake"]) == (1, 100.0)
+    assert (n["regular_payments"], n["regular_payments_without_contract"]) == (1, 1)
+    assert n["regular_without_contract_total"] == 150.0
+    assert n["contracts_ending"]["6–12 months"] == {"contracts": 2, "value": 500.0}
+    assert n["contracts_without_end_date"] == 1
+    assert n["redacted_lines"] == 1
+    assert "**7 payment lines**" in f.markdown and "HHI" in f.markdown

@@ -1036,6 +1036,29 @@ def load_spend(path, mapping: Mapping | None = None, *, sheet: str | int | None 
     return out
 
 
+def resolve_inputs(value, config=None, key: str = "spend") -> list[Path]:
+    """The files a notebook should read: ``value`` (a path, a list of paths or a folder, as a
+    user types them in a Parameters cell) when given, else the council config's
+    ``data.<key>``. Relative paths are resolved as :func:`toolkit_helpers.paths.resolve_user_path`
+    does (working folder, then the project folder). Raises :class:`ConfigError` when neither
+    names anything."""
+    from .config import DATA_KEYS
+    from .errors import ConfigError
+    from .paths import resolve_user_path
+
+    if value is None or (isinstance(value, (list, tuple)) and not value):
+        paths = config.data_paths(key) if config is not None else []
+        if not paths:
+            raise ConfigError(
+                f"no {key} files: the parameter is None and the config has no data.{key}",
+                file=getattr(config, "path", None),
+                hint=f"set data.{key} in the council config ({DATA_KEYS.get(key, '')}), or give "
+                     "the path in the Parameters cell.")
+        return list(paths)
+    items = [value] if isinstance(value, (str, os.PathLike)) else list(value)
+    return [resolve_user_path(v) for v in items]
+
+
 # ----------------------------------------------------------------------------- report views
 
 def _report(obj) -> dict:
@@ -1136,5 +1159,5 @@ __all__ = [
     "find_header", "detect_columns", "ColumnDetection", "mapping_error", "parse_amounts",
     "parse_dates", "Parsed", "is_total_label", "normalise_text", "drop_mask", "read_csv_frame",
     "read_excel_frames", "read_blocks", "load_spend", "mapping_table", "files_table",
-    "problems_table",
+    "problems_table", "resolve_inputs",
 ]

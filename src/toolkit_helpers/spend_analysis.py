@@ -863,6 +863,105 @@ def cpv_figure(table, max_bars: int = 10):
     return fig, alt
 
 
+# ----------------------------------------------------------------------------- headline findings
+
+@dataclass
+class Findings:
+    """Headline numbers (``numbers``) and the same findings as Markdown bullet points."""
+    numbers: dict
+    markdown: str
+
+
+def regular_without_contract(repeats, ocds):
+    """Rows of :func:`repeat_payments` whose supplier is named in no tender or award notice."""
+    if repeats.empty:
+        return repeats
+    known = set(supplier_flags(ocds)["supplier_key"]) if ocds is not None else set()
+    return repeats[~supplier_key(repeats["supplier"]).isin(known).to_numpy()]
+
+
+def findings(spend_df, ocds, as_of, top_n: int = 10, min_months: int = 6) -> Findings:
+    """The headline findings of this analysis for the commercial case, from the data given:
+    where the money goes, supplier concentration, redactions, duplicate candidates, regular
+    payments outside published contracts, contracts ending after ``as_of``, SME share."""
+    ts = _as_of(as_of)
+    net = float(spend_df["amount"].sum())
+    dated = spend_df["payment_date"].dropna()
+    by_area = spend_by(spend_df, "service_area")
+    conc = concentration(spend_df, top_n=top_n)
+    red = redacted_share(spend_df).set_index("kind").loc["All redacted"]
+    dup = duplicate_summary(duplicate_candidates(spend_df))
+    cred = credits(spend_df)
+    rep = repeat_payments(spend_df, min_months=min_months)
+    outside = regular_without_contract(rep, ocds)
+    n = {
+        "as_of": str(ts.date()),
+        "lines": int(len(spend_df)),
+        "files": int(spend_df["source_file"].nunique()),
+        "first_month": dated.min().strftime("%Y-%m") if len(dated) else None,
+        "last_month": dated.max().strftime("%Y-%m") if len(dated) else None,
+        "net_spend": round(net, 2),
+        "top_service_area": by_area["service_area"].iloc[0] if len(by_area) else None,
+        "top_service_area_share": float(by_area["share"].iloc[0]) if len(by_area) else None,
+        "suppliers": conc.suppliers,
+        "top_n": top_n,
+        "top_n_share": conc.top_n_share,
+        "hhi": conc.hhi,
+        "hhi_band": conc.band,
+        "redacted_share_of_spend": float(red["share of spend"]),
+        "redacted_lines": int(red["transactions"]),
+        "credit_lines": cred.lines,
+        "credits_total": cred.total,
+        "duplicate_groups": int(dup["groups"].sum()),
+        "duplicate_amount_at_stake": round(float(dup["amount at stake"].sum()), 2),
+        "regular_payments": int(len(rep)),
+        "regular_payments_without_contract": int(len(outside)),
+        "regular_without_contract_total": round(float(outside["total"].sum()), 2) if len(outside) else 0.0,
+    }
+    lines = [
+        f"- **{n['lines']:,} payment lines** from {n['files']} files"
+        + (f" ({n['first_month']} to {n['last_month']})" if n["first_month"] else "")
+        + f", net spend **£{net:,.0f}**."]
+    if n["top_service_area"]:
+        lines.append(f"- The largest service area is **{n['top_service_area']}** with "
+                     f"{n['top_service_area_share']:.0%} of net spend.")
+    lines.append(f"- The top {top_n} of {conc.suppliers:,} named suppliers receive "
+                 f"**{conc.top_n_share:.0%}** of spend; HHI {conc.hhi:,.0f} "
+                 f"(**{conc.band}**).")
+    lines.append(f"- **{n['redacted_share_of_spend']:.1%}** of spend ({n['redacted_lines']:,} "
+                 "lines) goes to suppliers whose names are redacted.")
+    lines.append(f"- **{n['duplicate_groups']}** groups of possible duplicate payments, "
+                 f"£{n['duplicate_amount_at_stake']:,.0f} at stake if all were duplicates "
+                 "(to check with accounts payable).")
+    if n["regular_payments"]:
+        lines.append(f"- {n['regular_payments']} regular payments (same supplier and amount in "
+                     f"{min_months}+ months); **{n['regular_payments_without_contract']}** of "
+                     "them to suppliers named in no published tender or contract"
+                     + (f" (£{n['regular_without_contract_total']:,.0f} a year)"
+                        if n["regular_payments_without_contract"] else "") + ".")
+    if ocds is not None and len(ocds):
+        pipe = pipeline_summary(expiry_pipeline(ocds, ts)).set_index("window")
+        windows = [w for w in pipe.index if w.endswith("months")]
+        soon = pipe.loc[windows]
+        n["contracts_ending"] = {w: {"contracts": int(pipe.loc[w, "contracts"]),
+                                     "value": float(pipe.loc[w, "value"])} for w in windows}
+        n["contracts_without_end_date"] = int(pipe.loc["end date not published", "contracts"])
+        lines.append(f"- **{int(soon['contracts'].sum())} contracts** worth "
+                     f"£{float(soon['value'].sum()):,.0f} end within "
+                     f"{windows[-1].split('–')[-1] if windows else '24 months'} of "
+                     f"{n['as_of']}: "
+                     + "; ".join(f"{w}: {int(pipe.loc[w, 'contracts'])}" for w in windows)
+                     + f". {n['contracts_without_end_date']} have no published end date.")
+        aw = award_sme_share(ocds).set_index(["measure", "group"])
+        sp = sme_vcse_share(spend_df, ocds).set_index(["measure", "group"])
+        n["sme_share_of_awards"] = float(aw.loc[("size", "SME"), "share"])
+        n["known_sme_share_of_spend"] = float(sp.loc[("size", "SME"), "share"])
+        lines.append(f"- Known SMEs win **{n['sme_share_of_awards']:.0%}** of awarded value and "
+                     f"receive at least **{n['known_sme_share_of_spend']:.0%}** of spend "
+                     "(suppliers of unknown size not counted).")
+    return Findings(n, "\n".join(lines))
+
+
 __all__ = [
     "spend_by", "monthly_spend", "supplier_totals", "concentration", "Concentration", "hhi_band",
     "duplicate_candidates", "duplicate_summary", "repeat_payments", "redacted_share",
@@ -870,5 +969,6 @@ __all__ = [
     "sme_vcse_share", "award_sme_share", "expiry_pipeline", "pipeline_summary",
     "awarded_contracts", "contract_value", "cpv_divisions", "CPV_DIVISIONS", "HHI_BANDS",
     "REDACTION_PATTERN", "match_service_area", "delivery_chain", "bar_figure",
-    "monthly_figure", "pipeline_figure", "cpv_figure",
+    "monthly_figure", "pipeline_figure", "cpv_figure", "findings", "Findings",
+    "regular_without_contract",
 ]
