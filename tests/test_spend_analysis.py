@@ -386,3 +386,22 @@ def test_findings_agree_with_the_analyses(notices):
     assert n["contracts_without_end_date"] == 1
     assert n["redacted_lines"] == 1
     assert "**7 payment lines**" in f.markdown and "HHI" in f.markdown
+
+
+def test_delivery_chain_in_words(notices):
+    df = frame([row("Acme Ltd", 300, service_area="Libraries"),
+                row("Trust CIC", 100, service_area="Libraries"),
+                row("Nobody Ltd", 100, service_area="Libraries"),
+                row("Unknown Ltd", 50, service_area="Libraries"),
+                row("Big plc", 450, service_area="Waste")])
+    p = sa.expiry_pipeline(notices, "2024-04-01")
+    chain = sa.delivery_chain(df, p, "Libraries", notices)
+    text = sa.delivery_chain_markdown(df, chain, "Libraries")
+    assert text.splitlines() == [
+        "- **Libraries** spent £550 (55.0% of net spend); its largest supplier, Acme Ltd, "
+        "received 55% of it.",
+        "- Acme Ltd: contract *edge6* ends within **6–12 months** (01 Oct 2024).",
+        "- Trust CIC: contract *year* ends within **6–12 months** (31 Mar 2025).",
+        "- Unknown Ltd: contract *noend* has **no published end date**: it cannot be planned for.",
+        "- 1 of the suppliers shown appear in no published contract: Nobody Ltd."]
+    assert "No service area" in sa.delivery_chain_markdown(df, None, None)

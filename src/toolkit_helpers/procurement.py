@@ -655,10 +655,16 @@ def ocds_live_or_sample(sample, *, use_live: bool, url: str = FIND_A_TENDER_URL,
 
     result = net.live_or_sample(live, lambda: load_ocds(sample), use_live=use_live,
                                 what="tender notices (Find a Tender)")
-    if result.source == "live" and result.value.attrs.get("live", {}).get("truncated"):
+    if result.source == "sample":
+        why = ("live fetching is off: set LIVE_TENDERS = True or settings.live in the config to "
+               "try Find a Tender" if not use_live else
+               f"⚠ {result.notice.removeprefix('⚠ ').rsplit('; using', 1)[0]}")
+        result.notice = (f"Tender notices from the files given ({why})." if not use_live else
+                         f"{why}; using the notices in the files given instead.")
+    elif result.value.attrs.get("live", {}).get("truncated"):
         result.notice = (f"Live tender notices: the first {result.value.attrs['live']['pages']} "
                          "pages only (raise max_pages for more).")
-    elif result.source == "live":
+    else:
         result.notice = "Live tender notices from Find a Tender."
     return result
 

@@ -725,6 +725,35 @@ def delivery_chain(spend_df, pipeline, service_area: str, ocds=None, top: int = 
     return t[cols]
 
 
+def delivery_chain_markdown(spend_df, chain, service_area: str | None) -> str:
+    """The delivery chain of :func:`delivery_chain` in words (Markdown bullet points)."""
+    if not service_area or chain is None or chain.empty:
+        return ("No service area matches the service: set `SERVICE_AREA` to one of the service "
+                "areas in the spend files.")
+    areas = spend_by(spend_df, "service_area").set_index("service_area")
+    total = areas.loc[service_area]
+    named = chain[~chain["supplier"].str.startswith(OTHERS)]
+    lines = [f"- **{service_area}** spent £{total['amount']:,.0f} ({total['share']:.1%} of net "
+             f"spend); its largest supplier, {named['supplier'].iloc[0]}, received "
+             f"{named['share of area'].iloc[0]:.0%} of it."]
+    for _, r in named[named["window"].notna()].iterrows():
+        w = r["window"]
+        if w == "ended":
+            when = f"**ended** on {r['contract end']:%d %b %Y}: renew or re-procure now"
+        elif w == "end date not published":
+            when = "has **no published end date**: it cannot be planned for"
+        elif w == "later":
+            when = f"ends on {r['contract end']:%d %b %Y}, more than the pipeline's horizon away"
+        else:
+            when = f"ends within **{w}** ({r['contract end']:%d %b %Y})"
+        lines.append(f"- {r['supplier']}: contract *{r['contract']}* {when}.")
+    none = named[named["window"].isna()]
+    if len(none):
+        lines.append(f"- {len(none)} of the suppliers shown appear in no published contract: "
+                     + ", ".join(none["supplier"]) + ".")
+    return "\n".join(lines)
+
+
 # ----------------------------------------------------------------------------- charts
 
 def _money_short(v: float) -> str:
@@ -937,7 +966,7 @@ def findings(spend_df, ocds, as_of, top_n: int = 10, min_months: int = 6) -> Fin
         lines.append(f"- {n['regular_payments']} regular payments (same supplier and amount in "
                      f"{min_months}+ months); **{n['regular_payments_without_contract']}** of "
                      "them to suppliers named in no published tender or contract"
-                     + (f" (£{n['regular_without_contract_total']:,.0f} a year)"
+                     + (f" (£{n['regular_without_contract_total']:,.0f} in the period)"
                         if n["regular_payments_without_contract"] else "") + ".")
     if ocds is not None and len(ocds):
         pipe = pipeline_summary(expiry_pipeline(ocds, ts)).set_index("window")
@@ -970,5 +999,5 @@ __all__ = [
     "awarded_contracts", "contract_value", "cpv_divisions", "CPV_DIVISIONS", "HHI_BANDS",
     "REDACTION_PATTERN", "match_service_area", "delivery_chain", "bar_figure",
     "monthly_figure", "pipeline_figure", "cpv_figure", "findings", "Findings",
-    "regular_without_contract",
+    "regular_without_contract", "delivery_chain_markdown",
 ]
