@@ -660,3 +660,20 @@ def test_resolve_inputs(tmp_path, project_root):
     assert spend.resolve_inputs([p, p], cfg) == [p, p]
     with pytest.raises(ConfigError, match="no contracts files"):
         spend.resolve_inputs(None, cfg, "contracts")
+
+
+@pytest.mark.parametrize("text", [
+    "Title,,\r\n\r\nSupplier Name,Amount,Paid Date\r\nAcme,1,01/04/2023\r\n\r\nBob,2,02/04/2023\r\n",
+    'Supplier Name,Amount,Purpose\n"Smith, Jones","1,200.00","two\nlines"\nAcme,5,x\n\n\n',
+    "Supplier Name,Amount\rAcme,1\r,\rTOTAL,1\r",
+    "Title only\nSupplier Name,Amount,Paid Date\nAcme,1,x\nBob,2,y,extra\n",  # ragged: C parser
+    "Spend\nAcme,1,2023-04-01\nSupplier,Amount,Payment Date\n",  # header last: C parser
+])
+def test_fast_and_careful_readers_agree(tmp_path, text):
+    p = write(tmp_path / "s.csv", text)
+    fast = spend.read_csv_frame(p).frame
+    careful = spend.read_csv_frame(p, fast=False).frame
+    width = max(fast.shape[1], careful.shape[1])
+    norm = [f.reindex(columns=range(width)).fillna("").astype(str) for f in (fast, careful)]
+    pd.testing.assert_frame_equal(norm[0], norm[1], check_dtype=False)
+    assert list(fast.index) == list(range(len(fast)))

@@ -487,20 +487,40 @@ def parse_dates(values, dayfirst: bool | None = None) -> Parsed:
         f = pd.Series(False, index=v.index)
         return Parsed(v, v.isna(), f, f.copy(), {"order": "n/a"})
     s = _as_str_series(values).str.strip()
-    empty = s.isna() | s.str.upper().isin(MISSING_TOKENS)
-    lost = ~empty & s.str.fullmatch(_LOST_DATE).fillna(False).astype(bool)
+    empty = s.isna() | s.isin(_MISSING_ANY_CASE)
+    timed = ~empty & s.str.contains(":", regex=False).fillna(False).astype(bool)
+    lost = pd.Series(False, index=s.index)
+    if timed.any():
+        lost.loc[timed] = s[timed].str.fullmatch(_LOST_DATE).fillna(False).astype(bool)
     todo = ~empty & ~lost
     d = s.where(todo)
-    timed = d.str.contains(":", regex=False).fillna(False).astype(bool)
+    timed &= todo
     if timed.any():
         d.loc[timed] = d[timed].str.replace(_TIME_SUFFIX, "", regex=True).str.strip()
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     info: dict = {"shapes": {}}
-    numeric = d.str.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}").fillna(False).astype(bool)
+    slashed = d.str.contains("/", regex=False).fillna(False).astype(bool)
+    numeric = pd.Series(False, index=s.index)
+    if slashed.any() or (todo & ~slashed).any():
+        numeric = d.str.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}").fillna(False).astype(bool)
     if dayfirst is None:
         dayfirst = not (numeric.any() and _month_first(d[numeric]))
     info["order"] = "day first (dd/mm)" if dayfirst else "month first (mm/dd)"
     remaining = todo.copy()
+    # the two commonest shapes first, straight through the C parser of the format
+    for name, fmt in (("ISO yyyy-mm-dd", "%Y-%m-%d"),
+                      ("dd/mm/yyyy", "%d/%m/%Y" if dayfirst else "%m/%d/%Y")):
+        if not remaining.any():
+            break
+        sub = d[remaining]
+        if name == "ISO yyyy-mm-dd":
+            sub = sub[sub.str.len().between(8, 10)]
+        got = pd.to_datetime(sub, format=fmt, errors="coerce")
+        got = got[got.notna() & got.dt.year.between(*PLAUSIBLE_YEARS)]
+        if len(got):
+            out.loc[got.index] = got.astype("datetime64[ns]")
+            remaining.loc[got.index] = False
+            info["shapes"][name] = info["shapes"].get(name, 0) + int(len(got))
     for name, pattern, formats in DATE_PATTERNS:
         if not remaining.any():
             break
@@ -538,7 +558,7 @@ def parse_dates(values, dayfirst: bool | None = None) -> Parsed:
         good = parsed.notna()
         if good.any():
             out.loc[parsed.index[good]] = parsed[good]
-            info["shapes"][name] = int(good.sum())
+            info["shapes"][name] = info["shapes"].get(name, 0) + int(good.sum())
         remaining.loc[parsed.index[good]] = False
     bad = remaining & todo
     out = out.dt.normalize()
@@ -557,10 +577,15 @@ def is_total_label(values):
     return out
 
 
+_MISSING_ANY_CASE = frozenset(v for t in MISSING_TOKENS
+                             for v in (t, t.lower(), t.title(), t.capitalize()))
+
+
 def normalise_text(values):
-    """Strip spaces; empty cells and :data:`MISSING_TOKENS` → missing (NaN)."""
+    """Strip spaces; empty cells and :data:`MISSING_TOKENS` (upper, lower or title case) →
+    missing (NaN)."""
     s = _as_str_series(values).str.strip()
-    return s.where(~(s.isna() | s.str.upper().isin(MISSING_TOKENS)))
+    return s.where(~(s.isna() | s.isin(_MISSING_ANY_CASE)))
 
 
 # ----------------------------------------------------------------------------- reading
@@ -590,19 +615,75 @@ def _raw_bytes(path: Path) -> bytes:
         raise DataFileError("no permission to read this file", file=path) from None
 
 
-def _head_width(text: str, delimiter: str) -> int:
-    head = text[:200_000]
+def _head_records(text: str, delimiter: str, limit: int = 200) -> tuple[list[list[str]], list[int]]:
+    """The first ``limit`` records (csv module) and the text offset where each one ends."""
+    sio = _io.StringIO(text, newline="")
+    reader = csv.reader(sio, delimiter=delimiter)
+    rows: list[list[str]] = []
+    ends: list[int] = []
     try:
-        rows = list(csv.reader(_io.StringIO(head, newline=""), delimiter=delimiter))[:200]
+        for row in reader:
+            rows.append(row)
+            ends.append(sio.tell())
+            if len(rows) >= limit:
+                break
     except csv.Error:
-        rows = [line.split(delimiter) for line in head.splitlines()[:200]]
-    return max((len(r) for r in rows), default=1) or 1
+        pass
+    return rows, ends
 
 
-def read_csv_frame(path: str | os.PathLike, delimiter: str | None = None) -> Block:
-    """A CSV file → a :class:`Block` of raw text cells (no header interpretation), read once
-    with pandas' C parser: every record kept, blank rows included, so the frame's index + 1
-    is the row number a spreadsheet shows."""
+def _str_frame(rows: list[list[str]], width: int, start: int = 0):
+    import pandas as pd
+
+    frame = pd.DataFrame([list(r) + [""] * (width - len(r)) for r in rows] or None,
+                         columns=range(width), dtype="str")
+    frame.index = range(start, start + len(frame))
+    return frame
+
+
+def _pyarrow_body(body: str, width: int, delimiter: str):
+    """The records after the header, read by pyarrow's CSV reader (fast, all text), or ``None``
+    when pyarrow cannot read them as they are (ragged rows, odd quoting, no rows): the caller
+    then uses pandas' C parser, which handles those."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+    except ImportError:  # pragma: no cover - pandas' str dtype needs pyarrow
+        return None
+    import pandas as pd
+
+    if not body.strip("\r\n"):
+        return None
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pcsv.read_csv(
+            _io.BytesIO(body.encode("utf-8")),
+            read_options=pcsv.ReadOptions(column_names=names),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char='"',
+                                            double_quote=True, newlines_in_values=True,
+                                            ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                strings_can_be_null=False,
+                                                quoted_strings_can_be_null=False))
+    except (pa.ArrowException, ValueError):
+        return None
+    str_dtype = pd.StringDtype("pyarrow", na_value=float("nan"))
+    frame = table.to_pandas(types_mapper={pa.string(): str_dtype, pa.large_string(): str_dtype}.get)
+    frame.columns = range(width)
+    return frame
+
+
+def read_csv_frame(path: str | os.PathLike, delimiter: str | None = None,
+                   header_hint: Iterable[str] = (), fast: bool = True) -> Block:
+    """A CSV file → a :class:`Block` of raw text cells (no header interpretation): every
+    record kept, blank rows included, so the frame's index + 1 is the row number a spreadsheet
+    shows.
+
+    The first records are read with the csv module to find the header (:func:`find_header`,
+    with ``header_hint`` column names from a user mapping); the records after it are read by
+    pyarrow's CSV reader when they are regular (the fast path, ``fast=True``), otherwise the
+    whole file by pandas' C parser, which copes with ragged rows.
+    """
     import pandas as pd
 
     path = Path(path)
@@ -613,7 +694,22 @@ def read_csv_frame(path: str | os.PathLike, delimiter: str | None = None) -> Blo
         raise DataFileError("the file is empty", file=path,
                             hint="check the download; a spend file needs a header row and rows.")
     delimiter = delimiter or sniff_delimiter(text)
-    width = _head_width(text, delimiter)
+    head, ends = _head_records(text, delimiter)
+    width = max((len(r) for r in head), default=1) or 1
+    if fast:
+        hint = [h for h in header_hint if h]
+        h = find_header(head, hint, min_score=1 if hint else 2, tail=0)
+        if h is not None:
+            body = _pyarrow_body(text[ends[h]:], max(len(r) for r in head[h:]), delimiter)
+            if body is not None:
+                width = max(width, body.shape[1])
+                top = _str_frame(head[:h + 1], width)
+                if body.shape[1] < width:
+                    for c in range(body.shape[1], width):
+                        body[c] = pd.Series("", index=body.index, dtype="str")
+                body.index = range(h + 1, h + 1 + len(body))
+                frame = pd.concat([top, body]) if len(top) else body
+                return Block(path, None, frame, decoded.encoding, decoded.line_ending, delimiter)
     frame = None
     for _attempt in range(12):
         try:
@@ -636,8 +732,7 @@ def read_csv_frame(path: str | os.PathLike, delimiter: str | None = None) -> Blo
         from .io import parse_csv_text
 
         rows = parse_csv_text(text, file=path, delimiter=delimiter)
-        width = max(len(r) for r in rows)
-        frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str")
+        frame = _str_frame(rows, max(len(r) for r in rows))
     frame.columns = range(frame.shape[1])
     return Block(path, None, frame, decoded.encoding, decoded.line_ending, delimiter)
 
@@ -660,7 +755,8 @@ def read_excel_frames(path: str | os.PathLike, sheet: str | int | None = None) -
     return blocks
 
 
-def read_blocks(path: str | os.PathLike, sheet: str | int | None = None) -> list[Block]:
+def read_blocks(path: str | os.PathLike, sheet: str | int | None = None,
+                header_hint: Iterable[str] = ()) -> list[Block]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
@@ -668,22 +764,18 @@ def read_blocks(path: str | os.PathLike, sheet: str | int | None = None) -> list
     if suffix == ".xls":
         raise DataFileError("old-style .xls workbooks are not supported", file=path,
                             hint="open it in Excel or LibreOffice and save it as .xlsx.")
-    return [read_csv_frame(path)]
+    return [read_csv_frame(path, header_hint=header_hint)]
 
 
 # ----------------------------------------------------------------------------- tidying
 
-def _blank_mask(frame):
-    import numpy as np
-    import pandas as pd
-
-    if frame.shape[1] == 0:
-        return pd.Series(True, index=frame.index)
-    blank = np.ones(len(frame), dtype=bool)
+def _has_text(frame) -> bool:
+    """Any cell with something other than spaces (stops at the first column that has one)."""
     for c in frame.columns:
-        col = frame[c]
-        blank &= (col.isna() | (col.str.strip() == "")).to_numpy()
-    return pd.Series(blank, index=frame.index)
+        col = frame[c].fillna("")
+        if (col != "").any() and (col.str.strip() != "").any():
+            return True
+    return False
 
 
 def _empty_frame():
@@ -708,52 +800,61 @@ def _examples(mask, rows, column: str, values, problem: str, limit=MAX_EXAMPLES)
             for i in idx]
 
 
-def drop_mask(body, det: ColumnDetection, header: Sequence[str], amounts=None):
+def _stripped(frame):
+    """Every cell stripped of surrounding spaces (missing cells become ``""``)."""
+    out = frame.copy()
+    for c in out.columns:
+        out[c] = out[c].fillna("").str.strip()
+    return out
+
+
+def drop_mask(body, det: ColumnDetection, header: Sequence[str], amounts=None, filled=None):
     """Rows to drop from a block body, by reason: ``blank``, ``repeated header``, ``totals``
-    and ``no content`` (notes/sub-headings with no amount, supplier, date or reference).
+    and ``no amount, supplier, date or reference`` (notes, sub-headings). ``body`` holds the
+    cells (stripped of spaces), ``filled`` (optional) the boolean frame ``body != ""``.
     Returns ``{reason: boolean Series}`` (mutually exclusive)."""
     import numpy as np
     import pandas as pd
 
     idx = body.index
+    if filled is None:
+        body = _stripped(body)
+        filled = body.ne("")
     reasons: dict[str, pd.Series] = {}
-    blank = _blank_mask(body)
+    any_filled = filled.any(axis=1) if filled.shape[1] else pd.Series(False, index=idx)
+    blank = ~any_filled
     reasons["blank"] = blank
     taken = blank.copy()
     # a header row repeated (pages, files pasted together)
     hdr = [str(h).strip() for h in header]
     named = [c for c in body.columns if c < len(hdr) and hdr[c]]
     if named:
-        rep = pd.Series(True, index=idx)
-        for c in named:
-            rep &= (body[c].str.strip() == hdr[c]).fillna(False)
-        rep &= ~taken
+        rep = (body[named[0]] == hdr[named[0]]) & ~taken
+        if rep.any():
+            sub = body[rep]
+            same = pd.Series(True, index=sub.index)
+            for c in named[1:]:
+                same &= sub[c] == hdr[c]
+            rep = pd.Series(False, index=idx)
+            rep.loc[same[same].index] = True
         reasons["repeated header"] = rep
         taken |= rep
     pos = det.positions
-
-    def col(fld):
-        return body[pos[fld]].str.strip() if fld in pos else pd.Series("", index=idx, dtype="str")
-
-    supplier = col("supplier").fillna("")
+    supplier = body[pos["supplier"]] if "supplier" in pos else pd.Series("", index=idx, dtype="str")
     # labelled totals: a totals label somewhere, and no real supplier
-    cand = (supplier == "") | is_total_label(supplier)
-    cand &= ~taken
+    cand = ((supplier == "") | is_total_label(supplier)) & ~taken
     totals = pd.Series(False, index=idx)
     if cand.any():
         sub = body[cand]
         hit = pd.Series(False, index=sub.index)
         for c in sub.columns:
-            if c == pos.get("amount"):
-                continue
-            hit |= is_total_label(sub[c].fillna(""))
+            if c != pos.get("amount"):
+                hit |= is_total_label(sub[c])
         totals.loc[hit[hit].index] = True
     # unlabelled totals: only an amount, equal to the sum of the rows above it
     if amounts is not None and "amount" in pos:
-        others = [c for c in body.columns if c != pos["amount"]]
-        only_amount = pd.Series(True, index=idx)
-        for c in others:
-            only_amount &= (body[c].str.strip() == "").fillna(True)
+        others = [c for c in filled.columns if c != pos["amount"]]
+        only_amount = (~filled[others].any(axis=1) if others else pd.Series(True, index=idx))
         only_amount &= amounts.notna() & ~taken & ~totals
         if only_amount.any():
             vals = amounts.where(~(totals | taken | only_amount), 0).fillna(0).to_numpy()
@@ -769,10 +870,8 @@ def drop_mask(body, det: ColumnDetection, header: Sequence[str], amounts=None):
     reasons["totals"] = totals & ~taken
     taken |= totals
     # no content at all in the fields that make a transaction
-    content = pd.Series(False, index=idx)
-    for fld in ("amount", "supplier", "payment_date", "transaction_id"):
-        if fld in pos:
-            content |= (body[pos[fld]].str.strip() != "").fillna(False)
+    keys = [pos[f] for f in ("amount", "supplier", "payment_date", "transaction_id") if f in pos]
+    content = filled[keys].any(axis=1) if keys else pd.Series(False, index=idx)
     reasons["no amount, supplier, date or reference"] = ~content & ~taken
     return reasons
 
@@ -793,7 +892,7 @@ def _tidy_block(block: Block, mapping, organisation: str | None) -> tuple[object
     import numpy as np
     import pandas as pd
 
-    frame = block.frame
+    frame = _stripped(block.frame)
     user = _check_mapping(mapping, block.file)
     extra = [c for c in user.values() if c]
     h = _header_index(frame, extra, min_score=1 if extra else 2)
@@ -806,22 +905,24 @@ def _tidy_block(block: Block, mapping, organisation: str | None) -> tuple[object
         if user:
             det = detect_columns(first, user, file=block.file) if first else det
         raise mapping_error(block.file, det, block.sheet)
-    header = ["" if v is None else str(v) for v in frame.iloc[h].tolist()]
+    header = ["" if v is None or v != v else str(v) for v in block.frame.iloc[h].tolist()]
     det = detect_columns(header, user, file=block.file)
     if det.missing_required:
         raise mapping_error(block.file, det, block.sheet)
     report["header_row"] = int(h + 1)
+    filled_all = frame.ne("")
     body = frame.iloc[h + 1:]
-    above = frame.iloc[:h]
+    filled = filled_all.iloc[h + 1:]
     dropped = {"title or blank rows above the header": int(h)}
-    if body.shape[0] == 0 or _blank_mask(body).all():
+    if body.shape[0] == 0 or not filled.to_numpy().any():
         # header on the last line: rows above it, shaped like data, are the data
         if h > 0:
             width = sum(1 for c in header if c.strip())
-            filled = (above.apply(lambda c: c.str.strip() != "").sum(axis=1))
-            datalike = filled >= max(2, width // 2)
+            count = filled_all.iloc[:h].sum(axis=1)
+            datalike = count >= max(2, width // 2)
             if datalike.any():
-                body = above[datalike]
+                body = frame.iloc[:h][datalike]
+                filled = filled_all.iloc[:h][datalike]
                 dropped["title or blank rows above the header"] = int((~datalike).sum())
                 report["notes"].append(
                     f"the header is the last line (row {h + 1}); the {int(datalike.sum())} "
@@ -830,9 +931,9 @@ def _tidy_block(block: Block, mapping, organisation: str | None) -> tuple[object
     # (two columns called "Amount"; an empty "Amount" beside "Net Amount"): use that one
     for fld, others in det.alternatives.items():
         p = det.positions[fld]
-        if (body[p].str.strip() == "").all():
+        if not filled[p].any():
             for o in others:
-                if (body[o].str.strip() != "").any():
+                if filled[o].any():
                     det.positions[fld], det.alternatives[fld] = o, [p] + [x for x in others if x != o]
                     det.how[fld] = det.how[fld] + f" (column {_letter(p)} is empty)"
                     report["notes"].append(
@@ -841,12 +942,12 @@ def _tidy_block(block: Block, mapping, organisation: str | None) -> tuple[object
                     break
     # spacer columns with values are not spacers: report them as left out
     for s in list(det.spacers):
-        if s in body.columns and (body[s].str.strip() != "").any():
+        if s in filled.columns and filled[s].any():
             det.spacers.remove(s)
             det.left_out.append(s)
             report["notes"].append(f"column {_letter(s)} has values but no header: left out")
     amount_p = parse_amounts(body[det.positions["amount"]])
-    reasons = drop_mask(body, det, header, amount_p.values)
+    reasons = drop_mask(body, det, header, amount_p.values, filled=filled)
     drop = pd.Series(False, index=body.index)
     for why, m in reasons.items():
         n = int(m.sum())
@@ -991,12 +1092,13 @@ def load_spend(path, mapping: Mapping | None = None, *, sheet: str | int | None 
     import pandas as pd
 
     frames, reports = [], []
+    hint = [c for c in _check_mapping(mapping).values() if c]
     for p in _paths(path):
-        blocks = read_blocks(p, sheet)
+        blocks = read_blocks(p, sheet, hint)
         usable = 0
         skipped = []
         for block in blocks:
-            if block.frame.shape[0] == 0 or _blank_mask(block.frame).all():
+            if block.frame.shape[0] == 0 or not _has_text(block.frame):
                 skipped.append({"file": p.name, "sheet": block.sheet, "why": "empty"})
                 continue
             try:
