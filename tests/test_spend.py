@@ -3,7 +3,6 @@ made here, and the real files in ../shared/realdata/spend (skipped when absent).
 import csv
 import datetime as dt
 import hashlib
-import io
 from decimal import Decimal
 from pathlib import Path
 

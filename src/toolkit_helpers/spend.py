@@ -27,11 +27,17 @@ millions of rows) can apply exactly the same rules:
 - :func:`parse_dates` — ``dd/mm/yyyy``, ``11-Aug-22``, ``3 Apr 2023``, ISO, Excel serials →
   dates, by the shapes in :data:`DATE_PATTERNS` (strptime formats DuckDB's ``strptime`` shares).
 - :data:`TOTAL_PATTERN` / :func:`is_total_label` / :func:`drop_mask` — blank, repeated-header,
-  totals and note rows.
+  totals and note rows; :data:`MISSING_TOKENS` — cells that mean "no value".
+
+Reading is vectorised: the first records are read with the csv module to find the header, the
+records after it by pyarrow's CSV reader when they are regular, otherwise the whole file by
+pandas' C parser (ragged rows, a header on the last line); every later step works on whole
+columns. One large council's year (~500,000 lines) loads in about 2–3 seconds (see
+``benchmarks/README.md``).
 
 **Bad cells never vanish silently.** An amount or date that cannot be read is kept as
-``NaN``/``NaT``; the row stays, its ``issue`` column says what was wrong (``amount: '12..50' is
-not a number``), and the report counts it with example rows. Only when most of a column cannot
+``NaN``/``NaT``; the row stays, its ``issue`` column says what was wrong (``amount: not a
+number ('12..50')``), and the report counts it with example rows. Only when most of a column cannot
 be read (a sign the wrong column was picked) does loading stop, with a
 :class:`~toolkit_helpers.errors.DataFileError` naming the file, row and column.
 
@@ -478,7 +484,6 @@ def parse_dates(values, dayfirst: bool | None = None) -> Parsed:
     column is clearly month first (``info['order']`` says which). Years outside
     :data:`PLAUSIBLE_YEARS` are ``bad``.
     """
-    import numpy as np
     import pandas as pd
 
     if isinstance(values, pd.Series) and pd.api.types.is_datetime64_any_dtype(values):
