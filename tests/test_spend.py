@@ -676,3 +676,23 @@ def test_fast_and_careful_readers_agree(tmp_path, text):
     norm = [f.reindex(columns=range(width)).fillna("").astype(str) for f in (fast, careful)]
     pd.testing.assert_frame_equal(norm[0], norm[1], check_dtype=False)
     assert list(fast.index) == list(range(len(fast)))
+
+
+def test_a_few_bad_cells_in_a_large_file_are_reported_not_fatal(tmp_path):
+    n = 20_000
+    lines = [LGA]
+    bad_amount_rows, bad_date_rows = {1_000, 12_345, 19_999}, {5_000, 15_000}
+    for i in range(n):
+        amount = "\"12,3x.00\"" if i in bad_amount_rows else f"{(i % 997) + 0.5:.2f}"
+        date = "31/13/2023" if i in bad_date_rows else f"2023-{i % 12 + 1:02d}-15"
+        lines.append(f"C,u,2023-04-30,Waste,Supplier {i % 50},,{date},T{i},{amount},0,x,Fuel,1")
+    p = write(tmp_path / "big.csv", "\n".join(lines) + "\n", bom=True)
+    df = spend.load_spend(p)
+    assert len(df) == n
+    f = df.attrs["report"]["files"][0]
+    assert f["problems"]["amounts unreadable"] == 3 and f["problems"]["dates unreadable"] == 2
+    # the rows as a spreadsheet numbers them: the header is row 1, data row i is row i + 2
+    assert sorted(spend.problems_table(df, limit=None)["source_row"]) == sorted(
+        r + 2 for r in bad_amount_rows | bad_date_rows)
+    good = [(i % 997) + 0.5 for i in range(n) if i not in bad_amount_rows]
+    assert df["amount"].sum() == pytest.approx(sum(good))

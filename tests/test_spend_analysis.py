@@ -261,6 +261,9 @@ def test_expiry_pipeline_depends_only_on_as_of(notices):
                                      "end date not published"}
     with pytest.raises(ValueError, match="as_of"):
         sa.expiry_pipeline(notices, None)
+    from toolkit_helpers.errors import ToolkitError
+    with pytest.raises(ToolkitError, match="not a date"):
+        sa.expiry_pipeline(notices, "next spring")
 
 
 def test_cpv_divisions(notices):

@@ -543,7 +543,15 @@ def _as_of(as_of):
     if as_of is None:
         raise ValueError("as_of is required (a date like '2024-04-01'): results must not "
                          "depend on the day the notebook runs")
-    ts = pd.Timestamp(as_of)
+    try:
+        ts = pd.Timestamp(as_of)
+    except (ValueError, TypeError):
+        ts = pd.NaT
+    if ts is pd.NaT:
+        from .errors import ToolkitError
+
+        raise ToolkitError(f"as_of {as_of!r} is not a date",
+                           hint="write the date as YYYY-MM-DD, e.g. '2024-04-01'.")
     if ts.tzinfo is not None:
         ts = ts.tz_convert("Europe/London").tz_localize(None)
     return ts.normalize()
