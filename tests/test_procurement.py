@@ -444,3 +444,14 @@ def test_sample_package_loads(project_root):
     assert df["notes"].str.contains("only a gross value").sum() == 1
     assert df["notes"].str.contains("durationInDays").sum() >= 1
     assert df["date"].notna().all()
+
+
+def test_filter_buyer(tmp_path):
+    a = release(tender=TENDER)
+    b = release(ocid="o2", rid="b1", tender=TENDER)
+    b["buyer"] = {"name": "West  Anytown COUNCIL"}
+    df = procurement.load_ocds(dump(tmp_path / "p.json", package(a, b)))
+    assert list(procurement.filter_buyer(df, "anytown borough")["release_id"]) == ["r1"]
+    assert list(procurement.filter_buyer(df, "west anytown")["release_id"]) == ["b1"]
+    assert len(procurement.filter_buyer(df, None)) == 2 and len(procurement.filter_buyer(df, " ")) == 2
+    assert procurement.filter_buyer(df, "nobody").empty

@@ -408,3 +408,36 @@ def test_delivery_chain_in_words(notices):
         "- Unknown Ltd: contract *noend* has **no published end date**: it cannot be planned for.",
         "- 1 of the suppliers shown appear in no published contract: Nobody Ltd."]
     assert "No service area" in sa.delivery_chain_markdown(df, None, None)
+
+
+# ----------------------------------------------------------------------------- the notebook
+
+@pytest.mark.slow
+def test_notebook_parameters_reach_the_results(tmp_path, project_root):
+    """The case-study notebook with other parameter values (papermill, like the runner): a
+    mapping, another as-of date, a buyer filter, a smaller top N."""
+    import papermill as pm
+
+    out = tmp_path / "nb.ipynb"
+    pm.execute_notebook(
+        str(project_root / "notebooks" / "case_studies" / "spend_network_tenders.ipynb"),
+        str(out), kernel_name="python3", cwd=str(project_root), progress_bar=False,
+        parameters={"OUTPUT_DIR": str(tmp_path / "outputs"), "INTERACTIVE": False, "TOP_N": 3,
+                    "AS_OF": "2025-04-01", "BUYER": "Anytown",
+                    "SPEND_MAPPING": {"purpose": None},
+                    "SERVICE_AREA": "Waste & Recycling"})
+    import nbformat
+
+    nb = nbformat.read(out, as_version=4)
+    text = "".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+                   + str(o.get("data", {}).get("text/markdown", ""))
+                   for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "Share with the top 3 suppliers" in text
+    assert "counted from 2025-04-01" in text or "from 2025-04-01" in text
+    assert "36 of 36 releases have a buyer matching 'Anytown'" in text
+    assert "service area in the spend files: Waste & Recycling" in text
+    findings = json.loads((tmp_path / "outputs" / "spend_network_tenders" /
+                           "spend_findings.json").read_text())
+    assert findings["as_of"] == "2025-04-01" and findings["top_n"] == 3
+    df = spend.load_spend(project_root / "data" / "sample" / "spend", mapping={"purpose": None})
+    assert findings["net_spend"] == pytest.approx(round(float(df["amount"].sum()), 2))

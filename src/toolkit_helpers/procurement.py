@@ -578,6 +578,18 @@ def latest_per_ocid(df):
     return order.drop_duplicates("ocid", keep="last").drop(columns="_i").sort_index()
 
 
+def filter_buyer(df, buyer: str | None):
+    """Only the releases whose buyer name contains ``buyer`` (case and spacing ignored), or
+    all of them when ``buyer`` is ``None`` or blank. The report in ``attrs`` is kept."""
+    if buyer is None or not str(buyer).strip():
+        return df
+    want = " ".join(str(buyer).lower().split())
+    names = df["buyer"].astype("str").str.lower().str.split().str.join(" ")
+    out = df[names.str.contains(want, regex=False).fillna(False).to_numpy(dtype=bool)]
+    out.attrs = dict(df.attrs)
+    return out
+
+
 # ----------------------------------------------------------------------------- live fetch
 
 def _same_site(a: str, b: str) -> bool:
@@ -670,5 +682,6 @@ def ocds_live_or_sample(sample, *, use_live: bool, url: str = FIND_A_TENDER_URL,
 
 
 __all__ = ["COLUMNS", "load_ocds", "release_row", "releases_of", "unflatten", "latest_per_ocid",
+           "filter_buyer",
            "fetch_release_packages", "ocds_live_or_sample", "FIND_A_TENDER_URL",
            "CONTRACTS_FINDER_URL", "SME_SCALES"]
