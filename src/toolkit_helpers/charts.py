@@ -100,17 +100,20 @@ def figure_bundle(png: bytes, alt: str) -> dict:
     }
 
 
-def show_chart_and_table(fig, alt: str, table, caption: str | None = None, max_rows: int = 20):
-    """A chart and, beside it, the numbers it shows (so nothing depends on seeing colour)."""
-    png = show_figure(fig, alt)
+def show_chart_and_table(fig, alt: str, table, caption: str | None = None,
+                         max_rows: int = 20) -> None:
+    """A chart and, beside it, the numbers it shows (so nothing depends on seeing colour).
+
+    Returns nothing, so it can end a notebook cell without echoing anything.
+    """
+    show_figure(fig, alt)
     try:
         from IPython.display import Markdown, display
     except ImportError:  # pragma: no cover
-        return png
+        return
     if caption:
         display(Markdown(f"**{caption}**"))
     display(table.head(max_rows) if hasattr(table, "head") else table)
-    return png
 
 
 def _close(fig) -> None:

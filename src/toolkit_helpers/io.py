@@ -15,6 +15,7 @@ Readers here do not interpret columns; domain loaders (``spend``, ``claimants``,
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as _dt
 import io as _io
@@ -83,22 +84,19 @@ def decode_text(raw: bytes, file: str | os.PathLike | None = None) -> DecodedTex
     except UnicodeDecodeError:
         pass
     # Windows-1252 leaves five bytes undefined; map those through Latin-1 so no byte is lost.
-    if _has_undefined_cp1252(raw):
-        text = "".join(_cp1252_char(b) for b in raw)
-    else:
-        text = raw.decode("cp1252")
-    return DecodedText(text, "cp1252", ending)
+    return DecodedText(raw.decode("cp1252", errors=_CP1252_LATIN1_HANDLER), "cp1252", ending)
 
 
-_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+_CP1252_LATIN1_HANDLER = "toolkit-cp1252-latin1"
 
 
-def _has_undefined_cp1252(raw: bytes) -> bool:
-    return any(b in _CP1252_UNDEFINED for b in set(raw))
+def _cp1252_undefined_as_latin1(err: UnicodeDecodeError):
+    """Decode the bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) as Latin-1."""
+    bad = err.object[err.start:err.end]
+    return bad.decode("latin-1"), err.end
 
 
-def _cp1252_char(b: int) -> str:
-    return chr(b) if b in _CP1252_UNDEFINED else bytes([b]).decode("cp1252")
+codecs.register_error(_CP1252_LATIN1_HANDLER, _cp1252_undefined_as_latin1)
 
 
 def read_text(path: str | os.PathLike) -> DecodedText:
