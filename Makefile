@@ -2,7 +2,8 @@
 #   make run    set up .venv, execute the whole collection for the sample council → outputs/<council>/
 #   make test   set up .venv, run the full test suite (unit tests, nbval, papermill variants, browser)
 # Other targets: make notebooks (re-execute committed notebooks in place), make samples
-# (regenerate data/sample), make site (static HTML of the collection), make clean.
+# (regenerate data/sample), make site (static HTML of the collection), make guide (the
+# facilitator guide's notebook index), make clean.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,7 +13,7 @@ JOBS   ?= 2
 STAMP  := $(VENV)/.installed
 UV_VERSION := 0.13.8
 
-.PHONY: setup run test test-unit test-notebooks notebooks samples site bench clean
+.PHONY: setup run test test-unit test-notebooks notebooks samples site guide bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +46,10 @@ samples: setup
 
 site: setup
 	$(BIN)/python -m toolkit_helpers.site
+
+# Regenerate the notebook and exercise index in docs/facilitator-guide.md (a test checks it).
+guide: setup
+	$(BIN)/toolkit guide
 
 bench: setup
 	$(BIN)/python benchmarks/spend_scale.py --rows 1000000

@@ -114,3 +114,35 @@ def read_manifests(output_dir: str | Path) -> dict[str, dict]:
         except (OSError, json.JSONDecodeError):
             continue
     return out
+
+
+def archive(output_dir: str | Path, dest: str | Path | None = None) -> Path:
+    """Zip a council's outputs into one file to download (e.g. at the end of a Binder session).
+
+    ``dest`` defaults to ``<output_dir>.zip`` beside the folder. Half-finished run folders
+    (``.<name>.staging-*``) are never inside ``output_dir``, so the archive holds the last
+    complete run. Written atomically: an interrupted archive leaves the previous one intact.
+    """
+    import os
+    import tempfile
+    import zipfile
+
+    from .errors import ToolkitError
+
+    folder = Path(output_dir)
+    if not folder.is_dir():
+        raise ToolkitError("there are no outputs to archive yet", file=folder,
+                           hint="run the collection first (make run, or toolkit run --config …).")
+    dest = Path(dest) if dest else folder.with_name(folder.name + ".zip")
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not path.name.endswith(".tmp"):
+                    zf.write(path, Path(folder.name) / path.relative_to(folder))
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return dest

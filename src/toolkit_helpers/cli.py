@@ -5,6 +5,8 @@
   toolkit samples [--out data/sample]   regenerate the synthetic sample data
   toolkit refresh [NOTEBOOK ...]        re-execute notebooks in place (fresh stored outputs)
   toolkit check-config FILE             validate a council config
+  toolkit archive [--config FILE]       zip a council's outputs into one file to download
+  toolkit guide                         regenerate the facilitator guide's notebook index
 """
 from __future__ import annotations
 
@@ -29,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("notebooks", nargs="*", help="notebook files (default: all)")
     c = sub.add_parser("check-config", help="validate a council config")
     c.add_argument("config")
+    a = sub.add_parser("archive", help="zip a council's outputs into one file to download")
+    a.add_argument("--config", default="councils/sample.yaml", help="council config YAML")
+    sub.add_parser("guide", help="regenerate the facilitator guide's notebook and exercise index")
     return p
 
 
@@ -71,6 +76,19 @@ def main(argv: list[str] | None = None) -> int:
             cfg = load_config(args.config)
             print(f"OK: {cfg.council.name} ({cfg.council.gss_code}); data keys: "
                   f"{', '.join(cfg.data) or 'none'}; outputs → {cfg.output_dir}")
+            return 0
+        if args.command == "archive":
+            from .artefacts import archive
+            from .config import load_config
+
+            dest = archive(load_config(args.config).output_dir)
+            print(f"wrote {dest} ({dest.stat().st_size // 1024} KiB): download it to keep your work")
+            return 0
+        if args.command == "guide":
+            from .guide import update_guide
+
+            changed = update_guide()
+            print("docs/facilitator-guide.md " + ("updated" if changed else "already up to date"))
             return 0
     except ToolkitError as exc:
         print(f"error: {exc}", file=sys.stderr)
