@@ -33,7 +33,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-dev-shm-usage", "--disable-quic"]
 # Notebooks opened in the browser: the start-here notebook and the case studies that exist.
-BROWSER_NOTEBOOKS = [p for p in ("00_start_here.ipynb", "case_studies/dwp_jobseekers.ipynb",
+BROWSER_NOTEBOOKS = [p for p in ("00_start_here.ipynb", "case_studies/spend_network_tenders.ipynb",
+                                 "case_studies/dwp_jobseekers.ipynb",
                                  "case_studies/tfl_transport.ipynb")
                      if (ROOT / "notebooks" / p).exists()]
 
@@ -204,5 +205,37 @@ def test_start_here_slider_changes_the_recommendation(lab, browser):
         assert "Your biggest barrier is “People don't know what open data is” (score 1)" in after
         output.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "00_start_here__slider_moved.png"), full_page=True)
+    finally:
+        page.close()
+
+
+SPEND = "case_studies/spend_network_tenders.ipynb"
+
+
+@pytest.mark.skipif(SPEND not in BROWSER_NOTEBOOKS, reason="the Spend Network notebook is not in this checkout")
+def test_spend_form_recounts_the_contract_pipeline(lab, browser):
+    """Submit the 'count from' form twice with different dates and see the table change."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        _run_all(page, lab, SPEND)
+        box = page.locator(".widget-vbox").filter(has=page.locator("button", has_text="Show")).last
+        field = box.locator("input[type=text]")
+        button = box.locator("button", has_text="Show")
+        out = box.locator(".widget-output")
+        field.fill("2024-04-01")
+        button.click()
+        out.locator("table").wait_for(timeout=30_000)
+        first = out.inner_text()
+        assert "0–6 months" in first
+        field.fill("2030-01-01")  # after every sample contract ends: the counts must change
+        button.click()
+        page.wait_for_function(
+            "([el, before]) => el.innerText !== before && el.querySelector('table')",
+            arg=[out.element_handle(), first], timeout=30_000)
+        second = out.inner_text()
+        assert second != first
+        box.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "spend_network_tenders__form_submitted.png"),
+                        full_page=True)
     finally:
         page.close()
