@@ -1,0 +1,602 @@
+"""Spend data for many councils and many rows, within Binder's memory: a DuckDB pipeline.
+
+:func:`load_spend` reads everything into pandas, which is right for one council's year but not
+for tens of millions of lines. :class:`SpendPipeline` ingests published spend files into a
+columnar cache (one Parquet file per input file) and computes the standard summaries with SQL
+(by month, service area, supplier; supplier concentration; duplicate candidates), so only the
+small results are ever pandas frames.
+
+**The same rules as** :func:`toolkit_helpers.spend.load_spend`. For each CSV the header row and
+the columns are found by :mod:`toolkit_helpers.spend`'s own functions (:func:`spend.find_header`,
+:func:`spend.detect_columns`) on the first records; DuckDB then reads the body as text and the
+cells are parsed by SQL written from the same rules (amount forms, date shapes with day-first
+or month-first detection, totals labels, missing tokens, rows to drop). Files the SQL route
+cannot take exactly as ``load_spend`` would — workbooks, Windows-1252 files using the bytes
+0x80–0x9F, blank lines, a header on the last line, totals rows with no label, an empty chosen
+column, mostly unreadable columns — are read by ``load_spend`` itself (one file at a time) and
+written to the same cache. Results equal the pandas path (tested on small awkward data).
+
+**The cache** holds one Parquet file per input, named from the file's path, size,
+modification time, the column mapping and :data:`CACHE_VERSION`; an unchanged file is not read
+again. Cache files are written atomically.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io as _io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from . import spend
+from .errors import DataFileError
+
+#: Bump when the parsing rules change, so old cache files are not reused.
+CACHE_VERSION = 1
+#: Columns of every cache file, in order.
+CACHE_COLUMNS = spend.CANONICAL + ("source_file", "source_row") + (
+    "effective_date", "irrecoverable_vat", "supplier_id", "expense_code")
+#: Bytes of a file read to find its header (the first records).
+HEAD_BYTES = 256 * 1024
+#: DuckDB's memory limit: well inside Binder's 1–2 GB; DuckDB spills to disk beyond it.
+MEMORY_LIMIT = "900MB"
+
+_WS = r"[\s\p{Z}\x{1c}-\x{1f}\x{85}]"
+
+
+# ----------------------------------------------------------------------------- SQL pieces
+
+def _q(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _strip(expr: str) -> str:
+    """Python's ``str.strip()`` (Unicode spaces) in SQL."""
+    return f"regexp_replace({expr}, '^{_WS}+|{_WS}+$', '', 'g')"
+
+
+_MISSING_ANY = sorted(spend._MISSING_ANY_CASE)
+_MISSING_UPPER = sorted(spend.MISSING_TOKENS)
+
+
+def _in(expr: str, values) -> str:
+    return f"{expr} IN ({', '.join(_q(v) for v in values)})"
+
+
+def _amount_expr(s: str) -> str:
+    """SQL for :func:`spend.parse_amounts` of the stripped text ``s``: NULL when empty or
+    unreadable (infinite values are made NULL by :func:`_finite`)."""
+    step2 = f"replace(replace(replace({s}, ',', ''), '£', ''), ' ', '')"
+    t = f"replace({s}, '\u2212', '-')"
+    neg = (f"(regexp_full_match({t}, '-?\\s*[£]?\\s*\\(.*\\)') OR "
+           f"regexp_full_match({t}, '[^-]*\\d[\\s£]*-') OR "
+           f"regexp_full_match({t}, '(?i).*\\d\\s*CR'))")
+    c0 = f"regexp_replace(regexp_replace({t}, '(?i)GBP|CR$', '', 'g'), '[£\\s,()]', '', 'g')"
+    c1 = f"(CASE WHEN regexp_full_match({c0}, '[^-]+-') THEN rtrim({c0}, '-') ELSE {c0} END)"
+    c2 = f"(CASE WHEN {neg} THEN ltrim({c1}, '-') ELSE {c1} END)"
+    num = (f"(CASE WHEN regexp_full_match({c2}, '[-+]?(\\d+\\.?\\d*|\\.\\d+)') "
+           f"THEN TRY_CAST({c2} AS DOUBLE) END)")
+    step3 = f"(CASE WHEN {neg} THEN -abs({num}) ELSE {num} END)"
+    return (f"(CASE WHEN {s} IS NULL OR {_in(f'upper({s})', _MISSING_UPPER)} THEN NULL "
+            f"ELSE coalesce(TRY_CAST({s} AS DOUBLE), TRY_CAST({step2} AS DOUBLE), {step3}) END)")
+
+
+def _finite(expr: str) -> str:
+    return f"(CASE WHEN isfinite({expr}) THEN {expr} END)"
+
+
+_NUMERIC_DMY = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+_BIG = r"(?:1[3-9]|2\d|3[01])"
+
+
+def _month_first_sql(d: str) -> str:
+    """Aggregate: numeric dates look month first (as :func:`spend._month_first`)."""
+    return (f"(bool_or(regexp_full_match({d}, '\\d{{1,2}}[/.-]{_BIG}[/.-]\\d{{2,4}}')) AND NOT "
+            f"coalesce(bool_or(regexp_full_match({d}, '{_BIG}[/.-]\\d{{1,2}}[/.-]\\d{{2,4}}')), false))")
+
+
+def _date_expr(d: str, dayfirst_col: str) -> str:
+    """SQL for :func:`spend.parse_dates` of ``d`` (stripped, time removed, NULL when empty or
+    lost), the shapes of :data:`spend.DATE_PATTERNS` in the same order. ``dayfirst_col`` is a
+    boolean expression."""
+    lo, hi = spend.PLAUSIBLE_YEARS
+
+    def ok(e: str) -> str:
+        return f"(CASE WHEN year({e}) BETWEEN {lo} AND {hi} THEN {e} END)"
+
+    def fmt(f: str) -> str:
+        return _q(f)
+
+    slash = f"regexp_replace({d}, '[.-]', '/', 'g')"
+    mon = (f"replace(regexp_replace(regexp_replace({d}, '[\\s-]+', ' ', 'g'), "
+           f"'(\\d)([A-Za-z])|([A-Za-z.])(\\d)', '\\1\\3 \\2\\4', 'g'), '.', '')")
+    mon = f"regexp_replace({mon}, '(?i)\\bsept\\b', 'Sep', 'g')"
+    dmy = f"(CASE WHEN {dayfirst_col} THEN '%d/%m/%Y' ELSE '%m/%d/%Y' END)"
+    dmy2 = f"(CASE WHEN {dayfirst_col} THEN '%d/%m/%y' ELSE '%m/%d/%y' END)"
+    serial = f"TRY_CAST({d} AS DOUBLE)"
+    lo_s, hi_s = spend.EXCEL_SERIAL_RANGE
+    parts = [
+        # the two fast shapes first, as parse_dates does
+        ok(f"(CASE WHEN length({d}) BETWEEN 8 AND 10 THEN try_strptime({d}, '%Y-%m-%d') END)"),
+        ok(f"try_strptime({d}, {dmy})"),
+    ]
+    for name, pattern, formats in spend.DATE_PATTERNS:
+        cond = f"regexp_full_match({d}, {_q(pattern)})"
+        if name == "Excel serial":
+            e = (f"(CASE WHEN {cond} AND {serial} BETWEEN {lo_s} AND {hi_s} THEN "
+                 f"DATE '1899-12-30' + CAST(floor({serial}) AS INTEGER) END)::TIMESTAMP")
+        elif formats[0] == "%d/%m/%Y":
+            e = f"(CASE WHEN {cond} THEN try_strptime({slash}, {dmy}) END)"
+        elif formats[0] == "%d/%m/%y":
+            e = f"(CASE WHEN {cond} THEN try_strptime({slash}, {dmy2}) END)"
+        elif "%b" in formats[0]:
+            tries = ", ".join(ok(f"try_strptime({mon}, {fmt(f)})") for f in formats)
+            e = f"(CASE WHEN {cond} THEN coalesce({tries}) END)"
+        else:
+            e = f"(CASE WHEN {cond} THEN try_strptime({d}, {fmt(formats[0])}) END)"
+        parts.append(ok(e))
+    return f"CAST(coalesce({', '.join(parts)}) AS TIMESTAMP)"
+
+
+def _date_prep(s: str) -> str:
+    """Stripped text → date text: NULL when empty or lost (``00:00:00``), time of day removed."""
+    lost = f"(contains({s}, ':') AND regexp_full_match({s}, {_q(spend._LOST_DATE)}))"
+    no_time = _strip(f"regexp_replace({s}, {_q(spend._TIME_SUFFIX)}, '')")
+    untimed = f"(CASE WHEN contains({s}, ':') THEN {no_time} ELSE {s} END)"
+    return (f"(CASE WHEN {s} IS NULL OR {_in(s, _MISSING_ANY)} OR {lost} THEN NULL "
+            f"ELSE {untimed} END)")
+
+
+def _text_expr(s: str) -> str:
+    return f"(CASE WHEN {s} IS NULL OR {_in(s, _MISSING_ANY)} THEN NULL ELSE {s} END)"
+
+
+def _total_label(s: str) -> str:
+    return (f"coalesce(contains(lower({s}), 'total') AND "
+            f"regexp_full_match({s}, {_q('(?i)' + spend.TOTAL_PATTERN)}), false)")
+
+
+def supplier_key_sql(s: str) -> str:
+    """:func:`spend_analysis.supplier_key` in SQL."""
+    from .spend_analysis import _LEGAL_SUFFIX
+
+    e = f"replace(upper({s}), '&', ' AND ')"
+    e = f"regexp_replace({e}, '[^A-Z0-9 ]+', ' ', 'g')"
+    e = f"regexp_replace({e}, '\\bCO OP', 'COOP', 'g')"
+    e = f"regexp_replace({e}, {_q(_LEGAL_SUFFIX.pattern)}, ' ', 'g')"
+    # Python's str.split() then join: runs of whitespace → one space, none at the ends
+    return f"regexp_replace(regexp_replace({e}, '\\s+', ' ', 'g'), '^ | $', '', 'g')"
+
+
+# ----------------------------------------------------------------------------- ingest
+
+@dataclass
+class FileResult:
+    file: str
+    route: str          # "duckdb" (SQL parsing), "pandas" (load_spend) or "cache"
+    rows: int
+    why: str = ""       # why the pandas route was taken
+    cache: str = ""
+
+
+class _UsePandas(Exception):
+    """This file needs load_spend's full rules (the reason is the message)."""
+
+
+def _cache_name(path: Path, mapping: Mapping | None, organisation: str | None) -> str:
+    st = path.stat()
+    key = json.dumps([str(path.resolve()), st.st_size, st.st_mtime_ns, mapping or {},
+                      organisation, CACHE_VERSION], sort_keys=True, default=str)
+    return hashlib.sha256(key.encode()).hexdigest()[:24] + ".parquet"
+
+
+_C1 = bytes(b for b in range(256) if not 0x80 <= b <= 0x9F)
+
+
+def _scan(path: Path) -> str:
+    """The DuckDB encoding for a file — UTF-8 (with or without BOM), or Latin-1 when it is
+    Windows-1252 without the bytes 0x80–0x9F where the two differ — after checking, in one
+    streaming pass, that it has no blank lines (DuckDB skips them, which would shift the row
+    numbers reported to users)."""
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8, c1, tail = True, False, b""
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 24), b""):
+            joined = tail + chunk
+            if b"\n\n" in joined or b"\n\r\n" in joined:
+                raise _UsePandas("blank lines")
+            tail = chunk[-2:]
+            if is_utf8:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+            if not c1 and len(chunk.translate(None, _C1)):
+                c1 = True
+    if is_utf8:
+        try:
+            utf8.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+    if c1:
+        raise _UsePandas("Windows-1252 characters in 0x80–0x9F")
+    return "latin-1"
+
+
+def _plan(path: Path, mapping: Mapping | None):
+    """Header row, columns and reading options for the SQL route (or :class:`_UsePandas`)."""
+    if path.suffix.lower() not in (".csv", ".txt"):
+        raise _UsePandas("not a CSV file")
+    with open(path, "rb") as f:
+        raw = f.read(HEAD_BYTES)
+    if not raw.strip():
+        raise _UsePandas("empty file")
+    enc = _scan(path)
+    codec = "utf-8-sig" if enc == "utf-8" else "cp1252"
+    text = raw.decode(codec, errors="ignore")
+    if "\r" in text and "\r\n" not in text:
+        raise _UsePandas("old Mac line endings")
+    delimiter = spend.sniff_delimiter(text)
+    sio = _io.StringIO(text, newline="")
+    rows, ends = [], []
+    try:
+        for r in csv.reader(sio, delimiter=delimiter):
+            rows.append(r)
+            ends.append(sio.tell())
+            if len(rows) > 200:
+                break
+    except csv.Error:
+        raise _UsePandas("irregular quoting in the first records") from None
+    if len(raw) == HEAD_BYTES and len(rows) <= 200:
+        rows = rows[:-1]  # the last record may be cut off
+    user = spend._check_mapping(mapping, path)
+    extra = [c for c in user.values() if c]
+    h = spend.find_header(rows[:200], extra, min_score=1 if extra else 2, tail=0)
+    if h is None or h + 1 >= len(rows):
+        raise _UsePandas("header not found in the first records, or on the last line")
+    header = ["" if v is None else str(v) for v in rows[h]]
+    det = spend.detect_columns(header, user, file=path)
+    if det.missing_required:
+        raise _UsePandas("required columns not found")
+    lines_before = text[: ends[h]].count("\n")
+    if lines_before != h + 1:
+        raise _UsePandas("line breaks inside quoted cells above the header")
+    width = max(len(r) for r in rows[h:])
+    return {"encoding": enc, "delimiter": delimiter, "skip": h + 1, "header": header,
+            "det": det, "width": width}
+
+
+class SpendPipeline:
+    """Ingest spend files into a Parquet cache and summarise them with DuckDB.
+
+    >>> p = SpendPipeline(cache_dir)            # doctest: +SKIP
+    >>> p.ingest("data/many-councils/")         # files, a folder, or a list
+    >>> p.monthly(); p.spend_by("service_area"); p.concentration(top_n=10)
+    """
+
+    def __init__(self, cache_dir: str | os.PathLike, memory_limit: str = MEMORY_LIMIT,
+                 threads: int | None = None):
+        import duckdb
+
+        self.cache_dir = Path(cache_dir)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect()
+        self.con.execute(f"SET memory_limit = {_q(memory_limit)}")
+        self.con.execute(f"SET temp_directory = {_q(str(self.cache_dir / 'duckdb-tmp'))}")
+        self.con.execute("SET preserve_insertion_order = true")
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        self.parts: list[Path] = []
+        self.files: list[FileResult] = []
+
+    # ------------------------------------------------------------------ ingest
+    def ingest(self, path, mapping: Mapping | None = None, organisation: str | None = None,
+               refresh: bool = False) -> "SpendPipeline":
+        """Add published spend files (a file, a list, or a folder) to the cache."""
+        for p in spend._paths(path):
+            target = self.cache_dir / _cache_name(p, mapping, organisation)
+            if target.exists() and not refresh:
+                n = self.con.execute(
+                    f"SELECT count(*) FROM read_parquet({_q(str(target))})").fetchone()[0]
+                self.files.append(FileResult(p.name, "cache", int(n), cache=target.name))
+            else:
+                try:
+                    n = self._ingest_sql(p, target, mapping, organisation)
+                    self.files.append(FileResult(p.name, "duckdb", n, cache=target.name))
+                except _UsePandas as why:
+                    n = self._ingest_pandas(p, target, mapping, organisation)
+                    self.files.append(FileResult(p.name, "pandas", n, str(why), target.name))
+            self.parts.append(target)
+        return self
+
+    def _tmp(self, target: Path) -> Path:
+        return target.with_name(f".{target.stem}.{os.getpid()}.tmp")
+
+    def _ingest_pandas(self, p: Path, target: Path, mapping, organisation) -> int:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        df = spend.load_spend(p, mapping, organisation=organisation)
+        df = df[list(CACHE_COLUMNS)]
+        schema = pa.schema([(c, pa.timestamp("us") if c in spend.DATE_FIELDS else
+                             pa.float64() if c in spend.AMOUNT_FIELDS else
+                             pa.int64() if c == "source_row" else pa.string())
+                            for c in CACHE_COLUMNS])
+        table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+        tmp = self._tmp(target)
+        try:
+            pq.write_table(table, tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return len(df)
+
+    def _ingest_sql(self, p: Path, target: Path, mapping, organisation) -> int:
+        import duckdb
+
+        plan = _plan(p, mapping)
+        det, header, width = plan["det"], plan["header"], plan["width"]
+        cols = [f"c{i}" for i in range(width)]
+        columns = "{" + ", ".join(f"{_q(c)}: 'VARCHAR'" for c in cols) + "}"
+        src = (f"read_csv({_q(str(p))}, header=false, skip={plan['skip']}, columns={columns}, "
+               f"delim={_q(plan['delimiter'])}, quote='\"', escape='\"', auto_detect=false, "
+               f"null_padding=true, strict_mode=false, encoding={_q(plan['encoding'])})")
+        stripped = ", ".join(f"coalesce({_strip(c)}, '') AS {c}" for c in cols)
+        pos = det.positions
+        col = {f: f"c{i}" for f, i in pos.items()}
+        amount = _amount_expr(col["amount"])
+        filled_any = " OR ".join(f"{c} <> ''" for c in cols)
+        named = [i for i, h in enumerate(header) if h.strip()]
+        rep_header = " AND ".join(f"c{i} = {_q(header[i].strip())}" for i in named) or "false"
+        supplier = col["supplier"]
+        not_amount = [c for c in cols if c != col["amount"]]
+        total_any = " OR ".join(_total_label(c) for c in not_amount) or "false"
+        keys = [col[f] for f in ("amount", "supplier", "payment_date", "transaction_id") if f in col]
+        content = " OR ".join(f"{c} <> ''" for c in keys)
+        only_amount = " AND ".join(f"{c} = ''" for c in not_amount) or "true"
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () AS rn, "
+                         f"{stripped} FROM {src}")
+        # rows to drop, as spend.drop_mask
+        self.con.execute(f"""CREATE OR REPLACE TEMP TABLE body AS
+            SELECT *, {amount} AS _amount FROM raw
+            WHERE ({filled_any})
+              AND NOT ({rep_header})
+              AND NOT ((({supplier} = '') OR {_total_label(supplier)}) AND ({total_any}))
+              AND ({content})""")
+        # checks that send the file to load_spend: totals without a label; empty chosen columns
+        checks = [f"count(*) FILTER (WHERE {only_amount} AND _amount IS NOT NULL) AS unlabelled"]
+        for fld, others in det.alternatives.items():
+            checks.append(f"count(*) FILTER (WHERE {col[fld]} <> '') AS used_{fld}")
+        date_fields = [f for f in spend.DATE_FIELDS if f in col]
+        for f in date_fields:
+            checks.append(f"coalesce({_month_first_sql(_date_prep(col[f]))}, false) AS mf_{f}")
+        row = self.con.execute(f"SELECT {', '.join(checks)} FROM body").fetchone()
+        names = [d[0] for d in self.con.description]
+        got = dict(zip(names, row))
+        if got["unlabelled"]:
+            raise _UsePandas("rows with only an amount (possible unlabelled totals)")
+        for fld in det.alternatives:
+            if not got[f"used_{fld}"]:
+                raise _UsePandas(f"the column chosen for {fld} is empty")
+        # mostly unreadable amounts/dates: load_spend raises its precise error
+        bad_checks = []
+        for f in spend.AMOUNT_FIELDS + tuple(date_fields):
+            if f not in col:
+                continue
+            c = col[f]
+            if f in spend.AMOUNT_FIELDS:
+                empty = f"({c} IS NULL OR {_in(f'upper({c})', _MISSING_UPPER)})"
+                value = "_amount" if f == "amount" else _amount_expr(c)
+                bad = f"(NOT {empty} AND {_finite(value)} IS NULL)"
+            else:
+                prep = _date_prep(c)
+                empty = f"({prep} IS NULL)"
+                dayfirst = "true" if not got[f"mf_{f}"] else "false"
+                bad = f"(NOT {empty} AND {_date_expr(prep, dayfirst)} IS NULL)"
+            bad_checks.append(f"count(*) FILTER (WHERE {bad}) > {spend.REJECT_SHARE} * "
+                              f"count(*) FILTER (WHERE NOT {empty}) AND "
+                              f"count(*) FILTER (WHERE NOT {empty}) >= 3")
+        if bad_checks and any(self.con.execute(f"SELECT {', '.join(bad_checks)} FROM body").fetchone()):
+            raise _UsePandas("a column is mostly unreadable")
+        select = []
+        for f in CACHE_COLUMNS:
+            if f == "source_file":
+                select.append(f"{_q(p.name)} AS source_file")
+            elif f == "source_row":
+                select.append(f"CAST(rn + {plan['skip']} AS BIGINT) AS source_row")
+            elif f not in col:
+                if f == "organisation" and organisation:
+                    select.append(f"{_q(organisation)} AS organisation")
+                elif f in spend.DATE_FIELDS:
+                    select.append(f"CAST(NULL AS TIMESTAMP) AS {f}")
+                elif f in spend.AMOUNT_FIELDS:
+                    select.append(f"CAST(NULL AS DOUBLE) AS {f}")
+                else:
+                    select.append(f"CAST(NULL AS VARCHAR) AS {f}")
+            elif f == "amount":
+                select.append(f"{_finite('_amount')} AS amount")
+            elif f in spend.AMOUNT_FIELDS:
+                select.append(f"{_finite(_amount_expr(col[f]))} AS {f}")
+            elif f in spend.DATE_FIELDS:
+                dayfirst = "true" if not got[f"mf_{f}"] else "false"
+                select.append(f"{_date_expr(_date_prep(col[f]), dayfirst)} AS {f}")
+            else:
+                select.append(f"{_text_expr(col[f])} AS {f}")
+        tmp = self._tmp(target)
+        try:
+            self.con.execute(f"COPY (SELECT {', '.join(select)} FROM body ORDER BY rn) "
+                             f"TO {_q(str(tmp))} (FORMAT parquet)")
+            os.replace(tmp, target)
+        except duckdb.Error as exc:
+            raise _UsePandas(f"DuckDB could not read it as it is ({str(exc).splitlines()[0]})") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+            self.con.execute("DROP TABLE IF EXISTS raw; DROP TABLE IF EXISTS body")
+        return int(self.con.execute(f"SELECT count(*) FROM read_parquet({_q(str(target))})").fetchone()[0])
+
+    # ------------------------------------------------------------------ queries
+    def _source(self) -> str:
+        if not self.parts:
+            raise DataFileError("no spend files have been ingested",
+                                hint="call ingest(path) with a file, a list or a folder first.")
+        return "read_parquet([" + ", ".join(_q(str(p)) for p in self.parts) + "])"
+
+    def sql(self, query: str):
+        """Run SQL over the ingested lines (the view is called ``spend``); a pandas frame."""
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW spend AS SELECT * FROM {self._source()}")
+        return self.con.execute(query).df()
+
+    def files_table(self):
+        import pandas as pd
+
+        return pd.DataFrame([vars(f) for f in self.files])
+
+    def totals(self) -> dict:
+        r = self.sql("SELECT count(*) AS lines, sum(amount) AS net, count(DISTINCT source_file) "
+                     "AS files FROM spend")
+        return {"lines": int(r.loc[0, "lines"]), "net": round(float(r.loc[0, "net"] or 0), 2),
+                "files": int(r.loc[0, "files"])}
+
+    def monthly(self):
+        """As :func:`spend_analysis.monthly_spend`."""
+        from .spend_analysis import NO_DATE
+
+        df = self.sql(f"""
+            SELECT coalesce(strftime(payment_date, '%Y-%m'), {_q(NO_DATE)}) AS month,
+                   round(sum(greatest(amount, 0)), 2) AS payments,
+                   round(sum(least(amount, 0)), 2) AS credits,
+                   round(sum(amount), 2) AS net, count(*) AS transactions
+            FROM spend WHERE amount IS NOT NULL GROUP BY 1
+            ORDER BY CASE WHEN month = {_q(NO_DATE)} THEN '9999' ELSE month END""")
+        df["transactions"] = df["transactions"].astype("int64")
+        return df
+
+    def spend_by(self, by: str, top: int | None = None, exclude_redacted: bool = False):
+        """As :func:`spend_analysis.spend_by` (``by``: a text column or ``month``)."""
+        import pandas as pd
+
+        from .spend_analysis import NO_DATE, NOT_GIVEN, OTHERS, REDACTION_PATTERN
+
+        if by == "month":
+            label = f"coalesce(strftime(payment_date, '%Y-%m'), {_q(NO_DATE)})"
+        elif by in CACHE_COLUMNS:
+            label = f"coalesce(nullif({_strip(by)}, ''), {_q(NOT_GIVEN)})"
+        else:
+            raise ValueError(f"cannot group by {by!r}: use month or one of {CACHE_COLUMNS}")
+        where = "amount IS NOT NULL"
+        if exclude_redacted:
+            where += f" AND NOT coalesce(regexp_matches(supplier, {_q(REDACTION_PATTERN)}), false)"
+        order = (f"CASE WHEN {by} = {_q(NO_DATE)} THEN '9999' ELSE {by} END" if by == "month"
+                 else f"amount DESC, {by}")
+        g = self.sql(f"SELECT {label} AS {by}, sum(amount) AS amount, count(*) AS transactions "
+                     f"FROM spend WHERE {where} GROUP BY 1 ORDER BY {order}")
+        if by != "month" and top is not None and len(g) > top:
+            rest = g.iloc[top:]
+            g = pd.concat([g.iloc[:top], pd.DataFrame(
+                [{by: f"{OTHERS} ({len(rest)})", "amount": rest["amount"].sum(),
+                  "transactions": int(rest["transactions"].sum())}])], ignore_index=True)
+        total = g["amount"].sum()
+        g["share"] = g["amount"] / total if total else float("nan")
+        g["transactions"] = g["transactions"].astype("int64")
+        g["amount"] = g["amount"].round(2)
+        return g
+
+    def concentration(self, top_n: int = 10, exclude_redacted: bool = True):
+        """As :func:`spend_analysis.concentration`; returns its ``Concentration``."""
+        from .spend_analysis import REDACTION_PATTERN, Concentration, hhi_band
+
+        if top_n < 1:
+            raise ValueError("top_n must be at least 1")
+        red = f"coalesce(regexp_matches(supplier, {_q(REDACTION_PATTERN)}), false)"
+        keep = f"NOT {red}" if exclude_redacted else "true"
+        r = self.sql(f"""
+            WITH per AS (SELECT supplier, sum(amount) AS amt FROM spend
+                         WHERE amount IS NOT NULL AND supplier IS NOT NULL AND {keep}
+                         GROUP BY supplier HAVING sum(amount) > 0),
+                 ranked AS (SELECT amt, row_number() OVER (ORDER BY amt DESC) AS k FROM per)
+            SELECT count(*) AS suppliers, sum(amt) AS total,
+                   sum(amt) FILTER (WHERE k <= {int(top_n)}) AS top_amount,
+                   sum(amt * amt) AS sq,
+                   (SELECT coalesce(sum(amount), 0) FROM spend
+                    WHERE amount IS NOT NULL AND {red}) AS redacted
+            FROM ranked""").iloc[0]
+        redacted = round(float(r["redacted"]), 2) if exclude_redacted else 0.0
+        total = float(r["total"] or 0)
+        if not total:
+            return Concentration(0, 0.0, top_n, 0.0, float("nan"), float("nan"), "no spend",
+                                 redacted)
+        hhi = float(r["sq"]) / total / total * 10000
+        top = float(r["top_amount"])
+        return Concentration(int(r["suppliers"]), round(total, 2), top_n, round(top, 2),
+                             top / total, round(hhi, 1), hhi_band(hhi), redacted)
+
+    def duplicate_candidates(self, exclude_redacted: bool = True):
+        """As :func:`spend_analysis.duplicate_candidates` (same rules, rows and order)."""
+        from .spend_analysis import REDACTION_PATTERN
+
+        red = (f"AND NOT coalesce(regexp_matches(supplier, {_q(REDACTION_PATTERN)}), false)"
+               if exclude_redacted else "")
+        order = ", ".join(_q(p.name) for p in self._ordered_files())
+        df = self.sql(f"""
+            WITH d AS (
+                SELECT *, {supplier_key_sql('supplier')} AS _key,
+                       CAST(round(amount * 100) AS BIGINT) AS _cents,
+                       list_position([{order}], source_file) AS _f
+                FROM spend WHERE amount IS NOT NULL AND amount <> 0 AND supplier IS NOT NULL {red}),
+            r1 AS (
+                SELECT *, 1 AS _rule, 'same supplier, amount and date' AS reason,
+                       count(*) OVER (PARTITION BY _key, _cents, payment_date) AS lines_in_group,
+                       dense_rank() OVER (ORDER BY _key, _cents, payment_date) AS _g
+                FROM d WHERE payment_date IS NOT NULL
+                QUALIFY lines_in_group > 1),
+            r2all AS (
+                SELECT d.*, 2 AS _rule, 'same supplier, amount and reference' AS reason,
+                       count(*) OVER (PARTITION BY d._key, d._cents, d.transaction_id) AS lines_in_group,
+                       dense_rank() OVER (ORDER BY d._key, d._cents, d.transaction_id) AS _g,
+                       bool_and(r1._f IS NOT NULL) OVER (PARTITION BY d._key, d._cents, d.transaction_id) AS _seen
+                FROM d LEFT JOIN (SELECT _f, source_row FROM r1) r1
+                  ON r1._f = d._f AND r1.source_row = d.source_row
+                WHERE d.transaction_id IS NOT NULL
+                QUALIFY lines_in_group > 1),
+            lines AS (
+                SELECT * EXCLUDE (_seen) FROM r2all WHERE NOT _seen
+                UNION ALL BY NAME SELECT * FROM r1),
+            groups AS (
+                SELECT _rule, _g, arg_min(amount, _f * 1e12 + source_row) AS first_amount,
+                       any_value(_key) AS key, min(_f * 1e12 + source_row) AS first_pos,
+                       count(DISTINCT coalesce(upper({_strip('purpose')}), '\\x00nan')) = 1 AS same_purpose
+                FROM lines GROUP BY _rule, _g)
+            SELECT dense_rank() OVER (ORDER BY -abs(g.first_amount), g.key, g.first_pos,
+                                      g._rule, g._g) AS "group",
+                   l.*, g.same_purpose
+            FROM lines l JOIN groups g USING (_rule, _g)""")
+        cols = ["group", "reason", "lines_in_group", "supplier", "amount", "payment_date",
+                "transaction_id", "purpose", "same_purpose", "source_file", "source_row"]
+        if df.empty:
+            import pandas as pd
+
+            return pd.DataFrame(columns=cols)
+        df = df.sort_values(["group", "_f", "source_row"])
+        df["group"] = df["group"].astype("int64")
+        out = df[cols].reset_index(drop=True)
+        out["lines_in_group"] = out["lines_in_group"].astype("int64")
+        out["same_purpose"] = out["same_purpose"].astype(bool)
+        return out
+
+    def _ordered_files(self) -> list[Path]:
+        return [Path(f.file) for f in self.files]
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
