@@ -28,6 +28,7 @@ import hashlib
 import io as _io
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -42,10 +43,10 @@ CACHE_COLUMNS = spend.CANONICAL + ("source_file", "source_row") + (
     "effective_date", "irrecoverable_vat", "supplier_id", "expense_code")
 #: Bytes of a file read to find its header (the first records).
 HEAD_BYTES = 256 * 1024
+#: CSV bytes read by SQL in one batch (files of one layout are read together up to this).
+BATCH_BYTES = 192 * 1024 * 1024
 #: DuckDB's memory limit: well inside Binder's 1–2 GB; DuckDB spills to disk beyond it.
 MEMORY_LIMIT = "900MB"
-
-_WS = r"[\s\p{Z}\x{1c}-\x{1f}\x{85}]"
 
 
 # ----------------------------------------------------------------------------- SQL pieces
@@ -55,9 +56,13 @@ def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+#: The characters Python's ``str.strip()`` removes.
+_PY_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
 def _strip(expr: str) -> str:
     """Python's ``str.strip()`` (Unicode spaces) in SQL."""
-    return f"regexp_replace({expr}, '^{_WS}+|{_WS}+$', '', 'g')"
+    return f"trim({expr}, {_q(_PY_WHITESPACE)})"
 
 
 _MISSING_ANY = sorted(spend._MISSING_ANY_CASE)
@@ -116,14 +121,19 @@ def _date_expr(d: str, dayfirst_col: str) -> str:
     mon = (f"replace(regexp_replace(regexp_replace({d}, '[\\s-]+', ' ', 'g'), "
            f"'(\\d)([A-Za-z])|([A-Za-z.])(\\d)', '\\1\\3 \\2\\4', 'g'), '.', '')")
     mon = f"regexp_replace({mon}, '(?i)\\bsept\\b', 'Sep', 'g')"
-    dmy = f"(CASE WHEN {dayfirst_col} THEN '%d/%m/%Y' ELSE '%m/%d/%Y' END)"
-    dmy2 = f"(CASE WHEN {dayfirst_col} THEN '%d/%m/%y' ELSE '%m/%d/%y' END)"
+
+    def ordered(x: str, fmt_dayfirst: str) -> str:
+        """strptime day first or month first, by the column's order."""
+        other = fmt_dayfirst.replace("%d/%m", "%m/%d")
+        return (f"(CASE WHEN {dayfirst_col} THEN try_strptime({x}, {_q(fmt_dayfirst)}) "
+                f"ELSE try_strptime({x}, {_q(other)}) END)")
+
     serial = f"TRY_CAST({d} AS DOUBLE)"
     lo_s, hi_s = spend.EXCEL_SERIAL_RANGE
     parts = [
         # the two fast shapes first, as parse_dates does
         ok(f"(CASE WHEN length({d}) BETWEEN 8 AND 10 THEN try_strptime({d}, '%Y-%m-%d') END)"),
-        ok(f"try_strptime({d}, {dmy})"),
+        ok(ordered(d, "%d/%m/%Y")),
     ]
     for name, pattern, formats in spend.DATE_PATTERNS:
         cond = f"regexp_full_match({d}, {_q(pattern)})"
@@ -131,9 +141,9 @@ def _date_expr(d: str, dayfirst_col: str) -> str:
             e = (f"(CASE WHEN {cond} AND {serial} BETWEEN {lo_s} AND {hi_s} THEN "
                  f"DATE '1899-12-30' + CAST(floor({serial}) AS INTEGER) END)::TIMESTAMP")
         elif formats[0] == "%d/%m/%Y":
-            e = f"(CASE WHEN {cond} THEN try_strptime({slash}, {dmy}) END)"
+            e = f"(CASE WHEN {cond} THEN {ordered(slash, '%d/%m/%Y')} END)"
         elif formats[0] == "%d/%m/%y":
-            e = f"(CASE WHEN {cond} THEN try_strptime({slash}, {dmy2}) END)"
+            e = f"(CASE WHEN {cond} THEN {ordered(slash, '%d/%m/%y')} END)"
         elif "%b" in formats[0]:
             tries = ", ".join(ok(f"try_strptime({mon}, {fmt(f)})") for f in formats)
             e = f"(CASE WHEN {cond} THEN coalesce({tries}) END)"
@@ -182,6 +192,27 @@ class FileResult:
     rows: int
     why: str = ""       # why the pandas route was taken
     cache: str = ""
+
+
+def _schema():
+    import pyarrow as pa
+
+    return pa.schema([(c, pa.timestamp("us") if c in spend.DATE_FIELDS else
+                       pa.float64() if c in spend.AMOUNT_FIELDS else
+                       pa.int64() if c == "source_row" else pa.string())
+                      for c in CACHE_COLUMNS])
+
+
+def _empty_table():
+    return _schema().empty_table()
+
+
+def _signature(plan: dict) -> tuple:
+    """Files with equal signatures are read in one batch."""
+    det = plan["det"]
+    return (plan["encoding"], plan["delimiter"], plan["skip"], plan["width"],
+            tuple(plan["header"]), tuple(sorted(det.positions.items())),
+            tuple(sorted((k, tuple(v)) for k, v in det.alternatives.items())))
 
 
 class _UsePandas(Exception):
@@ -298,22 +329,48 @@ class SpendPipeline:
     # ------------------------------------------------------------------ ingest
     def ingest(self, path, mapping: Mapping | None = None, organisation: str | None = None,
                refresh: bool = False) -> "SpendPipeline":
-        """Add published spend files (a file, a list, or a folder) to the cache."""
-        for p in spend._paths(path):
+        """Add published spend files (a file, a list, or a folder) to the cache.
+
+        Files already cached (same path, size, modification time and mapping) are not read
+        again. CSVs with the same layout are read together, in batches of about
+        :data:`BATCH_BYTES`, so memory stays bounded however many files there are.
+        """
+        results: dict[Path, FileResult] = {}
+        todo: list[tuple[Path, Path, dict]] = []
+        paths = spend._paths(path)
+        for p in paths:
             target = self.cache_dir / _cache_name(p, mapping, organisation)
             if target.exists() and not refresh:
                 n = self.con.execute(
                     f"SELECT count(*) FROM read_parquet({_q(str(target))})").fetchone()[0]
-                self.files.append(FileResult(p.name, "cache", int(n), cache=target.name))
-            else:
-                try:
-                    n = self._ingest_sql(p, target, mapping, organisation)
-                    self.files.append(FileResult(p.name, "duckdb", n, cache=target.name))
-                except _UsePandas as why:
-                    n = self._ingest_pandas(p, target, mapping, organisation)
-                    self.files.append(FileResult(p.name, "pandas", n, str(why), target.name))
-            self.parts.append(target)
+                results[p] = FileResult(p.name, "cache", int(n), cache=target.name)
+                continue
+            try:
+                todo.append((p, target, _plan(p, mapping)))
+            except _UsePandas as why:
+                results[p] = self._via_pandas(p, target, mapping, organisation, str(why))
+        groups: dict[tuple, list] = {}
+        for item in todo:
+            groups.setdefault(_signature(item[2]), []).append(item)
+        for items in groups.values():
+            batch, size = [], 0
+            for item in items + [None]:
+                if item is not None:
+                    batch.append(item)
+                    size += item[0].stat().st_size
+                if batch and (item is None or size >= BATCH_BYTES):
+                    for p, target, n, why in self._ingest_sql(batch, organisation):
+                        results[p] = (FileResult(p.name, "duckdb", n, cache=target.name) if not why
+                                      else self._via_pandas(p, target, mapping, organisation, why))
+                    batch, size = [], 0
+        for p in paths:
+            self.files.append(results[p])
+            self.parts.append(self.cache_dir / results[p].cache)
         return self
+
+    def _via_pandas(self, p: Path, target: Path, mapping, organisation, why: str) -> FileResult:
+        n = self._ingest_pandas(p, target, mapping, organisation)
+        return FileResult(p.name, "pandas", n, why, target.name)
 
     def _tmp(self, target: Path) -> Path:
         return target.with_name(f".{target.stem}.{os.getpid()}.tmp")
@@ -324,11 +381,7 @@ class SpendPipeline:
 
         df = spend.load_spend(p, mapping, organisation=organisation)
         df = df[list(CACHE_COLUMNS)]
-        schema = pa.schema([(c, pa.timestamp("us") if c in spend.DATE_FIELDS else
-                             pa.float64() if c in spend.AMOUNT_FIELDS else
-                             pa.int64() if c == "source_row" else pa.string())
-                            for c in CACHE_COLUMNS])
-        table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+        table = pa.Table.from_pandas(df, schema=_schema(), preserve_index=False)
         tmp = self._tmp(target)
         try:
             pq.write_table(table, tmp)
@@ -337,20 +390,24 @@ class SpendPipeline:
             tmp.unlink(missing_ok=True)
         return len(df)
 
-    def _ingest_sql(self, p: Path, target: Path, mapping, organisation) -> int:
+    def _ingest_sql(self, batch: list[tuple[Path, Path, dict]], organisation):
+        """Read a batch of CSVs with one layout by SQL; yield ``(path, target, rows, why)``,
+        ``why`` saying why a file must go through ``load_spend`` instead (then nothing of it is
+        written here)."""
         import duckdb
 
-        plan = _plan(p, mapping)
+        plan = batch[0][2]
         det, header, width = plan["det"], plan["header"], plan["width"]
         cols = [f"c{i}" for i in range(width)]
         columns = "{" + ", ".join(f"{_q(c)}: 'VARCHAR'" for c in cols) + "}"
-        src = (f"read_csv({_q(str(p))}, header=false, skip={plan['skip']}, columns={columns}, "
+        files = "[" + ", ".join(_q(str(p)) for p, _, _ in batch) + "]"
+        src = (f"read_csv({files}, header=false, skip={plan['skip']}, columns={columns}, "
                f"delim={_q(plan['delimiter'])}, quote='\"', escape='\"', auto_detect=false, "
-               f"null_padding=true, strict_mode=false, encoding={_q(plan['encoding'])})")
+               f"null_padding=true, strict_mode=false, encoding={_q(plan['encoding'])}, "
+               f"filename='_file')")
+        index = {str(p): k for k, (p, _, _) in enumerate(batch)}
         stripped = ", ".join(f"coalesce({_strip(c)}, '') AS {c}" for c in cols)
-        pos = det.positions
-        col = {f: f"c{i}" for f, i in pos.items()}
-        amount = _amount_expr(col["amount"])
+        col = {f: f"c{i}" for f, i in det.positions.items()}
         filled_any = " OR ".join(f"{c} <> ''" for c in cols)
         named = [i for i, h in enumerate(header) if h.strip()]
         rep_header = " AND ".join(f"c{i} = {_q(header[i].strip())}" for i in named) or "false"
@@ -360,85 +417,119 @@ class SpendPipeline:
         keys = [col[f] for f in ("amount", "supplier", "payment_date", "transaction_id") if f in col]
         content = " OR ".join(f"{c} <> ''" for c in keys)
         only_amount = " AND ".join(f"{c} = ''" for c in not_amount) or "true"
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () AS rn, "
-                         f"{stripped} FROM {src}")
-        # rows to drop, as spend.drop_mask
+        date_fields = [f for f in spend.DATE_FIELDS if f in col]
+        amount_fields = [f for f in spend.AMOUNT_FIELDS if f in col]
+        k_case = "CASE _file " + " ".join(f"WHEN {_q(f)} THEN {k}" for f, k in index.items()) + " END"
+        try:
+            # every record in file order (insertion order is kept, so rowid numbers the rows)
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT {k_case} AS _k, "
+                             f"{stripped} FROM {src}")
+        except duckdb.Error as exc:
+            why = f"DuckDB could not read it as it is ({str(exc).splitlines()[0][:120]})"
+            if len(batch) == 1:
+                yield batch[0][0], batch[0][1], 0, why
+            else:  # find the file(s) at fault one by one
+                for item in batch:
+                    yield from self._ingest_sql([item], organisation)
+            return
+        # rows to drop, as spend.drop_mask; row numbers as a spreadsheet shows them
         self.con.execute(f"""CREATE OR REPLACE TEMP TABLE body AS
-            SELECT *, {amount} AS _amount FROM raw
+            SELECT * EXCLUDE (rid), rid - min(rid) OVER (PARTITION BY _k) + 1 + {plan['skip']}
+                   AS _row
+            FROM (SELECT rowid AS rid, * FROM raw)
             WHERE ({filled_any})
               AND NOT ({rep_header})
               AND NOT ((({supplier} = '') OR {_total_label(supplier)}) AND ({total_any}))
               AND ({content})""")
-        # checks that send the file to load_spend: totals without a label; empty chosen columns
-        checks = [f"count(*) FILTER (WHERE {only_amount} AND _amount IS NOT NULL) AS unlabelled"]
-        for fld, others in det.alternatives.items():
-            checks.append(f"count(*) FILTER (WHERE {col[fld]} <> '') AS used_{fld}")
-        date_fields = [f for f in spend.DATE_FIELDS if f in col]
+        self.con.execute("DROP TABLE raw")
+        dates = {f: _date_prep(col[f]) for f in date_fields}
+        flags = [f"coalesce({_month_first_sql(dates[f])}, false) AS mf_{f}" for f in date_fields]
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE flags AS SELECT _k"
+                         f"{''.join(', ' + x for x in flags)} FROM body GROUP BY _k")
+        parsed = [f"_k", "_row"]
+        for f in amount_fields:
+            parsed.append(f"{_finite(_amount_expr(col[f]))} AS {f}")
+            parsed.append(f"({col[f]} = '' OR {_in(f'upper({col[f]})', _MISSING_UPPER)}) AS _e_{f}")
         for f in date_fields:
-            checks.append(f"coalesce({_month_first_sql(_date_prep(col[f]))}, false) AS mf_{f}")
-        row = self.con.execute(f"SELECT {', '.join(checks)} FROM body").fetchone()
-        names = [d[0] for d in self.con.description]
-        got = dict(zip(names, row))
-        if got["unlabelled"]:
-            raise _UsePandas("rows with only an amount (possible unlabelled totals)")
+            parsed.append(f"{_date_expr(dates[f], f'NOT mf_{f}')} AS {f}")
+            parsed.append(f"({dates[f]} IS NULL) AS _e_{f}")
+        for f in spend.FIELDS:
+            if f in col and f not in amount_fields and f not in date_fields:
+                parsed.append(f"{_text_expr(col[f])} AS {f}")
+        parsed.append(f"({only_amount}) AS _only_amount")
         for fld in det.alternatives:
-            if not got[f"used_{fld}"]:
-                raise _UsePandas(f"the column chosen for {fld} is empty")
-        # mostly unreadable amounts/dates: load_spend raises its precise error
-        bad_checks = []
-        for f in spend.AMOUNT_FIELDS + tuple(date_fields):
-            if f not in col:
-                continue
-            c = col[f]
-            if f in spend.AMOUNT_FIELDS:
-                empty = f"({c} IS NULL OR {_in(f'upper({c})', _MISSING_UPPER)})"
-                value = "_amount" if f == "amount" else _amount_expr(c)
-                bad = f"(NOT {empty} AND {_finite(value)} IS NULL)"
-            else:
-                prep = _date_prep(c)
-                empty = f"({prep} IS NULL)"
-                dayfirst = "true" if not got[f"mf_{f}"] else "false"
-                bad = f"(NOT {empty} AND {_date_expr(prep, dayfirst)} IS NULL)"
-            bad_checks.append(f"count(*) FILTER (WHERE {bad}) > {spend.REJECT_SHARE} * "
-                              f"count(*) FILTER (WHERE NOT {empty}) AND "
-                              f"count(*) FILTER (WHERE NOT {empty}) >= 3")
-        if bad_checks and any(self.con.execute(f"SELECT {', '.join(bad_checks)} FROM body").fetchone()):
-            raise _UsePandas("a column is mostly unreadable")
-        select = []
+            parsed.append(f"({col[fld]} <> '') AS _used_{fld}")
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT {', '.join(parsed)} "
+                         f"FROM body JOIN flags USING (_k)")
+        self.con.execute("DROP TABLE body; DROP TABLE flags")
+        # per file: what sends it to load_spend (which then gives its exact result or error)
+        checks = ["count(*) FILTER (WHERE _only_amount AND amount IS NOT NULL) > 0"]
+        reasons = ["rows with only an amount (possible unlabelled totals)"]
+        for fld in det.alternatives:
+            checks.append(f"NOT bool_or(_used_{fld})")
+            reasons.append(f"the column chosen for {fld} is empty")
+        for f in amount_fields + date_fields:
+            filled = f"count(*) FILTER (WHERE NOT _e_{f})"
+            checks.append(f"{filled} >= 3 AND count(*) FILTER (WHERE NOT _e_{f} AND {f} IS NULL) "
+                          f"> {spend.REJECT_SHARE} * {filled}")
+            reasons.append(f"most {f} values cannot be read")
+        failing: dict[int, str] = {}
+        for row in self.con.execute(f"SELECT _k, {', '.join(checks)} FROM parsed GROUP BY _k").fetchall():
+            hit = [r for r, flag in zip(reasons, row[1:]) if flag]
+            if hit:
+                failing[row[0]] = hit[0]
+        select = ["_k"]
         for f in CACHE_COLUMNS:
             if f == "source_file":
-                select.append(f"{_q(p.name)} AS source_file")
+                names = " ".join(f"WHEN {k} THEN {_q(p.name)}" for k, (p, _, _) in enumerate(batch))
+                select.append(f"CASE _k {names} END AS source_file")
             elif f == "source_row":
-                select.append(f"CAST(rn + {plan['skip']} AS BIGINT) AS source_row")
-            elif f not in col:
-                if f == "organisation" and organisation:
-                    select.append(f"{_q(organisation)} AS organisation")
-                elif f in spend.DATE_FIELDS:
-                    select.append(f"CAST(NULL AS TIMESTAMP) AS {f}")
-                elif f in spend.AMOUNT_FIELDS:
-                    select.append(f"CAST(NULL AS DOUBLE) AS {f}")
-                else:
-                    select.append(f"CAST(NULL AS VARCHAR) AS {f}")
-            elif f == "amount":
-                select.append(f"{_finite('_amount')} AS amount")
-            elif f in spend.AMOUNT_FIELDS:
-                select.append(f"{_finite(_amount_expr(col[f]))} AS {f}")
-            elif f in spend.DATE_FIELDS:
-                dayfirst = "true" if not got[f"mf_{f}"] else "false"
-                select.append(f"{_date_expr(_date_prep(col[f]), dayfirst)} AS {f}")
+                select.append("CAST(_row AS BIGINT) AS source_row")
+            elif f in col:
+                select.append(f)
+            elif f == "organisation" and organisation:
+                select.append(f"{_q(organisation)} AS organisation")
             else:
-                select.append(f"{_text_expr(col[f])} AS {f}")
+                kind = ("TIMESTAMP" if f in spend.DATE_FIELDS else
+                        "DOUBLE" if f in spend.AMOUNT_FIELDS else "VARCHAR")
+                select.append(f"CAST(NULL AS {kind}) AS {f}")
+        out = self.cache_dir / f".batch-{os.getpid()}"
+        shutil.rmtree(out, ignore_errors=True)
+        keep = f"WHERE _k NOT IN ({', '.join(map(str, failing))})" if failing else ""
+        try:
+            self.con.execute(f"COPY (SELECT {', '.join(select)} FROM parsed {keep} "
+                             f"ORDER BY _k, source_row) TO {_q(str(out))} "
+                             f"(FORMAT parquet, PARTITION_BY (_k), WRITE_PARTITION_COLUMNS false)")
+            counts = dict(self.con.execute(f"SELECT _k, count(*) FROM parsed {keep} GROUP BY _k")
+                          .fetchall())
+            self.con.execute("DROP TABLE parsed")
+            for k, (p, target, _) in enumerate(batch):
+                if k in failing:
+                    yield p, target, 0, failing[k]
+                    continue
+                parts = sorted((out / f"_k={k}").glob("*.parquet"))
+                if len(parts) == 1:
+                    os.replace(parts[0], target)
+                else:  # no rows (an empty body) or several parts: write one file
+                    self._write_parts(parts, target)
+                yield p, target, int(counts.get(k, 0)), ""
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+
+    def _write_parts(self, parts: list[Path], target: Path) -> None:
         tmp = self._tmp(target)
         try:
-            self.con.execute(f"COPY (SELECT {', '.join(select)} FROM body ORDER BY rn) "
-                             f"TO {_q(str(tmp))} (FORMAT parquet)")
+            if parts:
+                src = "read_parquet([" + ", ".join(_q(str(x)) for x in parts) + "])"
+                self.con.execute(f"COPY (SELECT * FROM {src} ORDER BY source_file, source_row) "
+                                 f"TO {_q(str(tmp))} (FORMAT parquet)")
+            else:
+                import pyarrow.parquet as pq
+
+                pq.write_table(_empty_table(), tmp)
             os.replace(tmp, target)
-        except duckdb.Error as exc:
-            raise _UsePandas(f"DuckDB could not read it as it is ({str(exc).splitlines()[0]})") from None
         finally:
             tmp.unlink(missing_ok=True)
-            self.con.execute("DROP TABLE IF EXISTS raw; DROP TABLE IF EXISTS body")
-        return int(self.con.execute(f"SELECT count(*) FROM read_parquet({_q(str(target))})").fetchone()[0])
 
     # ------------------------------------------------------------------ queries
     def _source(self) -> str:
