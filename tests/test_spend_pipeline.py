@@ -61,6 +61,7 @@ AWKWARD = (
     "Anytown Council: payments over £500\n"
     "\n"
     f"{COUNCIL_HEADER}\n"
+    ",,,,,,\n"
     "Anytown,Parks,03/04/2023,T1,Acme Ltd,\"1,000.00\",Mowing\n"
     "Anytown,Parks,03/04/2023,T2,ACME LIMITED,£1000,mowing \n"
     "Anytown,Roads,2023-05-01 00:00:00,T3,Bravo plc,(50.00),Repairs\n"

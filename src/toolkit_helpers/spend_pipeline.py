@@ -61,8 +61,11 @@ _PY_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 
 
 def _strip(expr: str) -> str:
-    """Python's ``str.strip()`` (Unicode spaces) in SQL."""
-    return f"trim({expr}, {_q(_PY_WHITESPACE)})"
+    """Python's ``str.strip()`` (Unicode spaces) in SQL: DuckDB's fast ``trim`` of spaces,
+    and the slower trim of every whitespace character only where one is left at an end."""
+    ws, t = _q(_PY_WHITESPACE), f"trim({expr})"
+    return (f"(CASE WHEN contains({ws}, left({t}, 1)) OR contains({ws}, right({t}, 1)) "
+            f"THEN trim({expr}, {ws}) ELSE {t} END)")
 
 
 _MISSING_ANY = sorted(spend._MISSING_ANY_CASE)
@@ -419,11 +422,12 @@ class SpendPipeline:
         only_amount = " AND ".join(f"{c} = ''" for c in not_amount) or "true"
         date_fields = [f for f in spend.DATE_FIELDS if f in col]
         amount_fields = [f for f in spend.AMOUNT_FIELDS if f in col]
-        k_case = "CASE _file " + " ".join(f"WHEN {_q(f)} THEN {k}" for f, k in index.items()) + " END"
+        self.con.execute("CREATE OR REPLACE TEMP TABLE batch_files (_file VARCHAR, _k INTEGER)")
+        self.con.executemany("INSERT INTO batch_files VALUES (?, ?)", list(index.items()))
         try:
             # every record in file order (insertion order is kept, so rowid numbers the rows)
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT {k_case} AS _k, "
-                             f"{stripped} FROM {src}")
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT _file, {stripped} "
+                             f"FROM {src}")
         except duckdb.Error as exc:
             why = f"DuckDB could not read it as it is ({str(exc).splitlines()[0][:120]})"
             if len(batch) == 1:
@@ -434,14 +438,14 @@ class SpendPipeline:
             return
         # rows to drop, as spend.drop_mask; row numbers as a spreadsheet shows them
         self.con.execute(f"""CREATE OR REPLACE TEMP TABLE body AS
-            SELECT * EXCLUDE (rid), rid - min(rid) OVER (PARTITION BY _k) + 1 + {plan['skip']}
-                   AS _row
-            FROM (SELECT rowid AS rid, * FROM raw)
+            SELECT * EXCLUDE (_file)
+            FROM (SELECT *, rowid - min(rowid) OVER (PARTITION BY _file) + 1 + {plan['skip']} AS _row
+                  FROM raw) JOIN batch_files USING (_file)
             WHERE ({filled_any})
               AND NOT ({rep_header})
               AND NOT ((({supplier} = '') OR {_total_label(supplier)}) AND ({total_any}))
               AND ({content})""")
-        self.con.execute("DROP TABLE raw")
+        self.con.execute("DROP TABLE raw; DROP TABLE batch_files")
         dates = {f: _date_prep(col[f]) for f in date_fields}
         flags = [f"coalesce({_month_first_sql(dates[f])}, false) AS mf_{f}" for f in date_fields]
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE flags AS SELECT _k"
