@@ -91,7 +91,9 @@ def _amount_expr(s: str) -> str:
            f"THEN TRY_CAST({c2} AS DOUBLE) END)")
     step3 = f"(CASE WHEN {neg} THEN -abs({num}) ELSE {num} END)"
     return (f"(CASE WHEN {s} IS NULL OR {_in(f'upper({s})', _MISSING_UPPER)} THEN NULL "
-            f"ELSE coalesce(TRY_CAST({s} AS DOUBLE), TRY_CAST({step2} AS DOUBLE), {step3}) END)")
+            f"WHEN TRY_CAST({s} AS DOUBLE) IS NOT NULL THEN TRY_CAST({s} AS DOUBLE) "
+            f"WHEN TRY_CAST({step2} AS DOUBLE) IS NOT NULL THEN TRY_CAST({step2} AS DOUBLE) "
+            f"ELSE {step3} END)")
 
 
 def _finite(expr: str) -> str:
@@ -153,7 +155,11 @@ def _date_expr(d: str, dayfirst_col: str) -> str:
         else:
             e = f"(CASE WHEN {cond} THEN try_strptime({d}, {fmt(formats[0])}) END)"
         parts.append(ok(e))
-    return f"CAST(coalesce({', '.join(parts)}) AS TIMESTAMP)"
+    # the two common shapes first; a CASE only evaluates the later shapes for the rows left
+    # (a plain coalesce evaluates every shape for every row: 20 times slower)
+    return (f"CAST(CASE WHEN {parts[0]} IS NOT NULL THEN {parts[0]} "
+            f"WHEN {parts[1]} IS NOT NULL THEN {parts[1]} "
+            f"ELSE coalesce({', '.join(parts[2:])}) END AS TIMESTAMP)")
 
 
 def _date_prep(s: str) -> str:
