@@ -1,0 +1,180 @@
+"""Accessible claimant count charts: compare places over time, small multiples, and a tile
+(grid) map of a region's authorities that needs no GIS libraries.
+
+Every function returns ``(fig, alt)``: the alt text is written from the numbers shown.
+Colour never carries meaning alone: lines have markers and line styles and are labelled at
+their ends; tiles carry their value as text.
+"""
+from __future__ import annotations
+
+from .charts import LINESTYLES, MARKERS, PALETTE, SEQUENTIAL_CMAP, new_figure
+from .claimants_analysis import names, series
+from .errors import DataFileError
+
+MEASURE_LABEL = {"rate": "Claimants as % of residents aged 16–64", "count": "Number of claimants"}
+
+
+def _fmt(measure: str, v: float) -> str:
+    return f"{v:.1f}%" if measure == "rate" else f"{v:,.0f}"
+
+
+def compare_figure(df, areas: list[str], measure: str = "rate", since=None, title: str = ""):
+    """One line per place (up to 8), each with its own colour, marker and line style and a
+    label at its end."""
+    from .claimants_analysis import _month
+
+    areas = list(dict.fromkeys(areas))[:8]
+    wide = series(df, areas, measure)
+    start = _month(since, df) if since is not None else None
+    if start is not None:
+        wide = wide[wide.index >= start]
+    nm = names(df)
+    fig, ax = new_figure(figsize=(9, 4.8))
+    every = max(1, len(wide) // 12)
+    for i, code in enumerate(areas):
+        s = wide[code]
+        ax.plot(s.index, s.to_numpy(), color=PALETTE[i], marker=MARKERS[i], markevery=every,
+                linestyle=LINESTYLES[i], linewidth=2 if i == 0 else 1.4, markersize=4,
+                label=nm.get(code, code))
+        ax.annotate(f"{nm.get(code, code)} {_fmt(measure, s.iloc[-1])}", (s.index[-1], s.iloc[-1]),
+                    xytext=(4, 0), textcoords="offset points", fontsize=8, va="center")
+    ax.set_ylabel(MEASURE_LABEL[measure])
+    ax.set_title(title or f"{MEASURE_LABEL[measure]}, {wide.index[0]:%b %Y} to {wide.index[-1]:%b %Y}")
+    ax.legend(loc="upper left", ncols=2)
+    ax.margins(x=0.12)
+    last = wide.iloc[-1]
+    peak = wide[areas[0]].idxmax()
+    alt = (f"Line chart of {MEASURE_LABEL[measure].lower()} from {wide.index[0]:%B %Y} to "
+           f"{wide.index[-1]:%B %Y} for {len(areas)} places. In {wide.index[-1]:%B %Y}: "
+           + "; ".join(f"{nm.get(c, c)} {_fmt(measure, last[c])}" for c in areas)
+           + f". {nm.get(areas[0], areas[0])} peaked at {_fmt(measure, wide[areas[0]].max())} "
+             f"in {peak:%B %Y}.")
+    return fig, alt
+
+
+def small_multiples(df, areas: list[str], measure: str = "rate", reference: str = "E92000001",
+                    ncols: int = 4):
+    """One small panel per area on a shared scale, each with the reference (England) as a
+    dashed black line."""
+    import math
+
+    areas = [a for a in dict.fromkeys(areas) if a != reference]
+    wide = series(df, areas + [reference], measure)
+    nm = names(df)
+    nrows = math.ceil(len(areas) / ncols)
+    fig, axes = new_figure(nrows, ncols, figsize=(2.6 * ncols, 1.9 * nrows + 0.6),
+                           sharex=True, sharey=True, squeeze=False)
+    flat = axes.ravel()
+    for ax, code in zip(flat, areas):
+        ax.plot(wide.index, wide[reference], color=PALETTE[7], linestyle="--", linewidth=1,
+                marker=None, label=nm.get(reference, reference))
+        ax.plot(wide.index, wide[code], color=PALETTE[0], linewidth=1.6, marker=None,
+                label=nm.get(code, code))
+        ax.set_title(f"{nm.get(code, code)}: {_fmt(measure, wide[code].iloc[-1])}", fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    for ax in flat[len(areas):]:
+        ax.set_visible(False)
+    fig.suptitle(f"{MEASURE_LABEL[measure]} by area (dashed: {nm.get(reference, reference)})",
+                 fontsize=11)
+    last = wide.iloc[-1]
+    above = [nm.get(c, c) for c in areas if last[c] > last[reference]]
+    alt = (f"Small multiples: {len(areas)} panels, one per area, of {MEASURE_LABEL[measure].lower()} "
+           f"from {wide.index[0]:%Y} to {wide.index[-1]:%B %Y}, each with "
+           f"{nm.get(reference, reference)} as a dashed line ({_fmt(measure, last[reference])} in "
+           f"{wide.index[-1]:%B %Y}). Above it then: "
+           f"{', '.join(above) if above else 'none'}. Highest: "
+           f"{nm.get(last[areas].idxmax())} {_fmt(measure, last[areas].max())}; lowest: "
+           f"{nm.get(last[areas].idxmin())} {_fmt(measure, last[areas].min())}.")
+    return fig, alt
+
+
+def load_tile_map(path):
+    """A tile (grid) map layout: CSV/xlsx with ``area_code, area_name, row, col`` (0-based grid
+    positions, row 0 at the top). Checked: whole numbers, one area per tile."""
+    import pandas as pd
+
+    from .io import normalise_header, read_rows
+
+    (_, rows), *_ = read_rows(path)
+    if not rows:
+        raise DataFileError("the tile map file is empty", file=path,
+                            hint="it needs a header area_code, area_name, row, col.")
+    header = [normalise_header(h).replace(" ", "_") for h in rows[0]]
+    need = ["area_code", "area_name", "row", "col"]
+    missing = [n for n in need if n not in header]
+    if missing:
+        raise DataFileError(f"the tile map lacks the column(s) {', '.join(missing)}", file=path,
+                            row=1, hint="the header must be area_code, area_name, row, col.")
+    out = []
+    for i, r in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in r):
+            continue
+        rec = dict(zip(header, r))
+        try:
+            out.append({"area_code": rec["area_code"].strip().upper(),
+                        "area_name": rec["area_name"].strip(),
+                        "row": int(rec["row"]), "col": int(rec["col"])})
+        except ValueError:
+            bad = "row" if not rec["row"].strip().lstrip("-").isdigit() else "col"
+            raise DataFileError(f"{rec[bad]!r} is not a whole number", file=path, row=i, column=bad,
+                                hint="row and col are grid positions: 0, 1, 2, …") from None
+    tiles = pd.DataFrame(out, columns=need)
+    clash = tiles[tiles.duplicated(["row", "col"], keep=False)]
+    if len(clash):
+        raise DataFileError(f"two areas share the tile at row {clash['row'].iloc[0]}, col "
+                            f"{clash['col'].iloc[0]}: {', '.join(clash['area_name'])}", file=path,
+                            hint="give each area its own row/col.")
+    return tiles
+
+
+def tile_map(df, tiles, month=None, measure: str = "rate", highlight: str | None = None):
+    """Each authority as a square at its grid position, shaded by ``measure`` in ``month``
+    (cividis: readable in greyscale and with colour-vision deficiencies), its short name and
+    value written on it; ``highlight`` (the council) drawn with a thick outline."""
+    import matplotlib.colors as mcolors
+    from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.patches import Rectangle
+
+    from .claimants_analysis import _month, latest_month
+
+    month = _month(month, df) or latest_month(df)
+    sub = df[(df["measure"] == measure) & (df["date"] == month)].set_index("area_code")["value"]
+    tiles = tiles[tiles["area_code"].isin(sub.index)].copy()
+    if tiles.empty:
+        raise ValueError("none of the tile map's areas has values for that month and measure")
+    tiles["value"] = tiles["area_code"].map(sub)
+    norm = mcolors.Normalize(vmin=tiles["value"].min(), vmax=tiles["value"].max())
+    cmap = colormaps[SEQUENTIAL_CMAP]
+    nrows, ncols = int(tiles["row"].max()) + 1, int(tiles["col"].max()) + 1
+    fig, ax = new_figure(figsize=(1.45 * ncols + 1.6, 1.25 * nrows + 0.9))
+    for t in tiles.itertuples():
+        colour = cmap(norm(t.value))
+        r, g, b, _ = colour
+        text = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+        hl = t.area_code == highlight
+        ax.add_patch(Rectangle((t.col, -t.row), 0.94, 0.94, facecolor=colour,
+                               edgecolor="black" if hl else "white", linewidth=3 if hl else 1))
+        label = t.area_name if len(t.area_name) <= 14 else t.area_name[:13] + "."
+        ax.text(t.col + 0.47, -t.row + 0.58, label, ha="center", va="center",
+                fontsize=8 if len(label) <= 10 else 6.5, color=text,
+                fontweight="bold" if hl else "normal")
+        ax.text(t.col + 0.47, -t.row + 0.3, _fmt(measure, t.value), ha="center", va="center",
+                fontsize=9, color=text)
+    ax.set_xlim(-0.1, ncols)
+    ax.set_ylim(-nrows + 0.9, 1.0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.8,
+                 label=MEASURE_LABEL[measure])
+    ax.set_title(f"{MEASURE_LABEL[measure]}, {month:%B %Y}")
+    ranked = tiles.sort_values("value", ascending=False)
+    alt = (f"Tile map of {len(tiles)} authorities, each a square placed roughly where it lies and "
+           f"shaded by {MEASURE_LABEL[measure].lower()} in {month:%B %Y}, with its value written "
+           f"on it. Highest: {ranked['area_name'].iloc[0]} {_fmt(measure, ranked['value'].iloc[0])}; "
+           f"lowest: {ranked['area_name'].iloc[-1]} {_fmt(measure, ranked['value'].iloc[-1])}.")
+    if highlight in set(tiles["area_code"]):
+        h = tiles.set_index("area_code").loc[highlight]
+        alt += f" Outlined: {h['area_name']} {_fmt(measure, h['value'])}."
+    return fig, alt

@@ -1,0 +1,133 @@
+"""Claimant analyses and charts, on a small frame whose answers are worked out by hand."""
+import pandas as pd
+import pytest
+
+from toolkit_helpers import DataFileError
+from toolkit_helpers import claimants_analysis as ca
+from toolkit_helpers import claimants_charts as cc
+
+MONTHS = pd.date_range("2019-01-01", periods=15, freq="MS")  # Jan 2019 .. Mar 2020
+AREAS = {  # code: (name, count at month k = a + b*k, population 16-64)
+    "E07000901": ("Anytown", 1000, 10, 50_000),
+    "E07000902": ("Bramblefield", 800, -5, 40_000),
+    "E07000903": ("Castlemere", 600, 0, 60_000),
+}
+REGION, ENGLAND = "E12000999", "E92000001"
+
+
+def frame():
+    rows = []
+    for k, d in enumerate(MONTHS):
+        total, pop = 0, 0
+        for code, (name, a, b, p) in AREAS.items():
+            c = a + b * k
+            total, pop = total + c, pop + p
+            rows += [(d, code, name, "count", float(c)), (d, code, name, "rate", round(c / p * 100, 2))]
+        rows += [(d, REGION, "Northvale", "count", float(total)),
+                 (d, REGION, "Northvale", "rate", round(total / pop * 100, 2)),
+                 (d, ENGLAND, "England", "count", 1_000_000.0 + 1000 * k),
+                 (d, ENGLAND, "England", "rate", 2.5)]
+    df = pd.DataFrame(rows, columns=["date", "area_code", "area_name", "measure", "value"])
+    df["area_type"] = "x"
+    return df
+
+
+def test_series_and_index():
+    df = frame()
+    idx = ca.indexed(df, ["E07000901", "E07000902"], "2019-01", "count")
+    # Anytown in Mar 2020 (k=14): 1140 / 1000 * 100; Bramblefield: 730 / 800 * 100
+    assert idx.loc["2020-03-01", "E07000901"] == 114.0
+    assert idx.loc["2020-03-01", "E07000902"] == round(730 / 800 * 100, 1)
+    with pytest.raises(ValueError, match="not in the data"):
+        ca.indexed(df, ["E07000901"], "2010-01")
+    with pytest.raises(ValueError, match="no rate values for E99999999"):
+        ca.series(df, ["E99999999"], "rate")
+
+
+def test_rolling_mean():
+    r = ca.rolling(frame(), "E07000901", "count", window=3)
+    assert r["rolling_mean"].isna().sum() == 2
+    assert r["rolling_mean"].iloc[2] == (1000 + 1010 + 1020) / 3
+
+
+def test_compare_with_region_england_and_comparators():
+    t = ca.compare(frame(), "E07000901", REGION, ENGLAND, comparators=["E07000902", "E07000903"],
+                   base_month="2019-03").set_index("code")
+    any_rate_now = round(1140 / 50_000 * 100, 2)
+    any_rate_year_ago = round(1020 / 50_000 * 100, 2)  # Mar 2019, k=2
+    assert t.at["E07000901", "rate %"] == any_rate_now
+    assert t.at["E07000901", "rate change over the year (pts)"] == round(any_rate_now - any_rate_year_ago, 2)
+    assert t.at["E07000901", "count index (base = 100)"] == round(1140 / 1020 * 100, 2)
+    region_now = 1140 + 730 + 600
+    assert t.at[REGION, "count"] == region_now
+    assert t.at[ENGLAND, "rate change since base (pts)"] == 0
+    avg = t[t["role"] == "comparator average"].iloc[0]
+    assert avg["count"] == round((730 + 600) / 2)
+    assert list(t["role"]) == ["council", "region", "country", "comparator", "comparator",
+                               "comparator average"]
+
+
+def test_rank_and_fastest_rises():
+    df = frame()
+    r = ca.rank_in_region(df, list(AREAS), measure="rate")
+    # rates in Mar 2020: Anytown 2.28, Bramblefield 1.825->1.82 (rounded), Castlemere 1.0
+    assert r["area"].tolist() == ["Anytown", "Bramblefield", "Castlemere"]
+    assert r["rank"].tolist() == [1, 2, 3]
+    up = ca.fastest_rises(df, "E07000901", "count", n=2)
+    assert up["change"].tolist() == [10.0, 10.0]  # a steady rise: earliest months first on ties
+    assert up["month"].tolist() == ["February 2019", "March 2019"]
+    assert up["change %"].iloc[0] == 1.0
+
+
+def test_need_and_summary_text():
+    df = frame()
+    n = ca.need(df, "E07000901", REGION, list(AREAS), ENGLAND, base_month="2019-01")
+    assert (n.council, n.month, n.count, n.rank, n.of) == ("Anytown", "March 2020", 1140, 1, 3)
+    assert n.count_index == pytest.approx(114.0)
+    text = ca.summary_text(n)
+    assert "**1,140 people**" in text and "**2.3%**" in text
+    assert "above the region" in text and "ranks 1 of 3" in text
+    assert "114% of its level in January 2019" in text
+    assert "up by 0.2 percentage points" in text  # Mar 2020 2.28% - Mar 2019 2.04%
+
+
+def test_compare_figure_alt_text_from_the_numbers():
+    fig, alt = cc.compare_figure(frame(), ["E07000901", ENGLAND], "rate", since="2019-06")
+    assert "from June 2019 to March 2020" in alt
+    assert "Anytown 2.3%" in alt and "England 2.5%" in alt
+    assert "peaked at 2.3% in March 2020" in alt
+    assert len(fig.axes[0].lines) == 2
+
+
+def test_small_multiples_one_panel_per_area():
+    fig, alt = cc.small_multiples(frame(), list(AREAS) + [REGION], "rate", reference=ENGLAND, ncols=2)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 4
+    assert "4 panels" in alt and "Above it then: none" in alt  # England is 2.5%, all lower
+    assert "Highest: Northvale" not in alt and "Highest: Anytown 2.3%" in alt
+
+
+def test_tile_map(tmp_path):
+    f = tmp_path / "tiles.csv"
+    f.write_text("area_code,area_name,row,col\nE07000901,Anytown,0,0\nE07000902,Bramblefield,0,1\n"
+                 "E07000903,Castlemere,1,0\nE07000999,Nowhere,1,1\n")
+    tiles = cc.load_tile_map(f)
+    fig, alt = cc.tile_map(frame(), tiles, measure="rate", highlight="E07000901")
+    assert "Tile map of 3 authorities" in alt  # Nowhere has no data
+    assert "Highest: Anytown 2.3%; lowest: Castlemere 1.0%" in alt
+    assert "Outlined: Anytown 2.3%" in alt
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "Bramblefield" in texts and "1.8%" in texts
+
+
+@pytest.mark.parametrize("text,problem", [
+    ("area_code,area_name,row\nE07000901,A,0\n", r"lacks the column\(s\) col"),
+    ("area_code,area_name,row,col\nE07000901,A,0,x\n", "'x' is not a whole number"),
+    ("area_code,area_name,row,col\nE07000901,A,0,0\nE07000902,B,0,0\n", "two areas share the tile"),
+    ("", "empty"),
+])
+def test_tile_map_errors(tmp_path, text, problem):
+    f = tmp_path / "t.csv"
+    f.write_text(text)
+    with pytest.raises(DataFileError, match=problem):
+        cc.load_tile_map(f)
