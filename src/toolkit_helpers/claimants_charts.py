@@ -18,17 +18,28 @@ def _fmt(measure: str, v: float) -> str:
     return f"{v:.1f}%" if measure == "rate" else f"{v:,.0f}"
 
 
-def compare_figure(df, areas: list[str], measure: str = "rate", since=None, title: str = ""):
+def compare_figure(df, areas: list[str], measure: str = "rate", since=None, title: str = "",
+                   index_base=None):
     """One line per place (up to 8), each with its own colour, marker and line style and a
-    label at its end."""
-    from .claimants_analysis import _month
+    label at its end. With ``index_base`` (a month), each line is indexed to it (= 100)."""
+    from .claimants_analysis import _month, indexed
 
     areas = list(dict.fromkeys(areas))[:8]
-    wide = series(df, areas, measure)
+    if index_base is not None:
+        wide = indexed(df, areas, index_base, measure)
+        base = _month(index_base, df)
+    else:
+        wide = series(df, areas, measure)
     start = _month(since, df) if since is not None else None
     if start is not None:
         wide = wide[wide.index >= start]
     nm = names(df)
+    label = (f"{MEASURE_LABEL[measure]}, index ({base:%b %Y} = 100)" if index_base is not None
+             else MEASURE_LABEL[measure])
+
+    def fmt(v: float) -> str:
+        return f"{v:.0f}" if index_base is not None else _fmt(measure, v)
+
     fig, ax = new_figure(figsize=(9, 4.8))
     every = max(1, len(wide) // 12)
     for i, code in enumerate(areas):
@@ -36,18 +47,28 @@ def compare_figure(df, areas: list[str], measure: str = "rate", since=None, titl
         ax.plot(s.index, s.to_numpy(), color=PALETTE[i], marker=MARKERS[i], markevery=every,
                 linestyle=LINESTYLES[i], linewidth=2 if i == 0 else 1.4, markersize=4,
                 label=nm.get(code, code))
-        ax.annotate(f"{nm.get(code, code)} {_fmt(measure, s.iloc[-1])}", (s.index[-1], s.iloc[-1]),
-                    xytext=(4, 0), textcoords="offset points", fontsize=8, va="center")
-    ax.set_ylabel(MEASURE_LABEL[measure])
-    ax.set_title(title or f"{MEASURE_LABEL[measure]}, {wide.index[0]:%b %Y} to {wide.index[-1]:%b %Y}")
+    # end labels, spread apart so that close values do not print on top of each other
+    ends = wide.iloc[-1]
+    gap = (wide.max().max() - wide.min().min()) * 0.045 or 1
+    placed: list[float] = []
+    for code in sorted(areas, key=lambda c: ends[c]):
+        y = ends[code] if not placed else max(ends[code], placed[-1] + gap)
+        placed.append(y)
+        ax.annotate(f"{nm.get(code, code)} {fmt(ends[code])}", (wide.index[-1], ends[code]),
+                    xytext=(wide.index[-1], y), textcoords="data", fontsize=8, va="center",
+                    ha="left")
+    if index_base is not None:
+        ax.axhline(100, color=PALETTE[7], linewidth=0.8, linestyle=":")
+    ax.set_ylabel(label if index_base is None else "Index (= 100 in the base month)")
+    ax.set_title(title or f"{label}, {wide.index[0]:%b %Y} to {wide.index[-1]:%b %Y}")
     ax.legend(loc="upper left", ncols=2)
     ax.margins(x=0.12)
     last = wide.iloc[-1]
     peak = wide[areas[0]].idxmax()
-    alt = (f"Line chart of {MEASURE_LABEL[measure].lower()} from {wide.index[0]:%B %Y} to "
+    alt = (f"Line chart of {label.lower()} from {wide.index[0]:%B %Y} to "
            f"{wide.index[-1]:%B %Y} for {len(areas)} places. In {wide.index[-1]:%B %Y}: "
-           + "; ".join(f"{nm.get(c, c)} {_fmt(measure, last[c])}" for c in areas)
-           + f". {nm.get(areas[0], areas[0])} peaked at {_fmt(measure, wide[areas[0]].max())} "
+           + "; ".join(f"{nm.get(c, c)} {fmt(last[c])}" for c in areas)
+           + f". {nm.get(areas[0], areas[0])} peaked at {fmt(wide[areas[0]].max())} "
              f"in {peak:%B %Y}.")
     return fig, alt
 
@@ -67,8 +88,8 @@ def small_multiples(df, areas: list[str], measure: str = "rate", reference: str 
     flat = axes.ravel()
     for ax, code in zip(flat, areas):
         ax.plot(wide.index, wide[reference], color=PALETTE[7], linestyle="--", linewidth=1,
-                marker=None, label=nm.get(reference, reference))
-        ax.plot(wide.index, wide[code], color=PALETTE[0], linewidth=1.6, marker=None,
+                marker="", label=nm.get(reference, reference))
+        ax.plot(wide.index, wide[code], color=PALETTE[0], linewidth=1.6, marker="",
                 label=nm.get(code, code))
         ax.set_title(f"{nm.get(code, code)}: {_fmt(measure, wide[code].iloc[-1])}", fontsize=9)
         ax.tick_params(labelsize=7)
