@@ -99,6 +99,13 @@ def test_compare_figure_alt_text_from_the_numbers():
     assert len(fig.axes[0].lines) == 2
 
 
+def test_compare_figure_indexed():
+    fig, alt = cc.compare_figure(frame(), ["E07000901", "E07000902"], "count", index_base="2019-01")
+    assert "index (jan 2019 = 100)" in alt
+    assert "Anytown 114; Bramblefield 91" in alt  # 1140/1000, 730/800
+    assert 100 in fig.axes[0].lines[-1].get_ydata()  # the base line
+
+
 def test_small_multiples_one_panel_per_area():
     fig, alt = cc.small_multiples(frame(), list(AREAS) + [REGION], "rate", reference=ENGLAND, ncols=2)
     visible = [ax for ax in fig.axes if ax.get_visible()]
@@ -131,3 +138,43 @@ def test_tile_map_errors(tmp_path, text, problem):
     f.write_text(text)
     with pytest.raises(DataFileError, match=problem):
         cc.load_tile_map(f)
+
+
+# ----------------------------------------------------------------------------- the notebook
+
+@pytest.mark.slow
+def test_notebook_parameters_reach_the_results(tmp_path, project_root):
+    """The DWP notebook with other parameter values (papermill, as the runner runs it): another
+    measure, base month and comparator; the artefacts follow them."""
+    import json
+
+    import nbformat
+    import papermill as pm
+
+    from toolkit_helpers.claimants import load_claimant_count
+
+    out = tmp_path / "nb.ipynb"
+    pm.execute_notebook(
+        str(project_root / "notebooks" / "case_studies" / "dwp_jobseekers.ipynb"), str(out),
+        kernel_name="python3", cwd=str(project_root), progress_bar=False,
+        parameters={"OUTPUT_DIR": str(tmp_path / "outputs"), "INTERACTIVE": False,
+                    "MEASURE": "count", "BASE_MONTH": "2019-06", "SINCE": "2019-01",
+                    "COMPARE_AREAS": ["E07000902"]})
+    folder = tmp_path / "outputs" / "dwp_jobseekers"
+    comparison = pd.read_csv(folder / "claimants_comparison.csv")
+    assert comparison["place"].tolist() == ["Anytown", "Northvale (synthetic region)", "England",
+                                            "Bramblefield", "Comparators' average"]
+    need = json.loads((folder / "need.json").read_text())
+    assert need["base_month"] == "June 2019"
+    df = load_claimant_count(project_root / "data" / "sample" / "claimants")
+    c = df[(df["area_code"] == "E07000901") & (df["measure"] == "count")].set_index("date")["value"]
+    assert need["count_index"] == pytest.approx(c.iloc[-1] / c.loc["2019-06-01"] * 100, abs=0.01)
+    ranking = pd.read_csv(folder / "claimants_region_ranking.csv")
+    assert list(ranking.columns) == ["rank", "area", "code", "count"]  # ranked by count now
+    manifest = json.loads((folder / "manifest.json").read_text())
+    trend = next(e for e in manifest["entries"] if e["name"] == "claimants_trend")
+    assert "number of claimants from January 2019" in trend["alt"]
+    nb = nbformat.read(out, as_version=4)
+    assert not any(o.get("output_type") == "display_data" and
+                   "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                   for c in nb.cells if c.cell_type == "code" for o in c.outputs)
