@@ -1,0 +1,87 @@
+"""The evidence library and TfL's worked appraisal, checked against hand-worked figures."""
+import math
+
+import pytest
+
+from toolkit_helpers import evidence
+
+
+def test_library_holds_tfl_published_figures_with_sources():
+    lib = evidence.library()
+    assert list(lib.columns) == evidence.COLUMNS
+    tfl = evidence.library("access")
+    assert set(tfl["case_study"]) == {"Transport for London"}
+    by = tfl.set_index("measure")
+    assert by.loc["Total value of open data", "high"] == 130e6
+    assert math.isnan(by.loc["Total value of open data", "low"])  # "up to": no lower bound
+    assert (by.loc["Time savings for travellers", ["low", "high"]].tolist() == [70e6, 90e6])
+    assert by.loc["Better journey planning", "high"] == 20e6
+    assert (by.loc["Gross value added (GVA)", ["low", "high"]].tolist() == [12e6, 15e6])
+    assert by.loc["Direct jobs", "low"] == 500
+    assert by.loc["Indirect jobs", "low"] == 230
+    assert by.loc["Cost of releasing open data", "high"] == 1e6
+    assert by.loc["Apps built on the data", "low"] == 600
+    assert by.loc["Londoners using those apps", "low"] == 0.42
+    assert by.loc["Registered developers", "low"] == 13000
+    assert (tfl["year"] == 2017).all()
+    assert tfl["source"].str.contains("Deloitte").all()
+    # every entry names its source
+    assert (lib["source"].str.len() > 10).all()
+
+
+def test_library_filters_by_pattern_and_alias():
+    assert len(evidence.library("tfl")) == len(evidence.library("access"))
+    assert set(evidence.library("Spend Network")["pattern"]) == {"delivery"}
+    assert set(evidence.library("policy")["pattern"]) == {"policy"}
+    total = sum(len(evidence.library(p)) for p in ("access", "delivery", "policy"))
+    assert total == len(evidence.library())
+    with pytest.raises(ValueError, match="No evidence for pattern"):
+        evidence.library("weather")
+
+
+def test_tfl_worked_example_ten_years_by_hand():
+    result = evidence.tfl_worked_example()
+    table = result["table"]
+    assert list(table.columns) == ["year", "costs", "benefits", "discount_factor",
+                                   "pv_costs", "pv_benefits"]
+    assert table["year"].tolist() == list(range(10))
+    assert table["discount_factor"].iloc[0] == 1.0
+    assert table["discount_factor"].iloc[1] == pytest.approx(0.966183575, abs=1e-9)
+    assert table["discount_factor"].iloc[9] == pytest.approx(1 / 1.035 ** 9)
+    # Annuity-due factor for 10 payments at 3.5%: 1.035 * (1 - 1.035**-10) / 0.035 = 8.6076865
+    annuity = 1.035 * (1 - 1.035 ** -10) / 0.035
+    assert annuity == pytest.approx(8.6076865, abs=1e-6)
+    assert table["pv_costs"].sum() == pytest.approx(1e6 * annuity)
+    assert table["pv_benefits"].sum() == pytest.approx(70e6 * annuity)
+    assert result["npsv"] == pytest.approx(69e6 * annuity)
+    assert result["npsv"] == pytest.approx(593_930_369, abs=1)
+    assert result["bcr"] == pytest.approx(70.0)
+    assert result["vfm"] == "very high"
+
+
+def test_tfl_worked_example_text_names_assumptions():
+    text = evidence.tfl_worked_example()["text"]
+    assert "Assumptions" in text
+    assert "lower bound" in text
+    assert "£593.9m" in text
+    assert "very high" in text
+    assert "Deloitte" in text
+
+
+def test_tfl_worked_example_other_inputs_and_long_horizon():
+    r = evidence.tfl_worked_example(40, benefits_per_year=2e6, costs_per_year=1e6)
+    df = r["table"]
+    # year 31 is the first year at 3.0%
+    assert df["discount_factor"].iloc[31] == pytest.approx(1 / (1.035 ** 30 * 1.03))
+    assert df["discount_factor"].iloc[39] == pytest.approx(1 / (1.035 ** 30 * 1.03 ** 9))
+    assert r["bcr"] == pytest.approx(2.0)
+    assert r["vfm"] == "high"
+    assert r["npsv"] == pytest.approx(df["discount_factor"].sum() * 1e6)
+    assert "declining rate" in r["text"]
+    assert "lower bound" not in r["text"]  # not the conservative defaults any more
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "10"])
+def test_tfl_worked_example_rejects_bad_years(bad):
+    with pytest.raises(ValueError, match="years"):
+        evidence.tfl_worked_example(bad)
