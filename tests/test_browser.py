@@ -131,8 +131,12 @@ def _stored_figures(rel: str) -> list[str]:
 
 
 def _run_all(page, lab, rel):
-    page.goto(f"{lab['base']}/lab/tree/notebooks/{rel}?token={lab['token']}")
-    page.wait_for_selector(".jp-Notebook", timeout=60_000)
+    # ?reset: a fresh workspace, so notebooks opened by earlier tests are not restored as tabs
+    page.goto(f"{lab['base']}/lab/tree/notebooks/{rel}?reset&token={lab['token']}")
+    page.wait_for_function(
+        "(path) => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        " return !!w && !!w.context && w.context.path === path && !!w.content; }",
+        arg=f"notebooks/{rel}", timeout=60_000)
     # the kernel must really exist and be idle before "Run All" (the toolbar says idle early)
     page.wait_for_function(
         "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
@@ -237,5 +241,31 @@ def test_spend_form_recounts_the_contract_pipeline(lab, browser):
         box.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "spend_network_tenders__form_submitted.png"),
                         full_page=True)
+    finally:
+        page.close()
+
+
+DWP = "case_studies/dwp_jobseekers.ipynb"
+
+
+@pytest.mark.skipif(DWP not in BROWSER_NOTEBOOKS, reason="the DWP notebook is not in this checkout")
+def test_dwp_compare_places_form_redraws_the_chart(lab, browser):
+    """Pick another place in the compare-places form and press Compare: a chart comparing the
+    council with that place appears, its alt text naming it."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        _run_all(page, lab, DWP)
+        box = page.locator(".widget-vbox").filter(has=page.locator("button", has_text="Compare")).last
+        out = box.locator(".widget-output")
+        for place in ("Bramblefield", "Millbrook"):
+            box.locator("select").first.select_option(label=place)
+            box.locator("button", has_text="Compare").click()
+            img = out.locator(f"img[alt*='{place}']")
+            img.wait_for(timeout=30_000)
+            assert img.evaluate("i => i.complete && i.naturalWidth > 0")
+            assert place in out.locator("table").inner_text()
+        assert out.locator("img").count() == 1  # redrawn, not appended
+        box.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "dwp_jobseekers__compare_places.png"), full_page=True)
     finally:
         page.close()
