@@ -36,7 +36,7 @@ TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ""}
 @dataclass(frozen=True)
 class DecodedText:
     text: str
-    encoding: str  # "utf-8", "utf-8-sig" or "cp1252"
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16" or "cp1252"
     line_ending: str  # "CRLF", "LF", "CR", "mixed" or "none"
 
 
@@ -62,10 +62,18 @@ def looks_binary(raw: bytes) -> bool:
 
 
 def decode_text(raw: bytes, file: str | os.PathLike | None = None) -> DecodedText:
-    """Decode bytes as UTF-8 (with or without BOM), else Windows-1252.
+    """Decode bytes as UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's "Unicode
+    text"), else Windows-1252.
 
     Raises :class:`DataFileError` for binary content (e.g. an Excel file renamed ``.csv``).
     """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return DecodedText(text, "utf-16", _line_ending(text.encode("utf-8")))
     if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataFileError(
             "this is an Excel (or other zipped/binary) file, not a text CSV", file=file,

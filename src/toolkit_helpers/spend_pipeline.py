@@ -277,6 +277,8 @@ def _plan(path: Path, mapping: Mapping | None):
         raw = f.read(HEAD_BYTES)
     if not raw.strip():
         raise _UsePandas("empty file")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
+        raise _UsePandas("UTF-16 or binary content")
     enc = _scan(path)
     codec = "utf-8-sig" if enc == "utf-8" else "cp1252"
     text = raw.decode(codec, errors="ignore")
