@@ -1,0 +1,301 @@
+"""Analyses of transport open data (the access pattern), on the tables :mod:`transport` loads.
+
+Demand:
+
+- :func:`busiest` — the busiest stations in a year;
+- :func:`change_between_years` — each station's annualised count in two years and the change
+  (e.g. recovery since 2020);
+- :func:`day_type_profile` — entries and exits per typical day type (weekday vs weekend) from
+  the station counts, whatever day types the year's file has;
+- :func:`weekday_weekend` — the same question on daily journeys (average day of each kind);
+- :func:`rolling_trend` — daily journeys with 7- and 28-day rolling averages;
+
+Access to public services:
+
+- :func:`haversine_m` — great-circle distance in metres;
+- :func:`access_table` — for each service site, the nearest station and the nearest step-free
+  station, with distances;
+- :func:`access_summary` — the share of sites within 400 m and 800 m, by service type;
+- :func:`poorly_served` — the sites furthest from a step-free station;
+- :func:`access_text` — the findings in plain words, for the strategic case.
+
+Value evidence: :func:`published_value_evidence` (TfL's published figures as a table).
+"""
+from __future__ import annotations
+
+import math
+
+EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
+WALK_THRESHOLDS_M = (400, 800)  # about 5 and 10 minutes' walk
+
+
+# ----------------------------------------------------------------------------- demand
+
+def _counted(counts):
+    return counts[counts["annualised_entries_exits"].notna()]
+
+
+def busiest(counts, n: int = 10, year: int | None = None, mode: str | None = None):
+    """The ``n`` busiest station rows (by annualised entries and exits) in ``year`` (default:
+    the latest year in ``counts``), optionally for one ``mode``: ``rank, station, mode,
+    annualised_entries_exits, share_pct`` (share of that year's total for the modes shown)."""
+    df = _counted(counts)
+    year = int(df["year"].max()) if year is None else int(year)
+    df = df[df["year"] == year]
+    if mode is not None:
+        df = df[df["mode"] == mode]
+    total = df["annualised_entries_exits"].sum()
+    top = df.sort_values(["annualised_entries_exits", "station"], ascending=[False, True]).head(n)
+    out = top[["station", "mode", "annualised_entries_exits"]].reset_index(drop=True)
+    out.insert(0, "rank", range(1, len(out) + 1))
+    out["share_pct"] = (out["annualised_entries_exits"] / total * 100).round(1) if total else math.nan
+    return out
+
+
+def totals_by_year(counts):
+    """Annualised entries and exits by year and mode (stations with counts only)."""
+    df = _counted(counts)
+    out = df.pivot_table(index="year", columns="mode", values="annualised_entries_exits",
+                         aggfunc="sum", fill_value=0)
+    out["all modes"] = out.sum(axis=1)
+    out.columns.name = None
+    return out
+
+
+def change_between_years(counts, base_year: int, year: int):
+    """Each station (and mode) counted in both years: ``station, mode, <base_year>, <year>,
+    change, change_pct`` (sorted by the change in per cent, biggest recovery first). Stations
+    counted in only one year are left out; ``attrs["only_in_one_year"]`` lists them."""
+    import pandas as pd
+
+    df = _counted(counts)
+    a = df[df["year"] == base_year].set_index(["station", "mode"])["annualised_entries_exits"]
+    b = df[df["year"] == year].set_index(["station", "mode"])["annualised_entries_exits"]
+    if a.empty or b.empty:
+        missing = base_year if a.empty else year
+        raise ValueError(f"no station counts for {missing}: the files loaded cover "
+                         f"{sorted(set(counts['year']))}")
+    both = pd.concat([a.rename(str(base_year)), b.rename(str(year))], axis=1, join="inner")
+    both["change"] = both[str(year)] - both[str(base_year)]
+    both["change_pct"] = (both["change"] / both[str(base_year)] * 100).round(1)
+    out = both.reset_index().sort_values(["change_pct", "station"], ascending=[False, True])
+    out = out.reset_index(drop=True)
+    only = sorted(set(a.index) ^ set(b.index))
+    out.attrs["only_in_one_year"] = [f"{s} ({m})" for s, m in only]
+    return out
+
+
+def overall_change(counts, base_year: int, year: int) -> dict:
+    """The network total in two years over the stations counted in both (like for like)."""
+    ch = change_between_years(counts, base_year, year)
+    base, latest = float(ch[str(base_year)].sum()), float(ch[str(year)].sum())
+    return {"base_year": base_year, "year": year, "stations": int(len(ch)), "base": base,
+            "latest": latest, "change_pct": round((latest - base) / base * 100, 1) if base else math.nan}
+
+
+_WEEKEND = ("saturday", "sunday")
+
+
+def day_type_profile(counts, year: int | None = None):
+    """Entries plus exits on a typical day of each day type the year's file has, summed over
+    stations: ``day_type, entries, exits, entries_exits, kind`` (weekday or weekend), in the
+    file's order. The 2020 layout gives Weekday (Mon-Thu), Friday, Saturday, Sunday; 2023
+    gives Monday, Midweek, Friday, Saturday, Sunday."""
+    import pandas as pd
+
+    df = _counted(counts)
+    year = int(df["year"].max()) if year is None else int(year)
+    df = df[df["year"] == year]
+    days = []
+    for c in df.columns:
+        for suffix in ("_entries", "_exits"):
+            if c.endswith(suffix) and not c.startswith("annualised") and c != "annualised_entries_exits":
+                d = c[: -len(suffix)]
+                if d not in days:
+                    days.append(d)
+    rows = []
+    for d in days:
+        ent = df[f"{d}_entries"].sum() if f"{d}_entries" in df else math.nan
+        ex = df[f"{d}_exits"].sum() if f"{d}_exits" in df else math.nan
+        if pd.isna(ent) and pd.isna(ex):
+            continue
+        rows.append({"day_type": d.replace("_", " ").replace("mon thu", "(Mon-Thu)")
+                     .replace("tue thu", "(Tue-Thu)").capitalize(),
+                     "entries": ent, "exits": ex, "entries_exits": ent + ex,
+                     "kind": "weekend" if d.startswith(_WEEKEND) else "weekday"})
+    if not rows:
+        raise ValueError(f"the {year} station counts have no day-type columns")
+    return pd.DataFrame(rows)
+
+
+def weekday_weekend(journeys, modes: list[str] | None = None):
+    """Average daily journeys by day of week (Monday first) for each mode, plus rows for the
+    average weekday (Mon–Fri) and weekend day, and ``weekend_vs_weekday_pct``: the weekend
+    average as a % of the weekday average."""
+    import pandas as pd
+
+    modes = modes or [c for c in journeys.columns if c.endswith("_journeys")]
+    order = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    by_day = journeys.groupby("day_of_week")[modes].mean().reindex(order)
+    weekday = journeys[journeys["date"].dt.dayofweek < 5][modes].mean()
+    weekend = journeys[journeys["date"].dt.dayofweek >= 5][modes].mean()
+    out = pd.concat([by_day, pd.DataFrame([weekday, weekend],
+                                          index=["Average weekday", "Average weekend day"])])
+    out.index.name = "day"
+    ratio = (weekend / weekday * 100).round(1)
+    out.attrs["weekend_vs_weekday_pct"] = {m: float(ratio[m]) for m in modes}
+    return out.round(0)
+
+
+def rolling_trend(journeys, windows: tuple[int, ...] = (7, 28), modes: list[str] | None = None):
+    """Daily journeys with centred-free trailing rolling means: for each mode ``m`` and window
+    ``w``, a column ``m_<w>d`` (the mean of that day and the ``w - 1`` before it; empty until
+    ``w`` days are in). Days missing from the file are not filled in."""
+    modes = modes or [c for c in journeys.columns if c.endswith("_journeys")]
+    df = journeys[["date", *modes]].set_index("date").sort_index()
+    out = df.copy()
+    for m in modes:
+        for w in windows:
+            out[f"{m}_{w}d"] = df[m].rolling(w, min_periods=w).mean()
+    return out
+
+
+def monthly_totals(journeys, modes: list[str] | None = None):
+    """Journeys per calendar month for each mode (with the number of days in the file)."""
+    modes = modes or [c for c in journeys.columns if c.endswith("_journeys")]
+    g = journeys.groupby(journeys["date"].dt.to_period("M"))
+    out = g[modes].sum()
+    out["days"] = g.size()
+    out.index = out.index.strftime("%b %Y")
+    out.index.name = "month"
+    return out
+
+
+# ----------------------------------------------------------------------------- access
+
+def haversine_m(lat1, lon1, lat2, lon2):
+    """Great-circle distance in metres between points in decimal degrees (numbers or numpy
+    arrays, broadcast)."""
+    import numpy as np
+
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(lon2) - np.radians(lon1)
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def _nearest(sites, stops):
+    import numpy as np
+
+    if stops.empty:
+        n = len(sites)
+        return [None] * n, np.full(n, np.nan)
+    d = haversine_m(sites["latitude"].to_numpy()[:, None], sites["longitude"].to_numpy()[:, None],
+                    stops["latitude"].to_numpy()[None, :], stops["longitude"].to_numpy()[None, :])
+    j = d.argmin(axis=1)
+    return list(stops["name"].to_numpy()[j]), d[np.arange(len(sites)), j]
+
+
+def access_table(sites, stops):
+    """For each service site (``name, service_type, latitude, longitude``): the nearest station
+    and its distance, and the nearest **step-free** station and its distance (metres, rounded),
+    and whether each is within 400 m / 800 m. Stations whose step-free access is not known are
+    not counted as step-free."""
+    import pandas as pd
+
+    for col in ("name", "latitude", "longitude"):
+        if col not in sites.columns:
+            raise ValueError(f"the service sites need a {col!r} column")
+    if stops.empty:
+        raise ValueError("there are no stations to measure distances to")
+    near, dist = _nearest(sites, stops)
+    step = stops[stops["step_free"].map(lambda v: v is True)]
+    near_sf, dist_sf = _nearest(sites, step)
+    out = pd.DataFrame({
+        "site": sites["name"].to_numpy(),
+        "service_type": sites["service_type"].to_numpy() if "service_type" in sites else "",
+        "nearest_station": near,
+        "distance_m": pd.Series(dist).round(0).to_numpy(),
+        "nearest_step_free_station": near_sf,
+        "step_free_distance_m": pd.Series(dist_sf).round(0).to_numpy(),
+    })
+    for t in WALK_THRESHOLDS_M:
+        out[f"station_within_{t}m"] = out["distance_m"] <= t
+    for t in WALK_THRESHOLDS_M:
+        out[f"step_free_within_{t}m"] = out["step_free_distance_m"] <= t
+    return out
+
+
+def access_summary(access):
+    """Share of sites (%) with a station, and with a step-free station, within 400 m and 800 m:
+    one row per service type and one for all sites, with the number of sites and the median
+    distance to a step-free station."""
+    import pandas as pd
+
+    flags = [c for c in access.columns if "_within_" in c]
+
+    def one(name, df):
+        row = {"service_type": name, "sites": int(len(df))}
+        for f in flags:
+            row[f.replace("_within_", " within ").replace("_", " ").replace("step free", "step-free")
+                + " (%)"] = round(float(df[f].mean() * 100), 1) if len(df) else math.nan
+        row["median distance to step-free (m)"] = float(df["step_free_distance_m"].median())
+        return row
+
+    rows = [one(t, g) for t, g in access.groupby("service_type", sort=True)]
+    rows.append(one("all sites", access))
+    return pd.DataFrame(rows)
+
+
+def poorly_served(access, threshold_m: float = 800):
+    """Sites with no step-free station within ``threshold_m`` metres, furthest first."""
+    out = access[~(access["step_free_distance_m"] <= threshold_m)]
+    out = out.sort_values(["step_free_distance_m", "site"], ascending=[False, True])
+    return out[["site", "service_type", "nearest_station", "distance_m",
+                "nearest_step_free_station", "step_free_distance_m"]].reset_index(drop=True)
+
+
+def access_text(access, place: str = "the council", threshold_m: float = 800) -> str:
+    """The access findings in plain words (markdown), for the strategic case."""
+    n = len(access)
+    within = int((access["distance_m"] <= threshold_m).sum())
+    sf = int((access["step_free_distance_m"] <= threshold_m).sum())
+    within400 = int((access["distance_m"] <= 400).sum())
+    poor = poorly_served(access, threshold_m)
+    lines = [
+        f"Of {n} public service sites in {place}, **{within400}** ({within400 / n:.0%}) are within "
+        f"400 m of a station (about a five-minute walk) and **{within}** ({within / n:.0%}) within "
+        f"{threshold_m:,.0f} m (about ten minutes).",
+        f"Only **{sf}** ({sf / n:.0%}) are within {threshold_m:,.0f} m of a **step-free** station: "
+        f"for wheelchair users and people with prams or heavy bags, {n - sf} sites are harder "
+        "to reach by public transport.",
+    ]
+    if len(poor):
+        worst = poor.iloc[0]
+        lines.append(f"The least well served is **{worst['site']}**: the nearest step-free "
+                     f"station ({worst['nearest_step_free_station']}) is "
+                     f"{worst['step_free_distance_m'] / 1000:.1f} km away.")
+    return "\n\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- value evidence
+
+def published_value_evidence():
+    """TfL's published figures on the value of its open data (Deloitte for TfL, 2017) as a
+    table: ``item, low, high, unit, note``. Values in £m a year unless the unit says otherwise."""
+    import pandas as pd
+
+    rows = [
+        ("Total economic benefit and savings", None, 130, "£m a year", "'up to £130m a year'"),
+        ("Time saved by travellers (better information)", 70, 90, "£m a year", "the largest part"),
+        ("Better journey planning", None, 20, "£m a year", "'up to £20m'"),
+        ("Gross value added by the app ecosystem", 12, 15, "£m a year", ""),
+        ("Cost to TfL of releasing open data", 1, 1, "£m a year", "'about £1m a year'"),
+        ("Direct jobs in the app ecosystem", 500, 500, "jobs", "about 500"),
+        ("Indirect jobs", 230, 230, "jobs", "about 230"),
+        ("Open data feeds", 80, 80, "feeds", "80+"),
+        ("Apps using TfL data", 600, 600, "apps", "600+, used by 42% of Londoners"),
+        ("Registered developers", 13000, 13000, "developers", ""),
+    ]
+    return pd.DataFrame(rows, columns=["item", "low", "high", "unit", "note"])
