@@ -157,6 +157,7 @@ def _cf_csv_check(df):
 
 def _config(text: str, extra_files: dict[str, str] | None = None) -> Callable[[Path], Path]:
     def make(folder: Path) -> Path:
+        (folder / "spend").mkdir()
         for name, content in (extra_files or {}).items():
             (folder / name).write_text(content)
         p = folder / "council.yaml"
@@ -333,6 +334,14 @@ CASES: list[Case] = [
          _config(GOOD_COUNCIL.replace("  name: Anytown\n", "  name: Anytown\n  slug: ../../etc\n")),
          "data: the slug is made safe; outputs stay under outputs/",
          None),
+    Case("config-output-over-inputs", "config", "`output_dir` set to the folder holding the data files",
+         _config(GOOD_COUNCIL + "data:\n  spend: spend.csv\noutput_dir: .\n", {"spend.csv": HEADER + ROWS}),
+         "error: refused, outputs would be mixed with (or replace) the input files",
+         error=("output_dir", "project, config")),
+    Case("config-output-inside-data", "config", "`output_dir` inside a data folder",
+         _config(GOOD_COUNCIL + "data:\n  spend: spend\noutput_dir: spend/out\n", {}),
+         "error: names `data.spend` and says to use a separate folder",
+         error=("output_dir", "data.spend", "separate folder")),
 ]
 
 

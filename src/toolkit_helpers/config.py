@@ -182,6 +182,27 @@ def _resolve_data(path: Path, key: str, value) -> list[Path] | Path:
     return resolved if isinstance(value, list) else resolved[0]
 
 
+def _check_output_dir(path: Path, given: str, output_dir: Path, data: dict) -> None:
+    """Refuse an output folder that would mix outputs with inputs or replace a folder the user
+    needs: the project, the config's folder, the home or root folder, or any data path (or a
+    folder holding one). The runner swaps the whole output folder when a run finishes."""
+    from .paths import project_root
+
+    target = output_dir.resolve()
+    protected = {Path(target.anchor), Path.home().resolve(), project_root().resolve(),
+                 path.parent.resolve()}
+    if target in protected:
+        raise _fail(path, "output_dir", f"{given!r} is the project, config, home or root folder",
+                    "a folder of its own for outputs, e.g. outputs/my-council")
+    for key, value in data.items():
+        for p in value if isinstance(value, list) else [value]:
+            q = Path(p).resolve()
+            if q == target or target in q.parents or q in target.parents:
+                raise _fail(path, "output_dir",
+                            f"{given!r} overlaps data.{key} ({p}): outputs would be mixed with "
+                            "your input files", "a separate folder for outputs, e.g. outputs/my-council")
+
+
 def parse_config(raw: Any, path: Path) -> Config:
     """Validate an already-loaded YAML document (see :func:`load_config`)."""
     if not isinstance(raw, dict):
@@ -260,6 +281,7 @@ def parse_config(raw: Any, path: Path) -> Config:
         output_dir = resolve_user_path(out, base=path.parent)
         if output_dir.exists() and not output_dir.is_dir():
             raise _fail(path, "output_dir", f"{out!r} is a file", "a folder path")
+        _check_output_dir(path, out, output_dir, data)
     return Config(path=path, council=council, service=service, data=data, mappings=mappings,
                   notebook_parameters=nbp, settings=settings, output_dir=output_dir, raw=raw)
 
