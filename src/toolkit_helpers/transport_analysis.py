@@ -108,19 +108,20 @@ def day_type_profile(counts, year: int | None = None):
     df = df[df["year"] == year]
     days = []
     for c in df.columns:
+        if c.endswith("_entries_exits") or c.startswith("annualised") or not df[c].notna().any():
+            continue
         for suffix in ("_entries", "_exits"):
-            if c.endswith(suffix) and not c.startswith("annualised") and c != "annualised_entries_exits":
-                d = c[: -len(suffix)]
-                if d not in days:
-                    days.append(d)
+            if c.endswith(suffix) and c[: -len(suffix)] not in days:
+                days.append(c[: -len(suffix)])
+    order = {"weekday": 0, "monday": 0, "midweek": 1, "tuesday": 1, "wednesday": 2,
+             "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+    days.sort(key=lambda d: order.get(d.split("_")[0], 7))
     rows = []
     for d in days:
-        ent = df[f"{d}_entries"].sum() if f"{d}_entries" in df else math.nan
-        ex = df[f"{d}_exits"].sum() if f"{d}_exits" in df else math.nan
-        if pd.isna(ent) and pd.isna(ex):
-            continue
-        rows.append({"day_type": d.replace("_", " ").replace("mon thu", "(Mon-Thu)")
-                     .replace("tue thu", "(Tue-Thu)").capitalize(),
+        ent = df[f"{d}_entries"].sum(min_count=1) if f"{d}_entries" in df else math.nan
+        ex = df[f"{d}_exits"].sum(min_count=1) if f"{d}_exits" in df else math.nan
+        label = d.replace("_mon_thu", " (Mon-Thu)").replace("_tue_thu", " (Tue-Thu)")
+        rows.append({"day_type": label[:1].upper() + label[1:].replace("_", " "),
                      "entries": ent, "exits": ex, "entries_exits": ent + ex,
                      "kind": "weekend" if d.startswith(_WEEKEND) else "weekday"})
     if not rows:
