@@ -155,6 +155,40 @@ def _cf_csv_check(df):
     assert df["title"].tolist() == ["Grounds maintenance"]
 
 
+STATIONS_2020 = (
+    ",COUNTS (LU/LO/DLR)--2020 // Station annualised entries and exits,,,,,,\n"
+    ",(C) Copyright Transport for London 2021,,,,,,\n"
+    ",revised 210416,,,,,,\n"
+    ",,,,Weekday (Mon-Thu),Saturday,Weekday (Mon-Thu),Saturday,Annualised\n"
+    "Mode,NLC,Station,Coverage,Entries,Entries,Exits,Exits,En/Ex\n"
+    'LU,500,Acton Town,Station entry / exit,"3,702","2,023","3,655","2,099","3,568,528"\n'
+    "LO,501,Acton Town,Station entry / exit,---see LU---,,,,\n"
+    "DLR,502,Old Quay,Station entry / exit,---Station Closed---,,,,\n"
+    'LU,503,Bank,Station entry / exit,"40,100","9,050","39,800","8,900","31,005,200"\n'
+)
+STATIONS_2023 = (
+    "COUNTS 2023 // Station annualised entries and exits,,,,,,,,\n"
+    ",,,Monday,Midweek,Friday,Monday,Midweek,Friday,Annualised\n"
+    "Mode,MNLC,Station,Entries,Entries,Entries,Exits,Exits,Exits,En/Ex\n"
+    "EZL,600,Abbey Wood,1200,1350,1100,1190,1300,1120,812000\n"
+)
+
+
+def _stations_2020_check(df):
+    acton = df[(df["station"] == "Acton Town") & (df["mode"] == "LU")].iloc[0]
+    assert acton["annualised_entries_exits"] == 3568528.0
+    assert acton["year"] == 2020 and acton["saturday_exits"] == 2099.0
+    pointers = df[df["note"].isin(["see LU", "Station Closed"])]
+    assert len(pointers) == 2 and pointers["annualised_entries_exits"].isna().all()
+    assert df["annualised_entries_exits"].sum() == 3568528.0 + 31005200.0
+
+
+def _stations_2023_check(df):
+    assert df["year"].tolist() == [2023] and df["mode"].tolist() == ["EZL"]
+    assert df["annualised_entries_exits"].tolist() == [812000.0]
+    assert df["midweek_exits"].tolist() == [1300.0]
+
+
 def _config(text: str, extra_files: dict[str, str] | None = None) -> Callable[[Path], Path]:
     def make(folder: Path) -> Path:
         (folder / "spend").mkdir()
@@ -315,6 +349,30 @@ CASES: list[Case] = [
     Case("claimants-conflict", "claimants", "the same area and month twice with different values",
          _text("c.csv", NOMIS + '"2024-01","January 2024","Anytown","E07000901","Claimant count","1300"\n'),
          "error: two different values, naming both rows", error=("two different", "row 2", "row 5")),
+    # --- station counts
+    Case("stations-2020-layout", "station_counts",
+         "2020 layout: BOM, title/copyright/version rows, two header rows, `3,568,528`, `---see LU---`, `---Station Closed---`",
+         _bytes("AC2020.csv", ("\ufeff" + STATIONS_2020).encode()),
+         "data: counts read; pointer and closed rows kept without counts; year 2020 from the title",
+         _stations_2020_check),
+    Case("stations-2023-layout", "station_counts", "2023 layout (Monday/Midweek/Friday, MNLC), CRLF",
+         _text("AC2023.csv", STATIONS_2023, newline="\r\n"),
+         "data: the day-type columns this year has; year 2023", _stations_2023_check),
+    Case("stations-no-year", "station_counts", "a title row without a year",
+         _text("counts.csv", STATIONS_2020.replace("--2020 ", " ")),
+         "error: no year in the title row; add it (never guessed from the file name)",
+         error=("no year in the title", "row 1")),
+    Case("stations-bad-count", "station_counts", "a count that is not a number (`3,70.2`)",
+         _text("AC2020.csv", STATIONS_2020.replace('"3,702"', '"3,70.2"')),
+         "error: names the row, the column and the value", error=("row 6", "Entries", "3,70.2")),
+    Case("stations-not-counts", "station_counts", "a spend file given as station counts",
+         _text("spend.csv", HEADER + ROWS), "error: no header row with Mode, NLC and Station",
+         error=("Mode, NLC and Station",)),
+    Case("stations-header-only", "station_counts", "the title and header rows only",
+         _text("AC2020.csv", "".join(STATIONS_2020.splitlines(True)[:5])),
+         "error: no station rows below the header", error=("no station rows",)),
+    Case("stations-empty", "station_counts", "an empty file", _bytes("AC2020.csv", b""),
+         "error: no header row (the file is empty)", error=("header",)),
     # --- config
     Case("config-unknown-key", "config", "a config with an unknown key (`councl:`)",
          _config(GOOD_COUNCIL + "councl:\n  name: typo\n"),
