@@ -85,3 +85,43 @@ def test_tfl_worked_example_other_inputs_and_long_horizon():
 def test_tfl_worked_example_rejects_bad_years(bad):
     with pytest.raises(ValueError, match="years"):
         evidence.tfl_worked_example(bad)
+
+
+def test_from_case_studies_when_nothing_ran(tmp_path):
+    found = evidence.from_case_studies(tmp_path / "nowhere")
+    assert found["ran"] == {"spend_network_tenders": False, "tfl_transport": False,
+                            "dwp_jobseekers": False}
+    assert found["numbers"] == {}
+    assert found["table"]["evidence"].str.contains("did not run").all()
+    assert evidence.from_case_studies("")["ran"]["dwp_jobseekers"] is False
+
+
+def test_from_case_studies_reads_their_artefacts(tmp_path):
+    from toolkit_helpers.artefacts import Artefacts
+
+    spend = Artefacts(tmp_path, "spend_network_tenders")
+    spend.data("spend_findings", {"duplicate_groups": 3, "duplicate_amount_at_stake": 12345.5,
+                                  "regular_without_contract_total": 900.0}, case="appendix")
+    dwp = Artefacts(tmp_path, "dwp_jobseekers")
+    dwp.data("need", {"count": 1234.0, "rate": 2.5, "month": "September 2026"}, case="strategic")
+    found = evidence.from_case_studies(tmp_path)
+    assert found["ran"] == {"spend_network_tenders": True, "tfl_transport": False,
+                            "dwp_jobseekers": True}
+    assert found["numbers"]["duplicate_amount_at_stake"] == 12345.5
+    assert found["numbers"]["duplicate_groups"] == 3
+    assert found["numbers"]["claimants"] == 1234.0
+    by = found["table"].set_index("notebook")["evidence"]
+    assert "£12,346 at stake" in by["spend_network_tenders"]
+    assert "1,234 claimants (2.5%" in by["dwp_jobseekers"]
+
+
+def test_duplicate_payment_benefit_rows():
+    from toolkit_helpers import appraisal as ap
+
+    rows = evidence.duplicate_payment_benefit(20000, "Preferred", share=0.25)
+    assert rows["value"].tolist() == [5000.0]
+    assert rows["year"].tolist() == [1] and rows["stream"].tolist() == ["benefit"]
+    app = ap.appraise(rows)
+    assert app.option("Preferred")["pv_benefits"] == pytest.approx(5000 / 1.035)
+    with pytest.raises(ValueError):
+        evidence.duplicate_payment_benefit(100, "x", share=2)

@@ -179,3 +179,92 @@ def _tfl_text(years, benefits, costs, pv_c, pv_b, npsv, ratio, vfm) -> str:
         else "",
     ]
     return "\n".join(line for line in lines if line is not None).rstrip() + "\n"
+
+
+# ------------------------------------------------------------------------------ case studies' outputs
+
+CASE_STUDIES = {
+    "spend_network_tenders": "Spend Network: council spend and tenders (pattern 2)",
+    "tfl_transport": "Transport for London (pattern 1)",
+    "dwp_jobseekers": "DWP jobseekers (pattern 3)",
+}
+
+
+def _read_json(folder, manifest: dict, name: str):
+    import json
+
+    for e in manifest.get("entries", []):
+        if e.get("name") == name and e.get("kind") == "data":
+            try:
+                return json.loads((folder / e["file"]).read_text(encoding="utf-8"))
+            except (OSError, ValueError, KeyError):
+                return None
+    return None
+
+
+def from_case_studies(output_dir) -> dict:
+    """What the case-study notebooks found, read from their artefacts under ``output_dir``.
+
+    Returns ``{"ran": {notebook: bool}, "table": DataFrame, "numbers": {...}}``. The table has
+    one row per case study (``notebook, case study, ran, evidence``); ``numbers`` holds the
+    values an appraisal can use: ``duplicate_amount_at_stake`` and ``duplicate_groups`` (spend
+    analysis), ``claimants`` and ``claimant_rate`` (the claimant count). Notebooks that did not
+    run are reported as such; nothing here fails because one is missing.
+    """
+    from pathlib import Path
+
+    import pandas as pd
+
+    from .artefacts import read_manifests
+
+    folder = Path(output_dir) if output_dir else None
+    manifests = read_manifests(folder) if folder is not None and folder.is_dir() else {}
+    ran, rows, numbers = {}, [], {}
+    for nb, label in CASE_STUDIES.items():
+        m = manifests.get(nb)
+        ran[nb] = m is not None
+        if m is None:
+            rows.append({"notebook": nb, "case study": label, "ran": False,
+                         "evidence": "did not run for this council (no artefacts found)"})
+            continue
+        said = []
+        if nb == "spend_network_tenders":
+            found = _read_json(folder / nb, m, "spend_findings") or {}
+            if "duplicate_amount_at_stake" in found:
+                numbers["duplicate_amount_at_stake"] = float(found["duplicate_amount_at_stake"])
+                numbers["duplicate_groups"] = int(found.get("duplicate_groups", 0))
+                said.append(f"{numbers['duplicate_groups']} groups of possible duplicate payments, "
+                            f"£{numbers['duplicate_amount_at_stake']:,.0f} at stake")
+            if "regular_without_contract_total" in found:
+                said.append(f"£{float(found['regular_without_contract_total']):,.0f} of regular "
+                            "payments with no published contract")
+        elif nb == "dwp_jobseekers":
+            need = _read_json(folder / nb, m, "need") or {}
+            if "count" in need:
+                numbers["claimants"] = float(need["count"])
+                numbers["claimant_rate"] = float(need.get("rate", float("nan")))
+                said.append(f"{need['count']:,.0f} claimants ({need.get('rate', float('nan')):.1f}% "
+                            f"of residents aged 16-64) in {need.get('month', 'the latest month')}")
+        if not said:
+            titles = [e.get("title", e.get("name")) for e in m.get("entries", [])
+                      if e.get("case") in ("economic", "strategic")][:3]
+            said.append("artefacts: " + "; ".join(titles) if titles else "ran (no figures to use)")
+        rows.append({"notebook": nb, "case study": label, "ran": True, "evidence": "; ".join(said)})
+    return {"ran": ran, "table": pd.DataFrame(rows), "numbers": numbers}
+
+
+def duplicate_payment_benefit(amount_at_stake: float, option: str, *, share: float = 0.1,
+                              year: int = 1):
+    """Options rows (as :func:`toolkit_helpers.appraisal.load_options` gives) for a one-off
+    benefit: ``share`` of the possible duplicate payments found by the spend analysis,
+    recovered in ``year``. The share is an assumption: candidates are only candidates until
+    someone checks them."""
+    from .appraisal import _frame
+
+    if not 0 <= share <= 1:
+        raise ValueError(f"share must be between 0 and 1, not {share}")
+    return _frame([{"option": option, "year": int(year), "stream": "benefit",
+                    "category": "Duplicate payments recovered (spend analysis)",
+                    "value": round(float(amount_at_stake) * share, 2), "cost_type": "",
+                    "health": False, "source_row": None}],
+                  source="spend analysis (spend_network_tenders)")
