@@ -1,0 +1,244 @@
+"""Finding open data: search a CKAN catalogue such as data.gov.uk.
+
+data.gov.uk runs CKAN; its action API answers ``package_search`` (``?q=…&rows=…``) and
+``package_show`` (``?id=…``) with metadata (no data rows). :func:`search`:
+
+- asks the catalogue **live** through the ``ckanapi`` client (``RemoteCKAN``, GET only, with a
+  timeout) when live fetching is allowed, caching each answer on disk;
+- otherwise, or when the live call fails, searches a **snapshot** — JSON files in the real
+  ``package_search`` / ``package_show`` shape (the toolkit ships a synthetic one in
+  ``data/sample/catalogue/``; a saved real answer works the same) — and says so;
+- returns one table: ``title, organisation, licence, formats, last_modified, url`` (plus the
+  dataset's ``name`` and its number of ``resources``).
+
+``TOOLKIT_OFFLINE=1`` refuses every live call to a non-loopback host (the tests set it).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+from .errors import DataFileError, FetchError
+from .net import Fetched, _is_loopback, offline
+
+DATA_GOV_UK = "https://data.gov.uk"
+COLUMNS = ["title", "organisation", "licence", "formats", "last_modified", "url", "name",
+           "resources"]
+USER_AGENT = "open-data-public-services-toolkit (catalogue search)"
+
+
+# ------------------------------------------------------------------ snapshots
+def packages_from_answer(data, file=None) -> list[dict]:
+    """Packages in a CKAN answer: a ``package_search`` result (``result.results``), a
+    ``package_show`` result (``result`` is one package), or a bare package / list of them."""
+    if isinstance(data, dict) and "result" in data:
+        if data.get("success") is False:
+            err = data.get("error") or {}
+            raise DataFileError(f"the catalogue answered with an error: {err.get('message', err)}",
+                                file=file, hint="save a successful answer, or search again.")
+        data = data["result"]
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        data = data["results"]
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list) or not all(isinstance(p, dict) for p in data):
+        raise DataFileError("this is not a CKAN package_search or package_show answer", file=file,
+                            hint="save the JSON that data.gov.uk's /api/action/package_search "
+                                 "or package_show returns.")
+    for i, p in enumerate(data, start=1):
+        if "title" not in p and "name" not in p:
+            raise DataFileError(f"package {i} has neither a title nor a name", file=file, row=i,
+                                hint="this does not look like CKAN package metadata.")
+    return data
+
+
+def load_snapshot(path: str | os.PathLike) -> list[dict]:
+    """Every package in a snapshot file, or in every ``*.json`` file of a folder (each package
+    once, by id or name, in file order)."""
+    path = Path(path)
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    if not files:
+        raise DataFileError("the folder has no .json catalogue answers", file=path,
+                            hint="point data.catalogue at a package_search/package_show JSON file "
+                                 "or a folder of them.")
+    seen, out = set(), []
+    for f in files:
+        try:
+            data = json.loads(f.read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            raise DataFileError("file not found", file=f, hint="check data.catalogue in the config.") from None
+        except json.JSONDecodeError as exc:
+            raise DataFileError(f"this is not valid JSON ({exc.msg})", file=f, row=exc.lineno,
+                                column=exc.colno, hint="save the catalogue's answer again, unedited.") from None
+        for p in packages_from_answer(data, file=f):
+            key = p.get("id") or p.get("name") or p.get("title")
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", str(text).lower())
+
+
+def _stem(word: str) -> str:
+    """``libraries`` and ``library`` → ``librar``; ``hubs`` → ``hub`` (words over 4 letters)."""
+    if len(word) > 4:
+        for end in ("ies", "es", "s", "y"):
+            if word.endswith(end):
+                return word[: -len(end)]
+    return word
+
+
+def _haystack(p: dict) -> str:
+    org = p.get("organization") or {}
+    tags = " ".join(t.get("name", "") if isinstance(t, dict) else str(t) for t in p.get("tags") or [])
+    res = " ".join(f"{r.get('name') or ''} {r.get('description') or ''} {r.get('format') or ''}"
+                   for r in p.get("resources") or [])
+    return " ".join(str(x) for x in (p.get("title", ""), p.get("name", ""), p.get("notes", ""),
+                                     org.get("title", "") if isinstance(org, dict) else org,
+                                     tags, res)).lower()
+
+
+def search_snapshot(packages: list[dict], query: str, rows: int = 10) -> list[dict]:
+    """Packages whose title, description, tags, organisation or resources contain every word
+    of ``query`` (a word may match the start of a longer word: ``librar`` finds libraries),
+    best first: title matches count most. An empty query lists everything."""
+    words = [_stem(w) for w in _words(query)]
+    scored = []
+    for i, p in enumerate(packages):
+        hay = set(_words(_haystack(p)))
+        title = set(_words(p.get("title", "")))
+        if not all(any(h.startswith(w) for h in hay) for w in words):
+            continue
+        score = sum(3 if any(t.startswith(w) for t in title) else 1 for w in words)
+        scored.append((-score, i, p))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return [p for _, _, p in scored[:rows]]
+
+
+# ------------------------------------------------------------------ normalising
+def _date(value) -> str:
+    s = str(value or "")
+    return s[:10] if re.match(r"\d{4}-\d{2}-\d{2}", s) else ""
+
+
+def normalise(packages: list[dict], base_url: str = DATA_GOV_UK):
+    """CKAN packages → one row each: title, organisation, licence, formats (distinct, upper
+    case, sorted), last_modified (``YYYY-MM-DD``), url (the dataset's page), name, resources."""
+    import pandas as pd
+
+    rows = []
+    for p in packages:
+        org = p.get("organization") or {}
+        organisation = (org.get("title") or org.get("name") or "") if isinstance(org, dict) else str(org)
+        fmts = sorted({str(r.get("format") or "").strip().upper().lstrip(".")
+                       for r in p.get("resources") or [] if str(r.get("format") or "").strip()})
+        name = p.get("name") or p.get("id") or ""
+        rows.append({
+            "title": str(p.get("title") or name).strip(),
+            "organisation": organisation.strip(),
+            "licence": str(p.get("license_title") or p.get("license_id") or "").strip(),
+            "formats": ", ".join(fmts),
+            "last_modified": _date(p.get("metadata_modified")),
+            "url": f"{base_url.rstrip('/')}/dataset/{name}" if name else "",
+            "name": name,
+            "resources": len(p.get("resources") or []),
+        })
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+# ------------------------------------------------------------------ live
+def _cache_file(cache_dir, base_url: str, action: str, params: dict) -> Path:
+    key = json.dumps([base_url.rstrip("/"), action, params], sort_keys=True)
+    return Path(cache_dir) / f"ckan-{action}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
+
+
+def call(action: str, params: dict, *, base_url: str = DATA_GOV_UK, timeout: float = 10,
+         cache_dir: str | os.PathLike | None = None, max_age: float = 24 * 3600):
+    """One CKAN action through ``ckanapi.RemoteCKAN`` (GET only, with a timeout), cached.
+
+    A fresh cached answer is used without asking; a failed call raises :class:`FetchError`
+    (the caller falls back to the snapshot).
+    """
+    cache = _cache_file(cache_dir, base_url, action, params) if cache_dir else None
+    if cache and cache.exists() and time.time() - cache.stat().st_mtime < max_age:
+        return json.loads(cache.read_text(encoding="utf-8"))
+    if offline() and not _is_loopback(base_url):
+        raise FetchError(f"offline mode: not asking {base_url}",
+                         hint="unset TOOLKIT_OFFLINE to allow live searches; the snapshot is used.")
+    import requests
+    from ckanapi import RemoteCKAN
+    from ckanapi.errors import CKANAPIError, NotAuthorized, NotFound, ValidationError
+
+    try:
+        with RemoteCKAN(base_url, user_agent=USER_AGENT, get_only=True) as ckan:
+            result = ckan.call_action(action, params, requests_kwargs={"timeout": timeout})
+    except (requests.Timeout, requests.ConnectionError) as exc:
+        raise FetchError(f"the catalogue did not answer ({type(exc).__name__})",
+                         hint="check the connection; the offline snapshot is used.") from None
+    except (NotFound, NotAuthorized, ValidationError) as exc:
+        raise FetchError(f"the catalogue refused the request ({type(exc).__name__}: {exc})",
+                         hint="check the dataset id or the search words.") from None
+    except (CKANAPIError, requests.RequestException, ValueError) as exc:
+        raise FetchError(f"the catalogue's answer could not be used ({type(exc).__name__})",
+                         hint="the catalogue may be down or not CKAN; the offline snapshot is used.") from None
+    if cache:
+        from .io import atomic_write_text
+
+        atomic_write_text(cache, json.dumps(result))
+    return result
+
+
+def search_live(query: str, rows: int = 10, **kwargs) -> list[dict]:
+    """``package_search`` live (see :func:`call`) → packages."""
+    result = call("package_search", {"q": query, "rows": int(rows)}, **kwargs)
+    return packages_from_answer({"result": result})
+
+
+def show_live(dataset_id: str, **kwargs) -> dict:
+    """``package_show`` live → the package."""
+    return packages_from_answer({"result": call("package_show", {"id": dataset_id}, **kwargs)})[0]
+
+
+def search(query: str, *, snapshot: str | os.PathLike | list | None = None, live: bool = False,
+           rows: int = 10, base_url: str = DATA_GOV_UK, timeout: float = 10,
+           cache_dir: str | os.PathLike | None = None) -> Fetched:
+    """Search the catalogue: live when ``live`` (and not offline), else — or on failure — the
+    snapshot. Returns :class:`~toolkit_helpers.net.Fetched` with the normalised table as
+    ``value``, ``source`` (``live`` or ``snapshot``) and a ``notice`` saying which it was."""
+    def from_snapshot():
+        if snapshot is None:
+            raise DataFileError("no catalogue snapshot to search offline",
+                                hint="set data.catalogue in the config to a saved package_search JSON.")
+        pkgs = snapshot if isinstance(snapshot, list) else load_snapshot(snapshot)
+        return search_snapshot(pkgs, query, rows)
+
+    if live:
+        try:
+            pkgs = search_live(query, rows, base_url=base_url, timeout=timeout, cache_dir=cache_dir)
+            return Fetched(normalise(pkgs, base_url), "live",
+                           f"Live results from {base_url} for {query!r}.")
+        except FetchError as exc:
+            notice = (f"⚠ Could not search {base_url} live ({exc.problem}); searching the offline "
+                      f"snapshot instead.")
+    else:
+        notice = ("Searching the offline catalogue snapshot (live searching is off: "
+                  "settings.live in the config).")
+    table = normalise(from_snapshot(), base_url)
+    return Fetched(table, "snapshot", notice + f" {len(table)} datasets match {query!r}.")
+
+
+def formats_summary(table):
+    """How many results offer each format (a dataset counts once per format)."""
+    import pandas as pd
+
+    fmts = [f.strip() for cell in table["formats"] for f in str(cell).split(",") if f.strip()]
+    s = pd.Series(fmts, dtype="object").value_counts()
+    return s.rename_axis("format").reset_index(name="datasets")
