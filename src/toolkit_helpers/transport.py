@@ -292,7 +292,9 @@ def parse_date(text: str, *, file=None, row=None, column=None):
     s = str(text).strip()
     if s.endswith(".0"):
         s = s[:-2]
-    for fmt in ("%Y%m%d", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %b %Y", "%d %B %Y"):
+    formats = ("%Y%m%d",) if s.isdigit() and len(s) == 8 else () if s.isdigit() else \
+        ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %b %Y", "%d %B %Y")
+    for fmt in formats:
         try:
             return dt.datetime.strptime(s, fmt).date()
         except ValueError:
