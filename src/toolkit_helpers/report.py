@@ -1,0 +1,624 @@
+"""The business case pack: every notebook's artefacts in the Five Case Model.
+
+:func:`build_pack` reads the manifest of every notebook that ran (``<output_dir>/<notebook>/
+manifest.json``, see :mod:`toolkit_helpers.artefacts`) and writes two documents into the
+council's output folder:
+
+- ``business_case.html`` — one self-contained, accessible HTML file: ``lang`` set, a skip link,
+  headings in order, charts embedded as base64 PNG with the alt text from the manifest, tables as
+  real ``<table>`` elements with a ``<caption>`` and ``<th scope>``. **Every** piece of text from
+  the config or the artefacts is escaped; Markdown artefacts go through a small renderer that
+  escapes first and only then adds a few safe tags (no raw HTML ever passes through).
+- ``business_case.docx`` — the same in Word (python-docx): headings, tables with a repeated
+  header row, pictures with their alt text (the ``descr`` of ``wp:docPr``).
+
+Order: executive summary; strategic, economic, commercial, financial and management cases;
+appendix of data sources and quality. A section whose notebooks did not run says so (and which
+notebook to run) instead of breaking. Both files are written atomically.
+
+The CLI can offer this as a command: ``report.build_pack(output_dir, config)`` returns
+``{"html": Path, "docx": Path}``.
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io as _io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .artefacts import read_manifests
+from .io import atomic_write_bytes, atomic_write_text
+
+CASE_ORDER = ("summary", "strategic", "economic", "commercial", "financial", "management",
+              "appendix")
+CASE_TITLES = {
+    "summary": "Executive summary",
+    "strategic": "Strategic case",
+    "economic": "Economic case",
+    "commercial": "Commercial case",
+    "financial": "Financial case",
+    "management": "Management case",
+    "appendix": "Appendix: data sources and quality",
+}
+CASE_QUESTIONS = {
+    "summary": "The proposal and the evidence, on one page.",
+    "strategic": "Is there a case for change? The need, the goals and how open data serves them.",
+    "economic": "Does it offer value for money? Options, costs and benefits, NPSV and BCR.",
+    "commercial": "Is it commercially viable? The market, suppliers and how to procure.",
+    "financial": "Is it affordable? Costs by year and who pays.",
+    "management": "Can it be delivered? Publishing safely, maturity, ethics, risks and benefits realisation.",
+    "appendix": "Where the evidence comes from, and how good it is.",
+}
+# The collection's notebooks, in the pack's order, with a short title.
+NOTEBOOKS: dict[str, str] = {
+    "00_start_here": "Start here: open data basics",
+    "01_goals": "Stage 1: goals, benefits and logic model",
+    "02_data_use": "Stage 2: data inventory, quality and ecosystem",
+    "03_demonstrating_value": "Stage 3: demonstrating value (Green Book appraisal)",
+    "04_championing_open": "Stage 4: championing open",
+    "tfl_transport": "Case study: Transport for London (access)",
+    "spend_network_tenders": "Case study: Spend Network tenders (delivery chains)",
+    "dwp_jobseekers": "Case study: DWP jobseekers (better-informed policy)",
+}
+# Which notebooks usually give each case its evidence.
+CONTRIBUTORS: dict[str, tuple[str, ...]] = {
+    "summary": ("01_goals", "03_demonstrating_value"),
+    "strategic": ("01_goals", "dwp_jobseekers", "tfl_transport"),
+    "economic": ("03_demonstrating_value", "tfl_transport"),
+    "commercial": ("spend_network_tenders",),
+    "financial": ("03_demonstrating_value",),
+    "management": ("02_data_use", "04_championing_open"),
+    "appendix": ("02_data_use",),
+}
+MAX_TABLE_ROWS = 40
+
+
+# ------------------------------------------------------------------ collecting
+
+@dataclass
+class Item:
+    notebook: str
+    kind: str
+    name: str
+    title: str
+    case: str
+    path: Path
+    alt: str | None = None
+    caption: str | None = None
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class Pack:
+    council: str
+    service: str
+    problem: str
+    items: dict[str, list[Item]]
+    ran: list[str]
+    notebook_titles: dict[str, str]
+    expected: list[str]
+
+    @property
+    def not_run(self) -> list[str]:
+        return [n for n in self.expected if n not in self.ran]
+
+    def missing_for(self, case: str) -> list[str]:
+        return [n for n in CONTRIBUTORS.get(case, ()) if n in self.expected and n not in self.ran]
+
+
+def _order_key(name: str) -> tuple:
+    keys = list(NOTEBOOKS)
+    return (keys.index(name), "") if name in keys else (len(keys), name)
+
+
+def collect(output_dir, config=None, expected: list[str] | None = None) -> Pack:
+    """Everything the pack needs: the artefacts of every notebook that ran, by case."""
+    output_dir = Path(output_dir)
+    manifests = read_manifests(output_dir) if output_dir.is_dir() else {}
+    items: dict[str, list[Item]] = {c: [] for c in CASE_ORDER}
+    titles = dict(NOTEBOOKS)
+    for nb in sorted(manifests, key=_order_key):
+        m = manifests[nb]
+        if m.get("title"):
+            titles[nb] = str(m["title"])
+        for e in m.get("entries", []):
+            case = e.get("case") if e.get("case") in CASE_ORDER else "appendix"
+            items[case].append(Item(
+                notebook=nb, kind=str(e.get("kind", "")), name=str(e.get("name", "")),
+                title=str(e.get("title") or e.get("name") or ""), case=case,
+                path=output_dir / nb / Path(str(e.get("file", ""))).name,
+                alt=e.get("alt"), caption=e.get("caption"), meta=e.get("meta") or {}))
+    council = service = problem = ""
+    if config is not None:
+        council, service, problem = (config.council.name, config.service.name,
+                                     config.service.problem)
+    else:
+        council = next((str(m.get("council")) for m in manifests.values() if m.get("council")), "")
+    exp = list(expected) if expected is not None else list(NOTEBOOKS)
+    return Pack(council=council or "the council", service=service, problem=problem,
+                items=items, ran=sorted(manifests, key=_order_key), notebook_titles=titles,
+                expected=exp)
+
+
+def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(_io.StringIO(text, newline="")))
+    if not rows:
+        return [], []
+    return rows[0], rows[1:]
+
+
+def _read_data(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _flat_pairs(obj) -> list[tuple[str, str]] | None:
+    """A JSON object of plain values as (key, value) pairs; ``None`` if it is not that."""
+    if isinstance(obj, dict) and obj and all(not isinstance(v, (dict, list)) for v in obj.values()):
+        return [(str(k), "" if v is None else str(v)) for k, v in obj.items()]
+    return None
+
+
+# ------------------------------------------------------------------ a small, safe Markdown
+
+_INLINE = [
+    (re.compile(r"`([^`]+)`"), r"<code>\1</code>"),
+    (re.compile(r"\*\*(.+?)\*\*"), r"<strong>\1</strong>"),
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"<em>\1</em>"),
+    (re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])"), r"<em>\1</em>"),
+]
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+
+
+def _inline_html(text: str) -> str:
+    """Escape ``text``, then add the few inline tags Markdown allows (code, bold, italic, links
+    to http(s) addresses only)."""
+    out = html.escape(text, quote=True)
+
+    def link(m):
+        label, url = m.group(1), html.unescape(m.group(2))
+        if re.match(r"^https?://", url, re.I):
+            return f'<a href="{html.escape(url, quote=True)}">{label}</a>'
+        return label
+
+    out = _LINK.sub(link, out)
+    for rx, rep in _INLINE:
+        out = rx.sub(rep, out)
+    return out
+
+
+def _inline_plain(text: str) -> list[tuple[str, bool, bool]]:
+    """Markdown inline text → runs of (text, bold, italic) for Word."""
+    text = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", text).replace("`", "")
+    runs = []
+    for part in re.split(r"(\*\*.+?\*\*)", text):
+        if not part:
+            continue
+        if part.startswith("**") and part.endswith("**") and len(part) > 4:
+            runs.append((part[2:-2], True, False))
+        else:
+            for sub in re.split(r"((?<![\w*])\*(?!\s).+?(?<!\s)\*(?![\w*]))", part):
+                if sub.startswith("*") and sub.endswith("*") and len(sub) > 2:
+                    runs.append((sub[1:-1], False, True))
+                elif sub:
+                    runs.append((sub, False, False))
+    return runs
+
+
+def _md_blocks(md: str) -> list[tuple[str, object]]:
+    """Markdown → blocks: ("h", text), ("p", text), ("ul", [items]), ("ol", [items]),
+    ("table", (header, rows))."""
+    blocks: list[tuple[str, object]] = []
+    lines = md.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    i = 0
+    para: list[str] = []
+
+    def flush():
+        if para:
+            blocks.append(("p", " ".join(s.strip() for s in para)))
+            para.clear()
+
+    while i < len(lines):
+        line = lines[i]
+        s = line.strip()
+        if not s:
+            flush()
+            i += 1
+            continue
+        if re.match(r"^#{1,6}\s", s):
+            flush()
+            blocks.append(("h", s.lstrip("#").strip()))
+            i += 1
+            continue
+        if re.match(r"^[-*+]\s", s) or re.match(r"^\d+[.)]\s", s):
+            flush()
+            kind = "ul" if re.match(r"^[-*+]\s", s) else "ol"
+            items = []
+            while i < len(lines):
+                t = lines[i].strip()
+                m = re.match(r"^[-*+]\s+(.*)", t) if kind == "ul" else re.match(r"^\d+[.)]\s+(.*)", t)
+                if m:
+                    items.append(m.group(1))
+                elif t and items and lines[i].startswith((" ", "\t")):
+                    items[-1] += " " + t
+                else:
+                    break
+                i += 1
+            blocks.append((kind, items))
+            continue
+        if s.startswith("|"):
+            flush()
+            rows = []
+            while i < len(lines) and lines[i].strip().startswith("|"):
+                cells = [c.strip() for c in lines[i].strip().strip("|").split("|")]
+                if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                    rows.append(cells)
+                i += 1
+            if rows:
+                blocks.append(("table", (rows[0], rows[1:])))
+            continue
+        if s.startswith(">"):
+            para.append(s.lstrip(">").strip())
+            i += 1
+            continue
+        para.append(s)
+        i += 1
+    flush()
+    return blocks
+
+
+def markdown_to_html(md: str, heading_level: int = 4) -> str:
+    """Render Markdown safely: all text escaped; headings become ``<h{heading_level}>``."""
+    out = []
+    h = max(1, min(6, heading_level))
+    for kind, val in _md_blocks(md):
+        if kind == "h":
+            out.append(f"<h{h}>{_inline_html(val)}</h{h}>")
+        elif kind == "p":
+            out.append(f"<p>{_inline_html(val)}</p>")
+        elif kind in ("ul", "ol"):
+            out.append(f"<{kind}>" + "".join(f"<li>{_inline_html(x)}</li>" for x in val) + f"</{kind}>")
+        elif kind == "table":
+            header, rows = val
+            out.append(_html_table(header, rows, caption=None))
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ HTML
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;line-height:1.5;color:#1b1b1b;
+max-width:60rem;margin:0 auto;padding:0 1rem 3rem;background:#fff}
+a{color:#005ea5}a:focus,summary:focus{outline:3px solid #ffbf47;outline-offset:0}
+.skip{position:absolute;left:-999px;top:0;background:#ffbf47;color:#000;padding:.5rem 1rem}
+.skip:focus{left:1rem}
+h1{font-size:2rem;margin-top:1.5rem}h2{border-top:4px solid #0072B2;padding-top:.6rem;margin-top:2.5rem}
+table{border-collapse:collapse;margin:1rem 0;font-size:.9rem;display:block;overflow-x:auto}
+caption{text-align:left;font-weight:bold;padding:.3rem 0}
+th,td{border:1px solid #b1b4b6;padding:.3rem .5rem;text-align:left;vertical-align:top}
+thead th{background:#f3f2f1}
+figure{margin:1rem 0}img{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#505a5f}
+.missing{border-left:6px solid #D55E00;background:#fdf3ec;padding:.6rem 1rem}
+.meta,.source{color:#505a5f;font-size:.9rem}
+"""
+
+
+def _e(text) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _html_table(header, rows, caption: str | None, note: str | None = None) -> str:
+    parts = ["<table>"]
+    if caption:
+        parts.append(f"<caption>{_e(caption)}</caption>")
+    parts.append("<thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in header)
+                 + "</tr></thead><tbody>")
+    for r in rows:
+        cells = list(r) + [""] * (len(header) - len(r))
+        if not cells:
+            continue
+        parts.append("<tr>" + f'<th scope="row">{_e(cells[0])}</th>'
+                     + "".join(f"<td>{_e(c)}</td>" for c in cells[1:]) + "</tr>")
+    parts.append("</tbody></table>")
+    if note:
+        parts.append(f'<p class="meta">{_e(note)}</p>')
+    return "".join(parts)
+
+
+def _source_note(item: Item) -> str:
+    return f"From: {item.notebook}/{item.path.name}"
+
+
+def _item_html(item: Item) -> str:
+    out = [f"<h3>{_e(item.title)}</h3>"]
+    try:
+        if not item.path.is_file():
+            raise FileNotFoundError
+        if item.kind == "figure":
+            b64 = base64.b64encode(item.path.read_bytes()).decode("ascii")
+            alt = item.alt or item.title
+            out.append(f'<figure><img src="data:image/png;base64,{b64}" alt="{_e(alt)}">'
+                       f"<figcaption>{_e(item.caption or item.title)}</figcaption></figure>")
+        elif item.kind == "table":
+            header, rows = _read_table(item.path)
+            note = None
+            if len(rows) > MAX_TABLE_ROWS:
+                note = (f"The first {MAX_TABLE_ROWS} of {len(rows)} rows; the whole table is "
+                        f"{item.notebook}/{item.path.name} in the outputs folder.")
+            out.append(_html_table(header, rows[:MAX_TABLE_ROWS], item.caption or item.title, note))
+        elif item.kind == "text":
+            out.append(markdown_to_html(item.path.read_text(encoding="utf-8"), heading_level=4))
+        else:
+            pairs = _flat_pairs(_read_data(item.path))
+            if pairs:
+                out.append(_html_table(["item", "value"], pairs, item.title))
+            else:
+                out.append(f'<p class="meta">Structured data (JSON): {_e(item.notebook)}/'
+                           f"{_e(item.path.name)} in the outputs folder.</p>")
+    except (OSError, ValueError, UnicodeDecodeError, csv.Error):
+        out.append(f'<p class="missing">This artefact could not be read ({_e(item.notebook)}/'
+                   f"{_e(item.path.name)} is missing or damaged): run {_e(item.notebook)} again.</p>")
+    out.append(f'<p class="source">{_e(_source_note(item))}</p>')
+    return "\n".join(out)
+
+
+def _missing_text(pack: Pack, case: str) -> str | None:
+    missing = pack.missing_for(case)
+    if not missing:
+        return None
+    names = ", ".join(f"{pack.notebook_titles.get(n, n)} ({n})" for n in missing)
+    if pack.items[case]:
+        return f"Not yet included: {names} did not run, so its evidence for this section is missing."
+    return (f"This section is empty: {names} did not run. Run it (make run, or "
+            "toolkit run --config …) and build the pack again.")
+
+
+def summary_lines(pack: Pack) -> list[str]:
+    """The executive summary's opening paragraph(s), as plain text."""
+    lines = []
+    first = f"The business case for open data at {pack.council}"
+    if pack.service:
+        first += f" ({pack.service})"
+    first += "."
+    if pack.problem:
+        first += f" The problem it addresses: {pack.problem}"
+    lines.append(first)
+    filled = [CASE_TITLES[c].lower() for c in CASE_ORDER[1:6] if pack.items[c]]
+    empty = [CASE_TITLES[c].lower() for c in CASE_ORDER[1:6] if not pack.items[c]]
+    lines.append(f"Built from {len(pack.ran)} notebook{'s' if len(pack.ran) != 1 else ''} that ran. "
+                 + (f"Evidence for the {', '.join(filled)}." if filled else "No case has evidence yet.")
+                 + (f" Still to come: the {', '.join(empty)}." if empty else ""))
+    if pack.not_run:
+        lines.append("Notebooks that did not run: " + ", ".join(pack.not_run) + ".")
+    return lines
+
+
+def render_html(pack: Pack) -> str:
+    """The pack as one self-contained, accessible HTML document (a string)."""
+    title = f"Business case for open data: {pack.council}"
+    nav = "".join(f'<li><a href="#{c}">{_e(CASE_TITLES[c])}</a></li>' for c in CASE_ORDER)
+    body = [f'<a class="skip" href="#main">Skip to the business case</a>',
+            "<header>", f"<h1>{_e(title)}</h1>",
+            f'<p class="meta">Prepared with the Open Data Public Services Toolkit, in the Five '
+            f"Case Model (HM Treasury Green Book).</p>", "</header>",
+            '<nav aria-label="Contents"><h2 id="contents">Contents</h2><ol>' + nav + "</ol></nav>",
+            '<main id="main" tabindex="-1">']
+    for case in CASE_ORDER:
+        body.append(f'<section aria-labelledby="{case}"><h2 id="{case}">{_e(CASE_TITLES[case])}</h2>')
+        body.append(f"<p><em>{_e(CASE_QUESTIONS[case])}</em></p>")
+        if case == "summary":
+            for line in summary_lines(pack):
+                body.append(f"<p>{_e(line)}</p>")
+        note = _missing_text(pack, case)
+        if note:
+            body.append(f'<p class="missing">{_e(note)}</p>')
+        elif not pack.items[case] and case != "summary":
+            body.append('<p class="missing">No notebook has recorded evidence for this section yet.</p>')
+        for item in pack.items[case]:
+            body.append(_item_html(item))
+        if case == "appendix":
+            rows = [[n, pack.notebook_titles.get(n, n), "ran" if n in pack.ran else "did not run"]
+                    for n in sorted(set(pack.expected) | set(pack.ran), key=_order_key)]
+            body.append("<h3>Notebooks in this pack</h3>")
+            body.append(_html_table(["notebook", "title", "status"], rows,
+                                    "Which notebooks' artefacts this pack contains"))
+        body.append("</section>")
+    body.append("</main>")
+    return ("<!DOCTYPE html>\n"
+            f'<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+# ------------------------------------------------------------------ Word
+
+def _docx_table(doc, header, rows, caption: str | None):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    if caption:
+        p = doc.add_paragraph()
+        r = p.add_run(caption)
+        r.bold = True
+    width = max(1, len(header))
+    table = doc.add_table(rows=1, cols=width)
+    try:
+        table.style = "Table Grid"
+    except (KeyError, ValueError):  # pragma: no cover - template without the style
+        pass
+    hdr = table.rows[0]
+    for cell, text in zip(hdr.cells, header):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(str(text))
+        run.bold = True
+    # repeat the header row on each page; mark it as a header for screen readers
+    trPr = hdr._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trPr.append(el)
+    for r in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, list(r) + [""] * (width - len(r))):
+            cell.text = str(text)
+    if caption:
+        tblPr = table._tbl.tblPr
+        cap = OxmlElement("w:tblCaption")
+        cap.set(qn("w:val"), caption[:250])
+        tblPr.append(cap)
+    return table
+
+
+def _docx_markdown(doc, md: str):
+    for kind, val in _md_blocks(md):
+        if kind == "h":
+            doc.add_heading(val.replace("*", "").replace("`", ""), level=3)
+        elif kind == "p":
+            p = doc.add_paragraph()
+            for text, bold, italic in _inline_plain(val):
+                run = p.add_run(text)
+                run.bold, run.italic = bold or None, italic or None
+        elif kind in ("ul", "ol"):
+            for x in val:
+                p = doc.add_paragraph(style="List Bullet" if kind == "ul" else "List Number")
+                for text, bold, italic in _inline_plain(x):
+                    run = p.add_run(text)
+                    run.bold, run.italic = bold or None, italic or None
+        elif kind == "table":
+            header, rows = val
+            _docx_table(doc, [h.replace("*", "") for h in header],
+                        [[c.replace("*", "").replace("`", "") for c in r] for r in rows], None)
+
+
+def _docx_item(doc, item: Item):
+    from docx.shared import Inches
+
+    doc.add_heading(item.title, level=2)
+    try:
+        if not item.path.is_file():
+            raise FileNotFoundError
+        if item.kind == "figure":
+            doc.add_picture(_io.BytesIO(item.path.read_bytes()), width=Inches(6))
+            inline = doc.inline_shapes[-1]._inline
+            alt = item.alt or item.title
+            inline.docPr.set("descr", alt)
+            inline.docPr.set("title", item.title)
+            try:
+                doc.add_paragraph(item.caption or item.title, style="Caption")
+            except KeyError:  # pragma: no cover
+                doc.add_paragraph(item.caption or item.title)
+        elif item.kind == "table":
+            header, rows = _read_table(item.path)
+            _docx_table(doc, header, rows[:MAX_TABLE_ROWS], item.caption or item.title)
+            if len(rows) > MAX_TABLE_ROWS:
+                doc.add_paragraph(f"The first {MAX_TABLE_ROWS} of {len(rows)} rows; the whole "
+                                  f"table is {item.notebook}/{item.path.name} in the outputs folder.")
+        elif item.kind == "text":
+            _docx_markdown(doc, item.path.read_text(encoding="utf-8"))
+        else:
+            pairs = _flat_pairs(_read_data(item.path))
+            if pairs:
+                _docx_table(doc, ["item", "value"], pairs, item.title)
+            else:
+                doc.add_paragraph(f"Structured data (JSON): {item.notebook}/{item.path.name} "
+                                  "in the outputs folder.")
+    except (OSError, ValueError, UnicodeDecodeError, csv.Error):
+        doc.add_paragraph(f"This artefact could not be read ({item.notebook}/{item.path.name} is "
+                          f"missing or damaged): run {item.notebook} again.")
+    p = doc.add_paragraph()
+    r = p.add_run(_source_note(item))
+    r.italic = True
+
+
+def render_docx(pack: Pack) -> bytes:
+    """The pack as a Word document (bytes)."""
+    import datetime as dt
+
+    import docx
+
+    doc = docx.Document()
+    title = f"Business case for open data: {pack.council}"
+    cp = doc.core_properties
+    cp.title, cp.author, cp.language = title, pack.council, "en-GB"
+    cp.subject = "Business case (Five Case Model)"
+    cp.created = cp.modified = dt.datetime(2024, 1, 1)
+    cp.last_modified_by = "Open Data Public Services Toolkit"
+    doc.add_heading(title, level=0)
+    doc.add_paragraph("Prepared with the Open Data Public Services Toolkit, in the Five Case "
+                      "Model (HM Treasury Green Book).")
+    for case in CASE_ORDER:
+        doc.add_heading(CASE_TITLES[case], level=1)
+        p = doc.add_paragraph()
+        p.add_run(CASE_QUESTIONS[case]).italic = True
+        if case == "summary":
+            for line in summary_lines(pack):
+                doc.add_paragraph(line)
+        note = _missing_text(pack, case)
+        if note:
+            doc.add_paragraph(note)
+        elif not pack.items[case] and case != "summary":
+            doc.add_paragraph("No notebook has recorded evidence for this section yet.")
+        for item in pack.items[case]:
+            _docx_item(doc, item)
+        if case == "appendix":
+            doc.add_heading("Notebooks in this pack", level=2)
+            rows = [[n, pack.notebook_titles.get(n, n), "ran" if n in pack.ran else "did not run"]
+                    for n in sorted(set(pack.expected) | set(pack.ran), key=_order_key)]
+            _docx_table(doc, ["notebook", "title", "status"], rows,
+                        "Which notebooks' artefacts this pack contains")
+    buf = _io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ the pack
+
+def pack_status(pack: Pack):
+    """Per section: how many artefacts, from which notebooks, and what is missing."""
+    import pandas as pd
+
+    rows = []
+    for case in CASE_ORDER:
+        its = pack.items[case]
+        missing = pack.missing_for(case)
+        rows.append({
+            "section": CASE_TITLES[case],
+            "artefacts": len(its),
+            "from notebooks": ", ".join(dict.fromkeys(i.notebook for i in its)) or "—",
+            "status": ("filled" if its and not missing else
+                       "partly filled" if its else "empty") if case != "summary" else
+                      ("filled" if its else "generated"),
+            "did not run": ", ".join(missing) or "—",
+        })
+    return pd.DataFrame(rows)
+
+
+def notebooks_status(pack: Pack):
+    """Which notebooks ran (have a manifest) and how many artefacts each gave."""
+    import pandas as pd
+
+    counts: dict[str, int] = {}
+    for its in pack.items.values():
+        for i in its:
+            counts[i.notebook] = counts.get(i.notebook, 0) + 1
+    names = sorted(set(pack.expected) | set(pack.ran), key=_order_key)
+    return pd.DataFrame([{"notebook": n, "ran": "yes" if n in pack.ran else "no",
+                          "artefacts": counts.get(n, 0)} for n in names])
+
+
+def build_pack(output_dir, config=None, expected: list[str] | None = None) -> dict[str, Path]:
+    """Write ``business_case.html`` and ``business_case.docx`` into ``output_dir`` (atomically)
+    from the artefacts found there; return their paths ``{"html": …, "docx": …}``.
+
+    ``expected`` lists the notebooks that should have run (default: the whole collection);
+    those missing are named in the pack.
+    """
+    output_dir = Path(output_dir)
+    pack = collect(output_dir, config, expected)
+    html_path = atomic_write_text(output_dir / "business_case.html", render_html(pack))
+    docx_path = atomic_write_bytes(output_dir / "business_case.docx", render_docx(pack))
+    return {"html": html_path, "docx": docx_path}

@@ -1,0 +1,200 @@
+"""The business case pack: HTML (parsed: five cases, escaping, alt text, tables, headings in
+order, missing notebooks said) and Word (re-read with python-docx)."""
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from toolkit_helpers import report
+from toolkit_helpers.artefacts import Artefacts
+from toolkit_helpers.config import parse_config
+
+SCRIPT = "<script>alert(1)</script>"
+ATTR = '"><img src=x onerror=alert(2)>'
+FIVE = ["Strategic case", "Economic case", "Commercial case", "Financial case", "Management case"]
+
+
+def _png() -> bytes:
+    from toolkit_helpers.charts import figure_png, new_figure
+
+    fig, ax = new_figure(figsize=(2, 1.5))
+    ax.bar([0, 1], [3, 5])
+    return figure_png(fig)
+
+
+@pytest.fixture
+def outputs(tmp_path):
+    out = tmp_path / "outputs" / "evil"
+    png = _png()
+    a = Artefacts(out, "dwp_jobseekers", title=f"DWP {SCRIPT}", council=SCRIPT)
+    a.text("need", f"### The need {SCRIPT}\n\nSome **bold** and *italic* {ATTR}\n\n"
+                   "- one [link](https://example.org/a?b=1&c=2)\n- two [bad](javascript:alert(3))\n\n"
+                   "| a | b |\n|---|---|\n| <b>x</b> | 2 |\n", case="strategic",
+           title=f"Need {SCRIPT}")
+    a.table("compare", pd.DataFrame({"area": [SCRIPT, "Anytown"], "rate": [ATTR, "2.4"]}),
+            case="strategic", title=f"Comparison {ATTR}")
+    a.figure("trend", png, alt=f"A line chart {ATTR} {SCRIPT} rising from 2 to 3", case="strategic",
+             title="Trend")
+    b = Artefacts(out, "03_demonstrating_value", title="Stage 3", council=SCRIPT)
+    b.table("appraisal", pd.DataFrame({"option": ["do minimum", "preferred"], "BCR": [1.0, 2.5]}),
+            case="economic", title="Appraisal")
+    b.table("costs", pd.DataFrame({"year": list(range(60)), "cost": list(range(60))}),
+            case="financial", title="Costs by year")
+    b.data("headline", {"NPSV": 1234, "BCR": 2.5, "category": SCRIPT}, case="summary",
+           title="Headline figures")
+    b.data("nested", {"a": [1, 2]}, case="appendix", title="Nested data")
+    c = Artefacts(out, "04_championing_open", title="Stage 4", council=SCRIPT)
+    c.figure("maturity", png, alt="Bar chart of maturity scores, average 1.6 of 5",
+             case="management", title="Maturity")
+    c.text("canvas", "**1. Data sources** — *question*\n\nanswer", case="management",
+           title="Data Ethics Canvas")
+    # an entry whose file has gone missing must not break the pack
+    c.table("gone", pd.DataFrame({"x": [1]}), case="appendix", title="Gone table")
+    (c.folder / "gone.csv").unlink()
+    return out
+
+
+@pytest.fixture
+def config(tmp_path):
+    raw = {"council": {"name": f"Evil {SCRIPT} {ATTR}", "gss_code": "E07000901", "slug": "evil"},
+           "service": {"name": f"Hubs {SCRIPT}", "problem": f"Visits fall {ATTR}"}}
+    return parse_config(raw, tmp_path / "c.yaml")
+
+
+class Parsed(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.text, self.headings = [], [], []
+        self._h = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._h = [int(tag[1]), ""]
+
+    def handle_endtag(self, tag):
+        if self._h and tag == f"h{self._h[0]}":
+            self.headings.append(tuple(self._h))
+            self._h = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._h:
+            self._h[1] += data
+
+
+def _parse(path: Path) -> Parsed:
+    p = Parsed()
+    p.feed(path.read_text(encoding="utf-8"))
+    p.close()
+    return p
+
+
+def test_build_pack_html(outputs, config):
+    paths = report.build_pack(outputs, config)
+    assert set(paths) == {"html", "docx"}
+    assert paths["html"] == outputs / "business_case.html"
+    p = _parse(paths["html"])
+    tags = [t for t, _ in p.tags]
+    # no injected element or attribute made it through
+    assert "script" not in tags
+    imgs = [a for t, a in p.tags if t == "img"]
+    assert len(imgs) == 2
+    for a in imgs:
+        assert set(a) == {"src", "alt"} and a["alt"].strip()
+        assert a["src"].startswith("data:image/png;base64,")
+    assert not any(k.startswith("on") for _, a in p.tags for k in a)
+    assert all(a.get("href", "").startswith(("#", "https://")) for t, a in p.tags if t == "a")
+    text = "".join(p.text)
+    assert SCRIPT in text and "<b>x</b>" in text  # shown as text, not run
+    assert any(a["alt"].startswith('A line chart "><img src=x onerror=alert(2)>') for a in imgs)
+    # language, skip link, one h1, the five cases, headings in order
+    html_tag = dict(p.tags[0][1]) if p.tags[0][0] == "html" else {}
+    assert html_tag.get("lang") == "en-GB"
+    assert ("a", {"class": "skip", "href": "#main"}) in p.tags
+    assert ("main", {"id": "main", "tabindex": "-1"}) in p.tags
+    levels = [lvl for lvl, _ in p.headings]
+    assert levels.count(1) == 1 and levels[0] == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+    h2 = [t for lvl, t in p.headings if lvl == 2]
+    for case in ["Executive summary", *FIVE, "Appendix: data sources and quality"]:
+        assert case in h2
+    assert h2.index("Strategic case") < h2.index("Economic case") < h2.index("Management case")
+    # tables: caption and scoped headers
+    assert tags.count("table") == tags.count("caption") + 1  # the Markdown table has no caption
+    assert all(a.get("scope") in ("col", "row") for t, a in p.tags if t == "th")
+    # the commercial case's notebook did not run: said so, not broken
+    assert "This section is empty: Case study: Spend Network tenders (delivery chains) " \
+           "(spend_network_tenders) did not run." in text
+    assert "Gone table" in text and "could not be read" in text
+    # long tables are cut with a note; flat JSON shown as a table
+    assert "The first 40 of 60 rows" in text
+    assert "NPSV" in text and "1234" in text
+    # the safe markdown: bold/italic/links, no javascript: link
+    assert ("a", {"href": "https://example.org/a?b=1&c=2"}) in p.tags
+    assert "javascript" not in "".join(a.get("href", "") for _, a in p.tags)
+    assert "strong" in tags and "em" in tags
+
+
+def test_markdown_renderer_escapes_everything():
+    out = report.markdown_to_html(f"# T {SCRIPT}\n\n{ATTR} **b{SCRIPT}**\n\n- `{SCRIPT}`")
+    assert "<script" not in out and "<img" not in out
+    assert out.startswith("<h4>T &lt;script&gt;")
+    assert "<strong>b&lt;script&gt;" in out and "<code>&lt;script&gt;" in out
+
+
+def test_build_pack_docx(outputs, config):
+    import docx
+
+    paths = report.build_pack(outputs, config)
+    d = docx.Document(str(paths["docx"]))
+    heads = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+    assert heads[0] == "Executive summary"
+    for case in FIVE:
+        assert case in heads
+    assert d.paragraphs[0].style.name == "Title" and SCRIPT in d.paragraphs[0].text
+    assert len(d.tables) >= 6
+    headers = [[c.text for c in t.rows[0].cells] for t in d.tables]
+    assert headers[:3] == [["item", "value"], ["a", "b"], ["area", "rate"]]
+    assert d.tables[2].rows[1].cells[0].text == SCRIPT
+    assert d.tables[2].rows[1].cells[1].text == ATTR
+    shapes = d.inline_shapes
+    assert len(shapes) == 2
+    descr = [s._inline.docPr.get("descr") for s in shapes]
+    assert descr[0].startswith("A line chart") and descr[1].startswith("Bar chart of maturity")
+    body = "\n".join(p.text for p in d.paragraphs)
+    assert "spend_network_tenders) did not run" in body
+    assert d.core_properties.language == "en-GB"
+
+
+def test_pack_with_nothing_run(tmp_path, config):
+    out = tmp_path / "empty"
+    paths = report.build_pack(out, config, expected=["01_goals", "03_demonstrating_value"])
+    text = "".join(_parse(paths["html"]).text)
+    assert "Built from 0 notebooks that ran" in text
+    assert "Notebooks that did not run: 01_goals, 03_demonstrating_value." in text
+    assert text.count("This section is empty") == 4   # summary, strategic, economic, financial
+    assert "No notebook has recorded evidence for this section yet." in text
+
+
+def test_status_tables(outputs, config):
+    pack = report.collect(outputs, config)
+    s = report.pack_status(pack).set_index("section")
+    assert s.loc["Commercial case", "status"] == "empty"
+    assert s.loc["Commercial case", "did not run"] == "spend_network_tenders"
+    assert s.loc["Economic case", "status"] == "partly filled"    # tfl_transport did not run
+    assert s.loc["Strategic case", "artefacts"] == 3
+    assert s.loc["Executive summary", "status"] == "filled"
+    n = report.notebooks_status(pack).set_index("notebook")
+    assert n.loc["dwp_jobseekers", "ran"] == "yes" and n.loc["dwp_jobseekers", "artefacts"] == 3
+    assert n.loc["01_goals", "ran"] == "no"
+
+
+def test_rebuild_replaces_atomically(outputs, config):
+    first = report.build_pack(outputs, config)["html"].read_bytes()
+    again = report.build_pack(outputs, config)["html"].read_bytes()
+    assert first == again
+    assert not list(outputs.glob(".*.tmp"))
