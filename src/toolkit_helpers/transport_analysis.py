@@ -138,8 +138,8 @@ def weekday_weekend(journeys, modes: list[str] | None = None):
     modes = modes or [c for c in journeys.columns if c.endswith("_journeys")]
     order = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
     by_day = journeys.groupby("day_of_week")[modes].mean().reindex(order)
-    weekday = journeys[journeys["date"].dt.dayofweek < 5][modes].mean()
-    weekend = journeys[journeys["date"].dt.dayofweek >= 5][modes].mean()
+    weekday = journeys[journeys["date"].dt.day_of_week < 5][modes].mean()
+    weekend = journeys[journeys["date"].dt.day_of_week >= 5][modes].mean()
     out = pd.concat([by_day, pd.DataFrame([weekday, weekend],
                                           index=["Average weekday", "Average weekend day"])])
     out.index.name = "day"

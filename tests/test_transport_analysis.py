@@ -1,0 +1,196 @@
+"""Transport analyses against answers worked out by hand: busiest stations, change between
+years, day-type profiles, weekday/weekend, rolling means, haversine distances and access to
+services (distances along a meridian, where 0.001° of latitude is 111.195 m)."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit_helpers import transport
+from toolkit_helpers import transport_analysis as ta
+
+M_PER_DEG = 6_371_008.8 * math.pi / 180  # 111,195.08 m per degree along a meridian
+
+
+def counts_frame():
+    rows = [
+        # mode, station, year, annualised, weekday entries/exits, saturday entries/exits
+        ("LU", "Alpha", 2020, 100.0, 10.0, 11.0, 4.0, 5.0, ""),
+        ("LU", "Beta", 2020, 200.0, 20.0, 19.0, 8.0, 7.0, ""),
+        ("LU", "Gamma", 2020, 50.0, 5.0, 5.0, 1.0, 1.0, ""),
+        ("LO", "Alpha", 2020, math.nan, math.nan, math.nan, math.nan, math.nan, "see LU"),
+        ("LU", "Alpha", 2023, 150.0, 15.0, 15.0, 6.0, 6.0, ""),
+        ("LU", "Beta", 2023, 100.0, 10.0, 10.0, 3.0, 3.0, ""),
+        ("LU", "Delta", 2023, 400.0, 40.0, 40.0, 20.0, 20.0, ""),
+        ("LU", "Gamma", 2023, math.nan, math.nan, math.nan, math.nan, math.nan, "Station Closed"),
+    ]
+    return pd.DataFrame(rows, columns=["mode", "station", "year", "annualised_entries_exits",
+                                       "weekday_mon_thu_entries", "weekday_mon_thu_exits",
+                                       "saturday_entries", "saturday_exits", "note"])
+
+
+def test_busiest_ranks_the_latest_year_and_shares():
+    top = ta.busiest(counts_frame(), n=2)
+    assert top["station"].tolist() == ["Delta", "Alpha"]
+    assert top["rank"].tolist() == [1, 2]
+    # 2023 total of stations with counts: 150 + 100 + 400 = 650; Delta 400/650 = 61.5%
+    assert top["share_pct"].tolist() == [61.5, 23.1]
+    assert ta.busiest(counts_frame(), n=1, year=2020)["station"].tolist() == ["Beta"]
+
+
+def test_change_between_years_like_for_like():
+    ch = ta.change_between_years(counts_frame(), 2020, 2023)
+    assert ch["station"].tolist() == ["Alpha", "Beta"]  # Gamma closed, Delta new
+    assert ch["change"].tolist() == [50.0, -100.0]
+    assert ch["change_pct"].tolist() == [50.0, -50.0]
+    assert ch.attrs["only_in_one_year"] == ["Delta (LU)", "Gamma (LU)"]
+    total = ta.overall_change(counts_frame(), 2020, 2023)
+    assert (total["base"], total["latest"], total["change_pct"]) == (300.0, 250.0, -16.7)
+    with pytest.raises(ValueError, match="no station counts for 2019"):
+        ta.change_between_years(counts_frame(), 2019, 2023)
+
+
+def test_totals_by_year():
+    t = ta.totals_by_year(counts_frame())
+    assert t.loc[2020, "LU"] == 350 and t.loc[2023, "all modes"] == 650
+
+
+def test_day_type_profile_sums_stations_and_labels_weekends():
+    prof = ta.day_type_profile(counts_frame(), year=2020)
+    assert prof["day_type"].tolist() == ["Weekday (Mon-Thu)", "Saturday"]
+    assert prof["entries"].tolist() == [35.0, 13.0]       # 10+20+5, 4+8+1
+    assert prof["entries_exits"].tolist() == [70.0, 26.0]  # + exits 11+19+5, 5+7+1
+    assert prof["kind"].tolist() == ["weekday", "weekend"]
+
+
+def two_weeks():
+    dates = pd.date_range("2024-01-01", "2024-01-14")  # Monday 1 January to Sunday 14th
+    val = [30.0 if d.day_of_week == 6 else 50.0 if d.day_of_week == 5 else 100.0 for d in dates]
+    return pd.DataFrame({"date": dates, "day_of_week": dates.strftime("%A"),
+                         "tube_journeys": val, "bus_journeys": [2 * v for v in val]})
+
+
+def test_weekday_weekend():
+    ww = ta.weekday_weekend(two_weeks())
+    assert ww.loc["Monday", "tube_journeys"] == 100
+    assert ww.loc["Sunday", "bus_journeys"] == 60
+    assert ww.loc["Average weekday", "tube_journeys"] == 100
+    assert ww.loc["Average weekend day", "tube_journeys"] == 40
+    assert ww.attrs["weekend_vs_weekday_pct"] == {"tube_journeys": 40.0, "bus_journeys": 40.0}
+
+
+def test_rolling_trend_trailing_windows():
+    df = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=6),
+                       "tube_journeys": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    r = ta.rolling_trend(df, windows=(3,))
+    assert r["tube_journeys_3d"].isna().tolist()[:2] == [True, True]
+    assert r["tube_journeys_3d"].tolist()[2:] == [2.0, 3.0, 4.0, 5.0]
+
+
+def test_monthly_totals():
+    m = ta.monthly_totals(two_weeks())
+    # 10 weekdays x 100 + 2 Saturdays x 50 + 2 Sundays x 30 = 1,160
+    assert m.loc["Jan 2024", "tube_journeys"] == 1160 and m.loc["Jan 2024", "days"] == 14
+
+
+def test_haversine():
+    assert ta.haversine_m(0, 0, 0, 0) == 0
+    assert ta.haversine_m(51.0, -1.0, 52.0, -1.0) == pytest.approx(M_PER_DEG, rel=1e-9)
+    # On the equator one degree of longitude is the same length as one of latitude.
+    assert ta.haversine_m(0, 10, 0, 11) == pytest.approx(M_PER_DEG, rel=1e-9)
+    # At 60°N a degree of longitude is about half as long (cos 60° = 0.5), for a short hop.
+    assert ta.haversine_m(60, 0, 60, 0.001) == pytest.approx(0.5 * M_PER_DEG * 0.001, rel=1e-6)
+    # Symmetric, and vectorised.
+    d = ta.haversine_m(np.array([51.5074, 48.8566]), np.array([-0.1278, 2.3522]), 48.8566, 2.3522)
+    assert d[1] == 0 and 343_000 < d[0] < 344_500  # London to Paris, about 343.5 km
+
+
+def access_fixture():
+    stops = pd.DataFrame({"name": ["A", "B"], "latitude": [0.0, 0.01], "longitude": [0.0, 0.0],
+                          "step_free": [False, True]})
+    sites = pd.DataFrame({"name": ["One", "Two", "Three"],
+                          "service_type": ["library", "library", "gp_surgery"],
+                          "latitude": [0.002, 0.0095, -0.005], "longitude": [0.0, 0.0, 0.0]})
+    return sites, stops
+
+
+def test_access_table_nearest_and_nearest_step_free():
+    sites, stops = access_fixture()
+    a = ta.access_table(sites, stops).set_index("site")
+    # One: 0.002° from A (222.4 m); the step-free B is 0.008° away (889.6 m).
+    assert a.loc["One", "nearest_station"] == "A" and a.loc["One", "distance_m"] == 222
+    assert a.loc["One", "nearest_step_free_station"] == "B" and a.loc["One", "step_free_distance_m"] == 890
+    # Two: 0.0005° from B (55.6 m), which is step-free.
+    assert a.loc["Two", "nearest_station"] == "B" and a.loc["Two", "distance_m"] == 56
+    # Three: 0.005° from A (556.0 m); B is 0.015° away (1,667.9 m).
+    assert a.loc["Three", "distance_m"] == 556 and a.loc["Three", "step_free_distance_m"] == 1668
+    assert a["station_within_400m"].tolist() == [True, True, False]
+    assert a["station_within_800m"].tolist() == [True, True, True]
+    assert a["step_free_within_800m"].tolist() == [False, True, False]
+
+
+def test_unknown_step_free_is_not_step_free():
+    sites, stops = access_fixture()
+    stops["step_free"] = [None, None]
+    a = ta.access_table(sites, stops)
+    assert a["nearest_step_free_station"].isna().all() and a["step_free_distance_m"].isna().all()
+    assert not a["step_free_within_800m"].any()
+
+
+def test_access_summary_shares_by_type_and_overall():
+    a = ta.access_table(*access_fixture())
+    s = ta.access_summary(a).set_index("service_type")
+    assert s.loc["all sites", "sites"] == 3
+    assert s.loc["all sites", "station within 400m (%)"] == 66.7
+    assert s.loc["all sites", "station within 800m (%)"] == 100.0
+    assert s.loc["all sites", "step-free within 800m (%)"] == 33.3
+    assert s.loc["library", "step-free within 400m (%)"] == 50.0
+    assert s.loc["gp_surgery", "median distance to step-free (m)"] == 1668
+    assert s.loc["library", "median distance to step-free (m)"] == 473  # (890 + 56) / 2
+
+
+def test_poorly_served_furthest_first_and_plain_words():
+    a = ta.access_table(*access_fixture())
+    poor = ta.poorly_served(a, threshold_m=800)
+    assert poor["site"].tolist() == ["Three", "One"]
+    text = ta.access_text(a, "Testtown")
+    assert "Of 3 public service sites in Testtown, **2** (67%) are within 400 m" in text
+    assert "Only **1** (33%)" in text and "**Three**" in text and "1.7 km" in text
+
+
+def test_published_value_evidence_has_the_headline_figures():
+    v = ta.published_value_evidence().set_index("item")
+    assert v.loc["Total economic benefit and savings", "high"] == 130
+    assert v.loc["Cost to TfL of releasing open data", "high"] == 1
+
+
+# ----------------------------------------------------------------------------- real files
+
+def test_real_busiest_and_profile(realdata):
+    df = transport.load_station_counts(
+        realdata / "transport" / "tfl_annual_station_counts_AC2020_AnnualisedEntryExit.csv")
+    top = ta.busiest(df, n=3)
+    # The three largest values of the last column (sort -n | tail -3), named by grep.
+    assert top["station"].tolist() == ["Stratford", "London Bridge LU", "Victoria LU"]
+    assert top["annualised_entries_exits"].tolist() == [25_071_500, 24_721_911, 22_954_962]
+    prof = ta.day_type_profile(df)
+    assert prof["day_type"].tolist() == ["Weekday (Mon-Thu)", "Friday", "Saturday", "Sunday"]
+
+
+def test_real_daily_weekday_weekend_and_rolling(realdata):
+    df = transport.load_daily_journeys(
+        realdata / "transport" / "tfl_network_demand_daily_journeys_2019.csv")
+    ww = ta.weekday_weekend(df)
+    # awk: Mon-Fri Tube total 1,101,230,000 over 261 days; weekends 277,620,000 over 104.
+    assert ww.loc["Average weekday", "tube_journeys"] == round(1_101_230_000 / 261)
+    assert ww.loc["Average weekend day", "tube_journeys"] == round(277_620_000 / 104)
+    assert ww.attrs["weekend_vs_weekday_pct"]["tube_journeys"] == 63.3
+    r = ta.rolling_trend(df)
+    # 1-7 January 2019 Tube journeys sum to 20,470,000.
+    assert r.loc["2019-01-07", "tube_journeys_7d"] == pytest.approx(20_470_000 / 7)
+    assert math.isnan(r.loc["2019-01-06", "tube_journeys_7d"])
+    m = ta.monthly_totals(df)
+    assert m.loc["Feb 2019", "days"] == 28
+    assert m.loc["Feb 2019", "tube_journeys"] == 108_973_000
+    assert m.loc["Feb 2019", "bus_journeys"] == 150_361_000
