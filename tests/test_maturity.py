@@ -114,7 +114,7 @@ def test_canvas_prefilled_from_config_screen_and_manifests(tmp_path, project_roo
     assert "Visits are falling" in c.loc["Your reason for using data", "answer"]
     assert "1 cells" in c.loc["Negative effects on people", "answer"] or \
         "in 1 cells" in c.loc["Negative effects on people", "answer"]
-    assert "1 personal name with a title" in c.loc["Negative effects on people", "answer"]
+    assert "(personal name with a title: 1)" in c.loc["Negative effects on people", "answer"]
     assert "1 text cells began like spreadsheet formulas" in c.loc["Limitations in data sources", "answer"]
     assert "REDACTED PERSONAL DATA" in c.loc["Minimising negative effects", "answer"]
     assert "Strategic oversight" in c.loc["Your actions", "answer"]

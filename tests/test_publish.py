@@ -368,3 +368,13 @@ def test_check_readiness_on_the_sample_never_touches_the_input(tmp_path, project
     assert len(rd.neutralised) == 4
     out = (tmp_path / "library_events.csv").read_text(encoding="utf-8")
     assert "@example.com" not in out and "REDACTED PERSONAL DATA" in out
+
+
+def test_licences_and_findings_figure():
+    assert pub.licence()["name"] == "OGL-UK-3.0"
+    assert pub.licence("CC-BY-4.0")["path"].startswith("https://creativecommons.org/")
+    with pytest.raises(pub.ToolkitError, match="unknown licence"):
+        pub.licence("GPL")
+    res = pub.screen(_table())
+    fig, alt = pub.findings_figure(res)
+    assert "email address: 1" in alt and "UK phone number: 2" in alt and "6 cells in all" in alt  # rows 3 (three cells), 4, 5, 6

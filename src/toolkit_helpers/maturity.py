@@ -312,7 +312,7 @@ def ethics_canvas(config=None, *, readiness=None, manifests: dict | None = None,
     if readiness is not None:
         kinds = {k: n for k, n in readiness.result.by_kind().items() if n}
         from .publish import KIND_LABELS
-        found = ", ".join(f"{n} {KIND_LABELS[k]}{'s' if n != 1 else ''}" for k, n in kinds.items())
+        found = "; ".join(f"{KIND_LABELS[k]}: {n}" for k, n in kinds.items())
         cells = len(readiness.result.cells_with_personal_data())
         answers["limitations"] = (
             f"{readiness.source}: {readiness.rows} rows, {readiness.columns} columns; "

@@ -74,6 +74,29 @@ OGL_V3 = {
     "title": "Open Government Licence v3.0",
 }
 
+# Open licences a council might choose, by their SPDX-style identifier.
+LICENCES = {
+    "OGL-UK-3.0": OGL_V3,
+    "CC-BY-4.0": {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                  "title": "Creative Commons Attribution 4.0"},
+    "CC0-1.0": {"name": "CC0-1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/",
+                "title": "CC0 1.0 Universal (public domain dedication)"},
+    "ODC-BY-1.0": {"name": "ODC-BY-1.0", "path": "https://opendatacommons.org/licenses/by/1-0/",
+                   "title": "Open Data Commons Attribution Licence v1.0"},
+    "ODbL-1.0": {"name": "ODbL-1.0", "path": "https://opendatacommons.org/licenses/odbl/1-0/",
+                 "title": "Open Data Commons Open Database Licence v1.0"},
+}
+
+
+def licence(name: str = "OGL-UK-3.0") -> dict:
+    """The licence record for an identifier in :data:`LICENCES` (OGL v3 by default)."""
+    if name not in LICENCES:
+        raise ToolkitError(f"unknown licence {name!r}",
+                           hint=f"choose one of {', '.join(LICENCES)} (OGL-UK-3.0 for most UK "
+                                "public-sector data).")
+    return dict(LICENCES[name])
+
+
 # ------------------------------------------------------------------ patterns
 
 _ROLE_MAILBOXES = {
@@ -378,6 +401,30 @@ def findings_table(result: ScreenResult, examples: int = 3):
         })
     return pd.DataFrame(rows, columns=["column", "personal data", "found", "example rows",
                                        "masked examples"])
+
+
+def findings_figure(result: ScreenResult):
+    """A bar chart of the cells with each kind of personal data; returns ``(fig, alt)``."""
+    from .charts import PALETTE, new_figure
+
+    counts = result.by_kind()
+    labels = [KIND_LABELS[k] for k in KINDS]
+    values = [counts[k] for k in KINDS]
+    fig, ax = new_figure(figsize=(8, 3.4))
+    y = list(range(len(labels)))[::-1]
+    ax.barh(y, values, color=PALETTE[5], height=0.6)
+    for yi, v in zip(y, values):
+        ax.text(v + 0.05, yi, str(v), va="center", fontsize=10)
+    ax.set_yticks(y, labels)
+    ax.set_xlabel("items found")
+    ax.set_xlim(0, max(values + [1]) * 1.2 + 0.5)
+    ax.set_title(f"Personal data found in {result.table.source or 'the dataset'}")
+    ax.grid(axis="y", visible=False)
+    found = "; ".join(f"{KIND_LABELS[k]}: {counts[k]}" for k in KINDS)
+    alt = (f"Bar chart of personal data found by the screen in {result.table.source or 'the dataset'}"
+           f" ({len(result.table.rows)} rows): {found}. "
+           f"{len(result.cells_with_personal_data())} cells in all.")
+    return fig, alt
 
 
 # ------------------------------------------------------------------ redact and neutralise
