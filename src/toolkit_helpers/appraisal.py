@@ -373,8 +373,10 @@ class Appraisal:
     horizon: int
 
     def option(self, name: str) -> dict:
-        row = self.summary.set_index("option").loc[name]
-        return {"option": name, **row.to_dict()}
+        row = self.summary.set_index("option").loc[name].to_dict()
+        pb = row.get("payback_year")
+        row["payback_year"] = None if pb is None or pb != pb else int(pb)
+        return {"option": name, **row}
 
     def category_pvs(self, option: str):
         """PV by stream and category for one option (costs after optimism bias)."""
@@ -451,6 +453,8 @@ def appraise(options, *, project_type: str = DEFAULT_PROJECT_TYPE, mitigation: f
                      "bcr": ratio, "vfm": vfm_category(ratio),
                      "payback_year": payback_year(d["cumulative_npsv"].tolist())})
     summary = pd.DataFrame(summ)
+    # ints and None (never paid back), not floats and NaN
+    summary["payback_year"] = pd.Series([r["payback_year"] for r in summ], dtype=object)
     return Appraisal(lines=lines, by_year=by_year, summary=summary, project_type=ptype,
                      mitigation=float(mitigation), horizon=horizon)
 
