@@ -35,11 +35,12 @@ USER_AGENT = "open-data-public-services-toolkit (catalogue search)"
 def packages_from_answer(data, file=None) -> list[dict]:
     """Packages in a CKAN answer: a ``package_search`` result (``result.results``), a
     ``package_show`` result (``result`` is one package), or a bare package / list of them."""
+    if isinstance(data, dict) and data.get("success") is False:
+        err = data.get("error") or {}
+        msg = err.get("message", err) if isinstance(err, dict) else err
+        raise DataFileError(f"the catalogue answered with an error: {msg}",
+                            file=file, hint="save a successful answer, or search again.")
     if isinstance(data, dict) and "result" in data:
-        if data.get("success") is False:
-            err = data.get("error") or {}
-            raise DataFileError(f"the catalogue answered with an error: {err.get('message', err)}",
-                                file=file, hint="save a successful answer, or search again.")
         data = data["result"]
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         data = data["results"]

@@ -31,6 +31,8 @@ from .errors import DataFileError
 
 ROLES = ("steward", "contributor", "intermediary", "reuser", "beneficiary")
 FLOW_TYPES = ("data", "money", "service", "intangible")
+PLURAL = {"steward": "stewards", "contributor": "contributors", "intermediary": "intermediaries",
+          "reuser": "reusers", "beneficiary": "beneficiaries"}
 FLOW_STYLE = {  # line style first, so the kind of flow never rests on colour alone
     "data": {"linestyle": "-", "color": "#0072B2", "lw": 2.0},
     "money": {"linestyle": "--", "color": "#E69F00", "lw": 1.8},
@@ -327,8 +329,22 @@ def _draw(ax, m: EcosystemMap, title: str | None = None) -> None:
     used = sorted({a.roles[0] for a in m.actors}, key=ROLES.index)
     ys = [y for _, y in pos.values()] or [0]
     for ci, r in enumerate(used):
-        ax.text(ci, max(ys) + 0.85, r.capitalize() + ("s" if not r.endswith("y") else ""),
+        ax.text(ci, max(ys) + 0.85, PLURAL[r].capitalize(),
                 ha="center", va="bottom", fontsize=10, fontweight="bold", color="#333333")
+    flagged = {p.actor for p in check_map(m) if p.actor}
+    boxes = {}
+    for a in m.actors:
+        x, y = pos[a.id]
+        label = textwrap.fill(a.name, 16)
+        if len(a.roles) > 1:
+            label += "\n(" + ", ".join(a.roles) + ")"
+        if a.id in flagged:  # a thick dashed border and words, not colour alone
+            label += "\n[see checks]"
+        boxes[a.id] = ax.text(x, y, label, ha="center", va="center", fontsize=8, zorder=3,
+                              bbox={"boxstyle": "round,pad=0.4", "facecolor": "white",
+                                    "edgecolor": "#D55E00" if a.id in flagged else "#333333",
+                                    "linestyle": "--" if a.id in flagged else "-",
+                                    "linewidth": 2 if a.id in flagged else 1})
     pair_count: dict[tuple, int] = {}
     for f in m.flows:
         (x1, y1), (x2, y2) = pos[f.source], pos[f.target]
@@ -341,15 +357,11 @@ def _draw(ax, m: EcosystemMap, title: str | None = None) -> None:
         st = FLOW_STYLE[f.type]
         ax.annotate("", xy=(x2, y2), xytext=(x1, y1),
                     arrowprops={"arrowstyle": "-|>", "linestyle": st["linestyle"],
-                                "color": st["color"], "lw": st["lw"], "shrinkA": 26, "shrinkB": 26,
-                                "connectionstyle": f"arc3,rad={rad}", "mutation_scale": 14})
-    for a in m.actors:
-        x, y = pos[a.id]
-        label = textwrap.fill(a.name, 16)
-        if len(a.roles) > 1:
-            label += "\n(" + ", ".join(a.roles) + ")"
-        ax.text(x, y, label, ha="center", va="center", fontsize=8,
-                bbox={"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "#333333"})
+                                "color": st["color"], "lw": st["lw"], "shrinkA": 3, "shrinkB": 3,
+                                "patchA": boxes[f.source].get_bbox_patch(),
+                                "patchB": boxes[f.target].get_bbox_patch(),
+                                "connectionstyle": f"arc3,rad={rad}", "mutation_scale": 14},
+                    zorder=2)
     ax.set_xlim(-0.6, max(len(used) - 0.4, 0.6))
     ax.set_ylim(min(ys) - 0.8, max(ys) + 1.2)
     ax.set_axis_off()
@@ -368,7 +380,7 @@ def describe(m: EcosystemMap) -> str:
     for r in ROLES:
         who = m.with_role(r)
         if who:
-            parts.append(f"{r.capitalize()}{'s' if len(who) > 1 else ''}: "
+            parts.append(f"{(PLURAL[r] if len(who) > 1 else r).capitalize()}: "
                          + ", ".join(a.name for a in who) + ".")
     counts = [f"{sum(f.type == t for f in m.flows)} {t}" for t in FLOW_TYPES
               if any(f.type == t for f in m.flows)]

@@ -310,11 +310,11 @@ def _structure(rows: list[tuple[int, list[str], list[bool]]], file: str, kind: s
         kinds = [(ln, cells[j - 1], value_type(cells[j - 1])) for ln, cells in data
                  if j <= len(cells)]
         filled = [k for k in kinds if k[2] != "missing"]
-        if len(filled) < 3:
+        if len(filled) < 4:
             continue
         counts = {t: sum(1 for k in filled if k[2] == t) for t in ("number", "date", "text")}
         major = max(counts, key=counts.get)
-        if major == "text" or counts[major] / len(filled) < 0.6:
+        if major == "text" or counts[major] / len(filled) < 0.75:
             continue
         odd = [k for k in filled if k[2] != major]
         for ln, v, t in odd[:MAX_PER_CHECK]:

@@ -1,0 +1,184 @@
+"""CKAN catalogue search: snapshot answers (the shipped synthetic one, a real data.gov.uk
+package_show answer, files made here), the normalised table, and the live path through ckanapi
+against a stub CKAN server on 127.0.0.1 (timeouts, errors, cache, fallback)."""
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from toolkit_helpers import catalogue as cat
+from toolkit_helpers.errors import DataFileError
+
+
+def pkg(name, title, org="Org A", lic="uk-ogl", lic_title="UK Open Government Licence (OGL)",
+        fmts=("CSV",), modified="2024-02-03T10:11:12.000001", notes="", tags=()):
+    return {"id": f"id-{name}", "name": name, "title": title, "notes": notes,
+            "license_id": lic, "license_title": lic_title, "metadata_modified": modified,
+            "organization": {"name": org.lower().replace(" ", "-"), "title": org},
+            "resources": [{"format": f, "url": f"https://example.org/{name}.{f.lower()}"} for f in fmts],
+            "tags": [{"name": t} for t in tags]}
+
+
+def search_answer(*packages):
+    return {"help": "…", "success": True,
+            "result": {"count": len(packages), "results": list(packages), "facets": {}}}
+
+
+def test_normalise_by_hand():
+    t = cat.normalise([pkg("visits", "Library visits", fmts=("csv", "XLSX", "CSV", ""))])
+    row = t.iloc[0]
+    assert row["title"] == "Library visits" and row["organisation"] == "Org A"
+    assert row["licence"] == "UK Open Government Licence (OGL)"
+    assert row["formats"] == "CSV, XLSX"
+    assert row["last_modified"] == "2024-02-03"
+    assert row["url"] == "https://data.gov.uk/dataset/visits"
+    assert row["resources"] == 4
+    assert list(t.columns[:6]) == ["title", "organisation", "licence", "formats", "last_modified", "url"]
+
+
+def test_snapshot_search_and_show_shapes(tmp_path):
+    (tmp_path / "a.json").write_text(json.dumps(search_answer(
+        pkg("visits", "Library visits", tags=("libraries",)),
+        pkg("bins", "Bin collection days"),
+        pkg("hours", "Opening hours", notes="Opening hours of every library"))))
+    (tmp_path / "b.json").write_text(json.dumps({"success": True, "result": pkg("visits", "Library visits")}))
+    pkgs = cat.load_snapshot(tmp_path)
+    assert [p["name"] for p in pkgs] == ["visits", "bins", "hours"]  # the duplicate once
+    found = cat.search_snapshot(pkgs, "libraries")
+    # 'libraries' matches 'library' (title, counts most) and 'library' in the notes
+    assert [p["name"] for p in found] == ["visits", "hours"]
+    assert cat.search_snapshot(pkgs, "bin collection")[0]["name"] == "bins"
+    assert cat.search_snapshot(pkgs, "nothing like this") == []
+    assert len(cat.search_snapshot(pkgs, "")) == 3
+
+
+def test_bad_snapshots_are_refused_clearly(tmp_path):
+    p = tmp_path / "x.json"
+    p.write_text('{"success": true, "result": ')
+    with pytest.raises(DataFileError, match="not valid JSON") as e:
+        cat.load_snapshot(p)
+    assert e.value.row == 1
+    p.write_text(json.dumps({"success": False, "error": {"message": "Not found"}}))
+    with pytest.raises(DataFileError, match="Not found"):
+        cat.load_snapshot(p)
+    p.write_text(json.dumps({"result": {"results": [{"foo": 1}]}}))
+    with pytest.raises(DataFileError, match="neither a title nor a name"):
+        cat.load_snapshot(p)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataFileError, match="no .json"):
+        cat.load_snapshot(tmp_path / "empty")
+
+
+def test_real_datagovuk_package_show_answer(realdata):
+    files = sorted((realdata / "catalogue").glob("*.json"))
+    if not files:
+        pytest.skip("no real catalogue answer")
+    pkgs = cat.load_snapshot(files[0])
+    assert len(pkgs) == 1
+    t = cat.normalise(pkgs)
+    row = t.iloc[0]
+    assert row["title"] == "Defence Infrastructure Organisation Disposals Database House of Commons Report"
+    assert row["licence"] == "UK Open Government Licence (OGL)"
+    assert row["formats"] == "CSV"
+    assert row["last_modified"] == "2014-05-09"
+    assert row["url"] == ("https://data.gov.uk/dataset/"
+                          "defence-infrastructure-organisation-disposals-database-house-of-commons-report")
+    assert row["resources"] == len(pkgs[0]["resources"])
+    assert cat.search_snapshot(pkgs, "disposals") == pkgs
+
+
+def test_shipped_snapshot_offline(project_root):
+    r = cat.search("libraries", snapshot=project_root / "data/sample/catalogue", live=False)
+    assert r.source == "snapshot" and "live searching is off" in r.notice
+    assert len(r.value) >= 3
+    # every result mentions libraries somewhere: the title, or failing that its description
+    snap = {p["name"]: p for p in cat.load_snapshot(project_root / "data/sample/catalogue")}
+    for name in r.value["name"]:
+        assert "librar" in (snap[name]["title"] + snap[name]["notes"]).lower()
+    s = cat.formats_summary(r.value)
+    assert s["datasets"].sum() == sum(len(f.split(", ")) for f in r.value["formats"] if f)
+
+
+# ------------------------------------------------------------------ live, against a stub
+class StubCKAN(BaseHTTPRequestHandler):
+    calls: list = []
+    mode = "ok"
+
+    def log_message(self, *a):
+        pass
+
+    def do_GET(self):
+        u = urlsplit(self.path)
+        StubCKAN.calls.append((u.path, parse_qs(u.query)))
+        if StubCKAN.mode == "error":
+            body, status = {"success": False, "error": {"__type": "Not Found Error",
+                                                         "message": "Not found"}}, 404
+        elif StubCKAN.mode == "html":
+            self.send_response(502)
+            self.end_headers()
+            self.wfile.write(b"<html>bad gateway</html>")
+            return
+        elif u.path.endswith("package_search"):
+            body, status = search_answer(pkg("live-visits", "Live library visits")), 200
+        else:
+            body, status = {"success": True, "result": pkg("live-visits", "Live library visits")}, 200
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.fixture
+def stub():
+    server = HTTPServer(("127.0.0.1", 0), StubCKAN)
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    StubCKAN.calls, StubCKAN.mode = [], "ok"
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_live_search_through_ckanapi_and_cache(stub, tmp_path):
+    r = cat.search("library visits", live=True, base_url=stub, cache_dir=tmp_path, timeout=5,
+                   snapshot=[pkg("snap", "Snapshot only")])
+    assert r.source == "live"
+    assert list(r.value["title"]) == ["Live library visits"]
+    assert r.value.loc[0, "url"] == f"{stub}/dataset/live-visits"
+    path, params = StubCKAN.calls[0]
+    assert path == "/api/action/package_search"
+    assert params == {"q": ["library visits"], "rows": ["10"]}
+    # the second search is answered from the cache: no new request
+    cat.search("library visits", live=True, base_url=stub, cache_dir=tmp_path)
+    assert len(StubCKAN.calls) == 1
+    assert cat.show_live("live-visits", base_url=stub)["name"] == "live-visits"
+
+
+@pytest.mark.parametrize("mode", ["error", "html"])
+def test_live_failure_falls_back_to_the_snapshot(stub, mode):
+    StubCKAN.mode = mode
+    r = cat.search("visits", live=True, base_url=stub, snapshot=[pkg("snap", "Snapshot visits")])
+    assert r.source == "snapshot" and "Could not search" in r.notice
+    assert list(r.value["name"]) == ["snap"]
+
+
+def test_live_refused_offline_for_real_hosts():
+    # the tests set TOOLKIT_OFFLINE=1: data.gov.uk is never asked
+    r = cat.search("visits", live=True, snapshot=[pkg("snap", "Snapshot visits")])
+    assert r.source == "snapshot" and "offline mode" in r.notice
+
+
+def test_unreachable_server_falls_back(tmp_path):
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens here now
+    r = cat.search("visits", live=True, base_url=f"http://127.0.0.1:{port}", timeout=2,
+                   snapshot=[pkg("snap", "Snapshot visits")])
+    assert r.source == "snapshot" and "did not answer" in r.notice

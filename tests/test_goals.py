@@ -1,0 +1,176 @@
+"""Stage 1 helpers: benefits register (CSV and YAML), its validation messages, SMART checks, the
+logic model and the pattern choice; and the stage 2 inventory loader."""
+import datetime as dt
+
+import pytest
+
+from toolkit_helpers import goals, inventory
+from toolkit_helpers.errors import DataFileError
+
+HEADER = "Benefit,Who gains,Measure,Baseline,Target,Owner,By when\n"
+
+
+def test_benefits_csv_with_spreadsheet_headers(tmp_path):
+    p = tmp_path / "b.csv"
+    p.write_text(HEADER + "Fewer wasted trips to closed hubs,Residents,% wasted trips,40,20,Head of Libraries,2028-03-31\n")
+    b = goals.load_benefits(p)
+    assert list(b.columns) == list(goals.BENEFIT_FIELDS)
+    assert b.loc[0, "owner"] == "Head of Libraries" and b.loc[0, "baseline"] == "40"
+
+
+def test_a_benefit_without_a_measure_names_file_row_and_field(tmp_path):
+    p = tmp_path / "b.csv"
+    p.write_text(HEADER + "Good one here today,Residents,visits,1,2,Me,2030\n"
+                          "\n"
+                          "More visits,Residents,,1,2,Me,2030\n")
+    with pytest.raises(DataFileError) as e:
+        goals.load_benefits(p)
+    err = e.value
+    assert (err.row, err.column) == (4, "measure")  # line 4 of the file (a blank line 3)
+    assert "'More visits' has no measure" in str(err) and err.file == str(p)
+
+
+def test_a_benefit_without_an_owner_in_yaml(tmp_path):
+    p = tmp_path / "b.yaml"
+    p.write_text("benefits:\n  - benefit: Fewer calls\n    measure: calls a month\n    owner: A\n"
+                 "  - benefit: More visits\n    measure: visits\n")
+    with pytest.raises(DataFileError, match="has no owner") as e:
+        goals.load_benefits(p)
+    assert (e.value.row, e.value.column) == (2, "owner")
+
+
+def test_unknown_column_and_bad_date(tmp_path):
+    p = tmp_path / "b.csv"
+    p.write_text("Benefit,Measure,Owner,Colour\nx,y,z,red\n")
+    with pytest.raises(DataFileError, match="unknown column 'Colour'"):
+        goals.load_benefits(p)
+    p.write_text("Benefit,Measure,Owner,By when\nx,y,z,next year\n")
+    with pytest.raises(DataFileError, match="not a date") as e:
+        goals.load_benefits(p)
+    assert (e.value.row, e.value.column) == (2, "by_when")
+
+
+def test_smart_check_by_hand():
+    import pandas as pd
+
+    reg = pd.DataFrame([
+        {"benefit": "Residents find an open hub first time", "who_gains": "Residents",
+         "measure": "% wasted trips", "baseline": "40", "target": "20", "owner": "A",
+         "by_when": "2028-03-31"},
+        {"benefit": "Better", "who_gains": "", "measure": "visits", "baseline": "lots",
+         "target": "more", "owner": "A", "by_when": "2020"},
+        {"benefit": "Visits to all branches go up a lot", "who_gains": "Residents",
+         "measure": "visits", "baseline": "100", "target": "5000", "owner": "A", "by_when": "2030"},
+    ])
+    s = goals.smart_check(reg, as_of=dt.date(2026, 10, 1))
+    assert s.loc[0, "smart"]
+    row = s.loc[1]
+    assert not row["specific"] and not row["measurable"] and not row["relevant"] and not row["time_bound"]
+    assert "baseline and the target as numbers" in row["advice"]
+    assert s.loc[2, "measurable"] and not s.loc[2, "achievable"]  # fiftyfold
+
+
+def test_smart_goal_sentence():
+    g = goals.smart_goal("Halve the share of residents making a wasted trip to a hub, from 40% to 20%, by March 2028")
+    assert g["specific"] and g["measurable"] and g["time_bound"]
+    g = goals.smart_goal("Improve libraries")
+    assert not g["measurable"] and not g["time_bound"] and "add a date" in g["advice"]
+
+
+def test_logic_model(tmp_path):
+    p = tmp_path / "lm.yaml"
+    p.write_text("inputs: [staff]\nactivities: [publish]\noutputs: [CSV]\noutcomes: [fewer calls]\n"
+                 "impact: better services\n")
+    m = goals.load_logic_model(p)
+    assert m["impact"] == ["better services"]
+    t = goals.logic_model_table(m)
+    assert list(t.columns) == ["Inputs", "Activities", "Outputs", "Outcomes", "Impact"]
+    fig, alt = goals.logic_model_figure(m)
+    assert "Inputs (1): staff." in alt
+
+
+def test_logic_model_missing_stage_and_typo(tmp_path):
+    p = tmp_path / "lm.yaml"
+    p.write_text("inputs: [staff]\nactivities: [publish]\noutputs: [CSV]\noutcomes: []\nimpact: [x]\n")
+    with pytest.raises(DataFileError, match="has no outcomes") as e:
+        goals.load_logic_model(p)
+    assert e.value.column == "outcomes"
+    p.write_text("inputs: [staff]\nactivites: [publish]\n")
+    with pytest.raises(DataFileError, match="did you mean 'activities'"):
+        goals.load_logic_model(p)
+
+
+def test_patterns():
+    q = list(goals.PATTERN_QUESTIONS)
+    assert goals.suggest_patterns({q[0]: True, q[1]: False, q[2]: True}) == ["access", "policy"]
+    assert goals.suggest_patterns({"delivery": True}) == ["delivery"]
+    with pytest.raises(ValueError):
+        goals.suggest_patterns({"nonsense": True})
+
+
+def test_sample_register_and_model_load(project_root):
+    b = goals.load_benefits(project_root / "data/sample/council/benefits.csv")
+    assert len(b) == 5 and b["owner"].astype(bool).all()
+    assert set(goals.load_logic_model(project_root / "data/sample/council/logic_model.yaml")) == set(goals.LOGIC_STAGES)
+
+
+# ------------------------------------------------------------------ inventory
+INV_HEADER = "name,steward,licence,format,update_frequency,last_updated,link,personal_data,status\n"
+
+
+def test_inventory_loads_and_reports_gaps(tmp_path):
+    p = tmp_path / "inv.csv"
+    p.write_text(INV_HEADER + "Visits,Libraries,OGL,CSV,monthly,31/03/2024,,no,uses\n"
+                              "Members,,internal,Database,daily,,,yes,could use\n")
+    inv = inventory.load_inventory(p)
+    assert inv.loc[0, "last_updated"] == dt.date(2024, 3, 31)
+    assert list(inv["personal_data"]) == [False, True]
+    g = inventory.gaps(inv)
+    assert set(g[g["dataset"] == "Members"]["gap"]) == {
+        "no named steward", "licence 'internal' is not open", "no last-updated date",
+        "holds personal data"}
+    assert g[g["dataset"] == "Visits"].empty
+    owners = inventory.owners_table(inv).set_index("steward")
+    assert owners.loc["(none named)", "personal_data"] == 1
+
+
+@pytest.mark.parametrize("row,column,match", [
+    ("Visits,A,OGL,CSV,monthly,2024-13-45,,no,uses", "last_updated", "not a date"),
+    ("Visits,A,OGL,CSV,sometimes,2024-01-01,,no,uses", "update_frequency", "unknown update frequency"),
+    ("Visits,A,OGL,CSV,monthly,2024-01-01,,maybe,uses", "personal_data", "personal_data is 'maybe'"),
+    ("Visits,A,OGL,CSV,monthly,2024-01-01,,no,someday", "status", "status is 'someday'"),
+    (",A,OGL,CSV,monthly,2024-01-01,,no,uses", "name", "no name"),
+])
+def test_inventory_cell_problems_name_row_and_column(tmp_path, row, column, match):
+    p = tmp_path / "inv.csv"
+    p.write_text(INV_HEADER + "Good,A,OGL,CSV,monthly,2024-01-01,,no,uses\n" + row + "\n")
+    with pytest.raises(DataFileError, match=match) as e:
+        inventory.load_inventory(p)
+    assert (e.value.row, e.value.column) == (3, column)
+
+
+def test_inventory_missing_column_and_missing_local_file(tmp_path):
+    p = tmp_path / "inv.csv"
+    p.write_text("name,steward\nx,y\n")
+    with pytest.raises(DataFileError, match="no 'licence', 'format'"):
+        inventory.load_inventory(p)
+    p.write_text(INV_HEADER.strip() + ",file\nVisits,A,OGL,CSV,monthly,,,no,uses,missing.csv\n")
+    with pytest.raises(DataFileError, match="does not exist") as e:
+        inventory.load_inventory(p)
+    assert (e.value.row, e.value.column) == (2, "file")
+
+
+def test_sample_inventory_scores(project_root):
+    from toolkit_helpers import quality
+
+    inv = inventory.load_inventory(project_root / "data/sample/council/inventory.csv")
+    summary, cards = quality.scorecard(inv, as_of="2026-10-01")
+    assert len(summary) == len(inv) == 8
+    visits = cards["Library visits by branch"]
+    checks = {f.check for f in visits.findings}
+    assert {"title_row", "duplicate_column_name", "empty_column_name", "whitespace",
+            "inconsistent_values", "ragged_rows", "blank_rows", "stray_quote"} <= checks
+    # the generator's deliberate problems, at the lines it put them
+    at = {(f.check, f.row, f.column) for f in visits.findings}
+    assert {("title_row", 1, 1), ("whitespace", 5, 2), ("inconsistent_values", 10, 3),
+            ("ragged_rows", 16, 8), ("blank_rows", 31, None), ("stray_quote", 41, 2)} <= at

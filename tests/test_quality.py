@@ -1,0 +1,234 @@
+"""The quality and accountability scorecard: every CSVLint-style check on a small malformed file
+made here, with the exact row and column numbers a spreadsheet would show; completeness,
+freshness, steward, licence, five-star format and the score, by hand."""
+import datetime as dt
+
+import pytest
+
+from toolkit_helpers import quality as q
+from toolkit_helpers.errors import DataFileError
+
+
+def write(tmp_path, text, name="t.csv", raw=None):
+    p = tmp_path / name
+    p.write_bytes(raw if raw is not None else text.encode("utf-8"))
+    return p
+
+
+def where(path, check):
+    return [(f.row, f.column) for f in q.check_file(path) if f.check == check]
+
+
+CLEAN = "name,amount,date\nA,1,2024-01-01\nB,2,2024-01-02\nC,3,2024-01-03\n"
+
+
+def test_a_clean_file_has_no_findings(tmp_path):
+    assert q.check_file(write(tmp_path, CLEAN)) == []
+
+
+def test_ragged_rows_row_and_first_odd_column(tmp_path):
+    p = write(tmp_path, "a,b,c\n1,2,3\n4,5\n6,7,8,9\n")
+    # line 3 has 2 cells: column 3 is missing; line 4 has 4 cells: column 4 is extra
+    assert where(p, "ragged_rows") == [(3, 3), (4, 4)]
+
+
+def test_blank_rows_inside_the_data_but_not_at_the_end(tmp_path):
+    p = write(tmp_path, "a,b\n1,2\n\n3,4\n,\n5,6\n\n\n")
+    assert where(p, "blank_rows") == [(3, None), (5, None)]
+
+
+def test_invalid_encoding_and_encoding_warning_name_the_cell(tmp_path):
+    raw = "a,b\n1,ok\n2,\u00a3 5\n".encode("cp1252")  # £ as the single byte 0xA3
+    p = write(tmp_path, "", raw=raw)
+    assert where(p, "invalid_encoding") == [(3, 2)]
+    assert where(p, "encoding") == [(3, 2)]
+    # the value is still read (as Windows-1252)
+    t = q.read_table(p)
+    assert t.rows[1][1][1] == "£ 5"
+
+
+def test_utf8_with_bom_is_fine(tmp_path):
+    p = write(tmp_path, "", raw=b"\xef\xbb\xbf" + CLEAN.encode())
+    assert q.check_file(p) == []
+
+
+def test_stray_quote_inside_an_unquoted_cell_and_after_a_closing_quote(tmp_path):
+    p = write(tmp_path, 'a,b,c\n1,say "hi",3\n"x"y,2,3\n4,5,6\n')
+    assert where(p, "stray_quote") == [(2, 2), (3, 1)]
+
+
+def test_unclosed_quote_where_it_opened(tmp_path):
+    p = write(tmp_path, 'a,b,c\n1,2,3\n4,"open,6\n7,8,9\n')
+    assert where(p, "unclosed_quote") == [(3, 2)]
+
+
+def test_quoted_cells_with_commas_quotes_and_line_breaks_are_fine(tmp_path):
+    p = write(tmp_path, 'a,b\n"x, y","He said ""hi"""\n"two\nlines",2\n3,4\n')
+    assert q.check_file(p) == []
+    t = q.read_table(p)
+    # the record holding a line break starts on line 3; the next record is on line 5
+    assert [ln for ln, _ in t.rows] == [2, 3, 5]
+
+
+def test_whitespace_at_start_or_end_of_a_cell(tmp_path):
+    p = write(tmp_path, "a,b,c\n x,2,3\n4,5 ,6\n7,8,9\t\n")
+    assert where(p, "whitespace") == [(2, 1), (3, 2), (4, 3)]
+
+
+def test_line_breaks_mixed(tmp_path):
+    p = write(tmp_path, "", raw=b"a,b\r\n1,2\n3,4\r\n")
+    assert where(p, "line_breaks") == [(None, None)]
+    assert where(write(tmp_path, "", "crlf.csv", raw=b"a,b\r\n1,2\r\n"), "line_breaks") == []
+
+
+def test_title_row_above_the_header(tmp_path):
+    p = write(tmp_path, "Payments over 500 - June 2023,,\nname,amount,date\nA,1,2024-01-01\n")
+    assert where(p, "title_row") == [(1, 1)]
+    t = q.read_table(p)
+    assert t.header_row == 2 and t.header == ["name", "amount", "date"]
+
+
+def test_empty_and_duplicate_column_names(tmp_path):
+    p = write(tmp_path, "name,,amount,Amount\nA,1,2,3\n")
+    assert where(p, "empty_column_name") == [(1, 2)]
+    assert where(p, "duplicate_column_name") == [(1, 4)]
+    dup = [f for f in q.check_file(p) if f.check == "duplicate_column_name"][0]
+    assert "column 3 (C)" in dup.message
+
+
+def test_inconsistent_values_in_a_column_of_numbers(tmp_path):
+    p = write(tmp_path, "site,visits\nA,10\nB,12\nC,closed\nD,NA\nE,15\nF,\n")
+    # 'closed' is text among numbers; 'NA' and blank are missing, not inconsistent
+    assert where(p, "inconsistent_values") == [(4, 2)]
+
+
+def test_inconsistent_values_in_a_column_of_dates(tmp_path):
+    p = write(tmp_path, "d\n2024-01-01\n02/01/2024\nsoon\n3 Jan 2024\n")
+    assert where(p, "inconsistent_values") == [(4, 1)]
+
+
+def test_a_text_column_is_never_inconsistent(tmp_path):
+    p = write(tmp_path, "note\nhello\n12\nworld\nagain\n")
+    assert where(p, "inconsistent_values") == []
+
+
+def test_excel_warning_and_sheet_row_numbers(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["hub", "visits"])
+    ws.append(["A", 1])
+    ws.append(["B ", 2])
+    ws.append([None, None])
+    ws.append(["C", 3])
+    p = tmp_path / "t.xlsx"
+    wb.save(p)
+    found = {(f.check, f.row, f.column) for f in q.check_file(p)}
+    assert found == {("excel", None, None), ("whitespace", 3, 1), ("blank_rows", 4, None)}
+
+
+def test_an_excel_file_named_csv_is_refused_clearly(tmp_path):
+    p = write(tmp_path, "", raw=b"PK\x03\x04rest-of-zip")
+    with pytest.raises(DataFileError, match="Excel") as e:
+        q.check_file(p)
+    assert e.value.file == str(p)
+
+
+def test_every_check_has_a_name_and_severity():
+    assert set(q.ERRORS) | set(q.WARNINGS) == set(q.ABOUT)
+    assert q.Finding("stray_quote", 1, 1, "").severity == "error"
+    assert q.Finding("title_row", 1, 1, "").severity == "warning"
+
+
+def test_findings_table_gives_the_cell_reference(tmp_path):
+    p = write(tmp_path, "a,b,c\n1,2,3\n4, 5,6\n")
+    t = q.findings_table(q.check_file(p))
+    assert t.loc[0, "cell"] == "B3" and t.loc[0, "column_name"] == "b"
+    assert q.column_letter(1) == "A" and q.column_letter(26) == "Z" and q.column_letter(28) == "AB"
+
+
+def test_completeness_per_column(tmp_path):
+    p = write(tmp_path, "a,b,c\n1,,x\n2,NA,\n3,4,-\n4,5,y\n")
+    c = q.completeness(q.read_table(p)).set_index("column_name")
+    assert c.loc["a", "completeness"] == 1.0
+    assert c.loc["b", "filled"] == 2 and c.loc["b", "missing"] == 2
+    assert c.loc["c", "completeness"] == 0.5
+
+
+@pytest.mark.parametrize("last,freq,status,score", [
+    ("2024-03-01", "monthly", "fresh", 1.0),       # 31 days: within a month + a week
+    ("2024-02-01", "monthly", "late", 0.5),        # 60 days: one update missed
+    ("2023-12-01", "monthly", "stale", 0.0),       # 122 days
+    ("2024-01-15", "quarterly", "fresh", 1.0),     # 77 days
+    ("2019-09-26", "one-off", "not applicable", 1.0),
+    ("", "monthly", "unknown", 0.0),
+])
+def test_freshness_against_declared_frequency(last, freq, status, score):
+    f = q.freshness(last, freq, "2024-04-01")
+    assert (f.status, f.score) == (status, score)
+
+
+def test_freshness_age_in_days_and_unknown_frequency():
+    assert q.freshness("31/03/2024", "weekly", dt.date(2024, 4, 10)).age_days == 10
+    with pytest.raises(ValueError, match="unknown update frequency"):
+        q.freshness("2024-01-01", "whenever", "2024-04-01")
+
+
+def test_open_licence_and_five_stars():
+    assert q.open_licence("OGL v3") == "Open Government Licence"
+    assert q.open_licence("UK Open Government Licence (OGL)") == "Open Government Licence"
+    assert q.open_licence("cc-by") == "Creative Commons Attribution"
+    assert q.open_licence("CC BY-NC") is None
+    assert q.open_licence("internal only") is None and q.open_licence("") is None
+    assert q.five_star("PDF", "OGL") == 1
+    assert q.five_star("XLSX", "OGL") == 2
+    assert q.five_star("csv", "OGL") == 3
+    assert q.five_star("RDF", "OGL") == 4
+    assert q.five_star("CSV", "") == 0
+
+
+def test_steward_named():
+    assert q.steward_named("Head of Libraries")
+    assert not q.steward_named("") and not q.steward_named("unknown") and not q.steward_named("TBC")
+
+
+def test_score_by_hand(tmp_path):
+    # 4 data rows, one with a whitespace error; one warning (duplicate column name);
+    # completeness: a 4/4, b 4/4, b 2/4 -> (1 + 1 + 0.5) / 3
+    p = write(tmp_path, "a,b,b\n1,2,3\n2, 3,\n3,4,\n4,5,6\n")
+    entry = {"name": "demo", "steward": "Team A", "licence": "OGL", "format": "CSV",
+             "update_frequency": "monthly", "last_updated": "2024-02-01"}
+    card = q.score_dataset(p, entry, as_of="2024-04-01")
+    assert card.dimensions["validity"] == pytest.approx(0.75 * 0.95)
+    assert card.dimensions["completeness"] == pytest.approx(2.5 / 3)
+    assert card.dimensions["freshness"] == 0.5
+    assert card.dimensions["steward"] == 1 and card.dimensions["licence"] == 1
+    assert card.dimensions["format"] == 1 and card.stars == 3
+    expected = 25 * 0.75 * 0.95 + 20 * 2.5 / 3 + 15 * 0.5 + 15 + 15 + 10
+    assert card.score == pytest.approx(expected)
+
+
+def test_score_without_a_file_or_accountability():
+    card = q.score_dataset(None, {"name": "x", "format": "PDF", "licence": "",
+                                  "update_frequency": "", "last_updated": ""}, as_of="2024-04-01")
+    assert card.score == 0 and card.stars == 0
+
+
+def test_scorecard_for_an_inventory_and_its_figure(tmp_path):
+    import pandas as pd
+
+    write(tmp_path, CLEAN, "good.csv")
+    write(tmp_path, "a,b\n1\n", "bad.csv")
+    inv = pd.DataFrame([
+        {"name": "good", "steward": "A", "licence": "OGL", "format": "CSV",
+         "update_frequency": "monthly", "last_updated": "2024-03-20", "file": "good.csv"},
+        {"name": "bad", "steward": "", "licence": "", "format": "CSV",
+         "update_frequency": "monthly", "last_updated": "2023-01-01", "file": "bad.csv"},
+    ])
+    summary, cards = q.scorecard(inv, as_of="2024-04-01", base=tmp_path)
+    assert list(summary["dataset"]) == ["good", "bad"]
+    assert summary.loc[0, "score"] == 100
+    assert summary.loc[1, "errors"] == 1
+    fig, alt = q.scorecard_figure(summary)
+    assert "good with 100" in alt and "2 datasets" in alt
