@@ -329,7 +329,7 @@ def ethics_canvas(config=None, *, readiness=None, manifests: dict | None = None,
             "publication; formula-like cells neutralised; the published file is checked against "
             "its schema with Frictionless.", "publish-readiness check")
         answers["openness"] = (
-            f"Publish {readiness.package.parent.name}/{readiness.package.name} and its CSV under the "
+            f"Publish the data package ({readiness.package.name} and its CSV) under the "
             f"{licence_title}; five-star level {readiness.stars} of 5.", "publish-readiness check")
         answers["sharing"] = (
             f"Open publication under the {licence_title}: anyone may reuse it with attribution.",
