@@ -393,3 +393,42 @@ def test_notebook_uses_case_study_evidence_and_parameters(tmp_path):
 
     said = re.search(r"recovered, the NPSV would be £([\d,]+)", text)
     assert said and float(said.group(1).replace(",", "")) == pytest.approx(npsv + 25000 / 1.035, abs=1)
+
+
+def test_options_from_dict_errors():
+    from toolkit_helpers import ConfigError
+
+    with pytest.raises(ConfigError):
+        ap.options_from_dict({})
+    with pytest.raises(ConfigError, match="neither costs nor benefits"):
+        ap.options_from_dict({"A": {"savings": {"x": [1]}}})
+    with pytest.raises(ConfigError, match="not a number"):
+        ap.options_from_dict({"A": {"costs": {"x": [1, "lots"]}}})
+    with pytest.raises(ConfigError, match="cost_type"):
+        ap.options_from_dict({"A": {"costs": {"x": {"values": [1], "cost_type": "rent"}}}})
+    df = ap.options_from_dict({"A": {"costs": {"x": [1, 2]}, "benefits": {"y": [0, 5]}}})
+    assert df["year"].tolist() == [0, 1, 0, 1]
+    assert df["cost_type"].tolist() == ["capital", "capital", "", ""]
+
+
+def test_notebook_takes_options_written_as_a_parameter(tmp_path):
+    import pandas as pd
+    import papermill as pm
+
+    outputs = tmp_path / "outputs"
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / "stages" / "03_demonstrating_value.ipynb"),
+        str(tmp_path / "nb.ipynb"), kernel_name="python3", cwd=str(ROOT), progress_bar=False,
+        parameters={"OUTPUT_DIR": str(outputs), "INTERACTIVE": False, "PREFERRED": "Open data",
+                    "MITIGATION": 1.0, "PROJECT_TYPE": "standard_buildings",
+                    "OPTIONS": {"Do minimum": {"costs": {"Web page": {"values": [100, 100],
+                                                                       "cost_type": "operating"}}},
+                                "Open data": {"costs": {"Set-up": [1000]},
+                                              "benefits": {"Time saved": [0, 2070]}}}})
+    summary = pd.read_csv(outputs / "03_demonstrating_value" / "appraisal_summary.csv").set_index("option")
+    # Set-up 1000 * 1.02 (standard buildings, lower bound) = 1020; benefit 2070 / 1.035 = 2000
+    assert summary.loc["Open data", "PV costs (£)"] == 1020
+    assert summary.loc["Open data", "PV benefits (£)"] == 2000
+    assert summary.loc["Open data", "BCR"] == pytest.approx(1.96, abs=0.005)
+    assert summary.loc["Open data", "value for money"] == "medium"
+    assert summary.loc["Do minimum", "PV costs (£)"] == pytest.approx(100 + 100 / 1.035, abs=0.5)
