@@ -432,3 +432,21 @@ def test_notebook_takes_options_written_as_a_parameter(tmp_path):
     assert summary.loc["Open data", "BCR"] == pytest.approx(1.96, abs=0.005)
     assert summary.loc["Open data", "value for money"] == "medium"
     assert summary.loc["Do minimum", "PV costs (£)"] == pytest.approx(100 + 100 / 1.035, abs=0.5)
+
+
+def test_load_options_from_a_workbook_with_a_title_row_gap(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Option", "Year", "Stream", "Category", "Value (£)", "Cost type"])
+    ws.append(["A", 0, "Cost", "Build", 1500.5, "Capital"])
+    ws.append([None] * 6)
+    ws.append(["A", 1, "benefit", "Time", 2000, None])
+    p = tmp_path / "options.xlsx"
+    wb.save(p)
+    df = ap.load_options(p)
+    assert df["value"].tolist() == [1500.5, 2000.0]
+    assert df["year"].tolist() == [0, 1]
+    assert df["cost_type"].tolist() == ["capital", ""]
+    assert df["source_row"].tolist() == [2, 4]

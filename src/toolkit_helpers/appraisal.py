@@ -121,16 +121,6 @@ def bcr(pv_benefits: float, pv_costs: float) -> float:
     return float(pv_benefits) / float(pv_costs)
 
 
-@dataclass(frozen=True)
-class Summary:
-    pv_costs: float
-    pv_benefits: float
-    npsv: float
-    bcr: float
-    vfm: str
-    payback_year: int | None
-
-
 # ------------------------------------------------------------------------------ optimism bias
 
 #: Optimism bias (Green Book supplementary guidance), percentages as fractions:
@@ -472,12 +462,6 @@ def payback_year(cumulative_npsv) -> int | None:
         else:
             year = None
     return year
-
-
-def summarise(pv_costs: float, pv_benefits: float, payback: int | None = None) -> Summary:
-    ratio = bcr(pv_benefits, pv_costs)
-    return Summary(pv_costs, pv_benefits, pv_benefits - pv_costs, ratio, vfm_category(ratio),
-                   payback)
 
 
 # ------------------------------------------------------------------------------ sensitivity
