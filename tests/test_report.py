@@ -176,7 +176,8 @@ def test_pack_with_nothing_run(tmp_path, config):
     text = "".join(_parse(paths["html"]).text)
     assert "Built from 0 notebooks that ran" in text
     assert "Notebooks that did not run: 01_goals, 03_demonstrating_value." in text
-    assert text.count("This section is empty") == 4   # summary, strategic, economic, financial
+    assert text.count("This section is empty") == 3   # strategic, economic, financial
+    assert "Not yet included: Stage 1: goals, benefits and logic model (01_goals), Stage 3" in text
     assert "No notebook has recorded evidence for this section yet." in text
 
 
@@ -198,3 +199,18 @@ def test_rebuild_replaces_atomically(outputs, config):
     again = report.build_pack(outputs, config)["html"].read_bytes()
     assert first == again
     assert not list(outputs.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("0.05591433004776963", "0.0559"), ("2127500.0", "2,127,500"), ("12.3456", "12.35"),
+    ("1234.5", "1,234"), ("2024", "2024"), ("E07000901", "E07000901"), ("-0.5", "-0.5"),
+    ("2.0", "2"), ("", ""), ("1.0e5", "1.0e5")])
+def test_display_value_rounds_only_floats(raw, shown):
+    assert report.display_value(raw) == shown
+
+
+def test_executive_summary_says_what_each_case_holds(outputs, config):
+    pack = report.collect(outputs, config)
+    lines = report.case_overview(pack)
+    assert lines[0].startswith("Strategic case: 3 items from dwp_jobseekers — e.g. Need")
+    assert lines[2] == "Commercial case: no evidence yet."

@@ -302,6 +302,7 @@ caption{text-align:left;font-weight:bold;padding:.3rem 0}
 th,td{border:1px solid #b1b4b6;padding:.3rem .5rem;text-align:left;vertical-align:top}
 thead th{background:#f3f2f1}
 figure{margin:1rem 0}img{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#505a5f}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
 .missing{border-left:6px solid #D55E00;background:#fdf3ec;padding:.6rem 1rem}
 .meta,.source{color:#505a5f;font-size:.9rem}
 """
@@ -309,6 +310,26 @@ figure{margin:1rem 0}img{max-width:100%;height:auto}figcaption{font-size:.9rem;c
 
 def _e(text) -> str:
     return html.escape("" if text is None else str(text), quote=True)
+
+
+_FLOAT = re.compile(r"^-?\d+\.\d+$")
+
+
+def display_value(text) -> str:
+    """A cell as the pack shows it: floats rounded for reading (``0.0559143`` → ``0.0559``,
+    ``2127500.0`` → ``2,127,500``, ``12.3456`` → ``12.35``); everything else as it is. The CSV
+    files keep full precision."""
+    t = "" if text is None else str(text)
+    if not _FLOAT.match(t):
+        return t
+    v = float(t)
+    if v.is_integer():
+        return f"{int(v):,}" if abs(v) >= 10000 else str(int(v))
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if abs(v) >= 1:
+        return f"{v:,.2f}"
+    return f"{v:.3g}"
 
 
 def _html_table(header, rows, caption: str | None, note: str | None = None) -> str:
@@ -321,8 +342,10 @@ def _html_table(header, rows, caption: str | None, note: str | None = None) -> s
         cells = list(r) + [""] * (len(header) - len(r))
         if not cells:
             continue
-        parts.append("<tr>" + f'<th scope="row">{_e(cells[0])}</th>'
-                     + "".join(f"<td>{_e(c)}</td>" for c in cells[1:]) + "</tr>")
+        parts.append("<tr>" + f'<th scope="row">{_e(display_value(cells[0]))}</th>'
+                     + "".join(f'<td class="num">{_e(display_value(c))}</td>' if _FLOAT.match(str(c))
+                               or str(c).lstrip("-").isdigit() else f"<td>{_e(c)}</td>"
+                               for c in cells[1:]) + "</tr>")
     parts.append("</tbody></table>")
     if note:
         parts.append(f'<p class="meta">{_e(note)}</p>')
@@ -371,7 +394,7 @@ def _missing_text(pack: Pack, case: str) -> str | None:
     if not missing:
         return None
     names = ", ".join(f"{pack.notebook_titles.get(n, n)} ({n})" for n in missing)
-    if pack.items[case]:
+    if pack.items[case] or case == "summary":
         return f"Not yet included: {names} did not run, so its evidence for this section is missing."
     return (f"This section is empty: {names} did not run. Run it (make run, or "
             "toolkit run --config …) and build the pack again.")
@@ -397,6 +420,21 @@ def summary_lines(pack: Pack) -> list[str]:
     return lines
 
 
+def case_overview(pack: Pack) -> list[str]:
+    """One line per case for the executive summary: what evidence it holds."""
+    out = []
+    for case in CASE_ORDER[1:6]:
+        its = pack.items[case]
+        if not its:
+            out.append(f"{CASE_TITLES[case]}: no evidence yet.")
+            continue
+        titles = [i.title for i in its if i.kind in ("text", "figure")][:3] or [its[0].title]
+        out.append(f"{CASE_TITLES[case]}: {len(its)} item{'s' if len(its) != 1 else ''} from "
+                   f"{', '.join(dict.fromkeys(i.notebook for i in its))} — e.g. "
+                   + "; ".join(titles) + ".")
+    return out
+
+
 def render_html(pack: Pack) -> str:
     """The pack as one self-contained, accessible HTML document (a string)."""
     title = f"Business case for open data: {pack.council}"
@@ -413,6 +451,7 @@ def render_html(pack: Pack) -> str:
         if case == "summary":
             for line in summary_lines(pack):
                 body.append(f"<p>{_e(line)}</p>")
+            body.append("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in case_overview(pack)) + "</ul>")
         note = _missing_text(pack, case)
         if note:
             body.append(f'<p class="missing">{_e(note)}</p>')
@@ -464,7 +503,7 @@ def _docx_table(doc, header, rows, caption: str | None):
     for r in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, list(r) + [""] * (width - len(r))):
-            cell.text = str(text)
+            cell.text = display_value(text)
     if caption:
         tblPr = table._tbl.tblPr
         cap = OxmlElement("w:tblCaption")
@@ -557,6 +596,8 @@ def render_docx(pack: Pack) -> bytes:
         if case == "summary":
             for line in summary_lines(pack):
                 doc.add_paragraph(line)
+            for x in case_overview(pack):
+                doc.add_paragraph(x, style="List Bullet")
         note = _missing_text(pack, case)
         if note:
             doc.add_paragraph(note)
