@@ -395,7 +395,8 @@ def _missing_text(pack: Pack, case: str) -> str | None:
         return None
     names = ", ".join(f"{pack.notebook_titles.get(n, n)} ({n})" for n in missing)
     if pack.items[case] or case == "summary":
-        return f"Not yet included: {names} did not run, so its evidence for this section is missing."
+        return (f"Not yet included: {names} did not run, so "
+                f"{'its' if len(missing) == 1 else 'their'} evidence for this section is missing.")
     return (f"This section is empty: {names} did not run. Run it (make run, or "
             "toolkit run --config …) and build the pack again.")
 
