@@ -361,7 +361,7 @@ def logic_model_figure(model: dict[str, list[str]]):
 
     from .charts import PALETTE, new_figure
 
-    fig, ax = new_figure(figsize=(11, 4.2))
+    fig, ax = new_figure(figsize=(11, 3.6))
     ax.set_axis_off()
     ax.set_xlim(0, 5)
     ax.set_ylim(0, 1)

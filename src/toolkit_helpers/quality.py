@@ -604,9 +604,10 @@ def score_dataset(path, entry=None, as_of=None) -> Scorecard:
         t = read_table(path)
         findings = t.findings
         n = len(t.rows)
-        bad_rows = {f.row for f in findings if f.severity == "error" and f.row is not None}
+        bad_rows = {f.row for f in findings if f.severity == "error" and f.row is not None} \
+            & {ln for ln, _ in t.rows}
         whole_file_errors = any(f.severity == "error" and f.row is None for f in findings)
-        valid = max(0.0, (n - len(bad_rows & {ln for ln, _ in t.rows})) / n) if n else 0.0
+        valid = max(0.0, (n - len(bad_rows)) / n) if n else 0.0
         if whole_file_errors:
             valid = max(0.0, valid - 0.1)
         warned = {f.check for f in findings if f.severity == "warning" and f.check != "excel"}
