@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .common import SAMPLE_COUNCIL, SECOND_COUNCIL, SampleCouncil  # noqa: F401
 
-TOPICS: list[str] = ["council", "spend", "procurement", "claimants", "publish", "appraisal", "transport"]
+TOPICS: list[str] = ["council", "spend", "procurement", "claimants", "publish", "appraisal", "transport", "stages"]
 
 
 def generate(out_dir: str | Path, council: SampleCouncil = SAMPLE_COUNCIL,
