@@ -334,3 +334,35 @@ def test_the_sample_files_load(project_root):
     assert len(daily) == 365 * 5 + 1  # 2019-2023, with 29 February 2020
     stops = transport.load_stops(d / "stops.txt")
     assert (stops["kind"] == "station").all() and stops["step_free"].notna().all()
+
+
+def test_station_counts_workbook_sheet_per_year(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for k, yr in enumerate((2019, 2020)):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = f"AC{yr}"
+        ws.append([None, f"COUNTS (LU)--{yr} // Station annualised entries and exits"])
+        ws.append([None, "(C) Copyright Transport for London"])
+        ws.append([None] * 6 + ["Weekday", "Weekday", "Annualised"])
+        ws.append(["Mode", "NLC", "ASC", "Station", "Coverage", "Source", "Entries", "Exits", "En/Ex"])
+        ws.append(["LU", 500, "ACTu", "Acton Town", "x", "y", 3702 + k, 3655, 3568528 + k])
+    wb.create_sheet("Notes").append(["About these counts"])
+    p = tmp_path / "counts.xlsx"
+    wb.save(p)
+    df = transport.load_station_counts(p)
+    assert df["year"].tolist() == [2019, 2020]
+    assert df["annualised_entries_exits"].tolist() == [3_568_528, 3_568_529]
+    assert df["weekday_entries"].tolist() == [3702, 3703]
+    assert df["nlc"].tolist() == ["500", "500"]
+    assert df["source_file"].tolist() == ["counts.xlsx [AC2019]", "counts.xlsx [AC2020]"]
+
+
+def test_count_column_without_a_day_type_is_an_error(tmp_path):
+    p = write(tmp_path, "ac.csv", TITLE_2020
+              + ",,,,,,,Friday,,,,,,,Annualised\n"
+              + "Mode,NLC,ASC,Station,Coverage,Source,Entries,Entries,Entries,Entries,Exits,Exits,Exits,Exits,En/Ex\n"
+              + "LU,500,ACTu,Acton Town,x,y,1,2,3,4,5,6,7,8,9\n")
+    with pytest.raises(DataFileError, match="has no day type in the row above it"):
+        transport.load_station_counts(p)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import DataFileError
-from .io import find_header_row, is_blank_row, iter_paths, normalise_header, read_csv_rows
+from .io import find_header_row, is_blank_row, iter_paths, normalise_header, read_rows
 
 # ----------------------------------------------------------------------------- numbers
 
@@ -159,10 +159,19 @@ def _count_columns(rows, header_i: int, path: Path) -> tuple[dict[int, str], dic
     return ids, counts, layout
 
 
-def _load_one_station_file(path: Path):
+def _station_sheets(path: Path):
+    """``[(rows, label, source_name)]`` for each CSV, or each workbook sheet with a header row."""
+    blocks = read_rows(path)
+    if len(blocks) == 1:
+        return [(blocks[0][1], path, path.name)]
+    found = [(rows, f"{path} [{sheet}]", f"{path.name} [{sheet}]") for sheet, rows in blocks
+             if find_header_row(rows, _header_score, min_score=2.0, search_rows=30) is not None]
+    return found or [(blocks[0][1], path, path.name)]
+
+
+def _load_station_rows(rows, path, source_name: str):
     import pandas as pd
 
-    rows = read_csv_rows(path)
     header_i = find_header_row(rows, _header_score, min_score=2.0, search_rows=30)
     if header_i is None:
         raise DataFileError("no header row with Mode, NLC and Station", file=path,
@@ -200,7 +209,7 @@ def _load_one_station_file(path: Path):
         rec.update(values)
         rec["year"] = year
         rec["note"] = note
-        rec["source_file"] = path.name
+        rec["source_file"] = source_name
         rec["source_row"] = i + 1
         records.append(rec)
     if not records:
@@ -216,7 +225,7 @@ def _load_one_station_file(path: Path):
     df = df[order]
     for c in day_cols:
         df[c] = df[c].astype("float64")
-    report = {"file": path.name, "title": title, "year": year, "layout": layout,
+    report = {"file": source_name, "title": title, "year": year, "layout": layout,
               "header_row": header_i + 1, "stations": int(len(df)),
               "placeholder_rows": placeholders, "rows_without_counts": no_counts,
               "rows_set_aside": set_aside, "day_type_columns": [c for c in day_cols
@@ -233,15 +242,16 @@ def load_station_counts(path: str | os.PathLike | Iterable):
     then ``note`` (``"see LU"``, ``"Station Closed"``, ``"no counts"`` or empty),
     ``source_file`` and ``source_row``. Rows that only point elsewhere or mark a closed station
     carry no counts (NaN). ``path`` may be a file, a list of files or a folder (several years
-    are stacked). ``df.attrs["report"]`` lists each file's year, layout and rows set aside.
+    are stacked); CSV or ``.xlsx`` (each sheet with a station header row is read). ``df.attrs["report"]`` lists each file's year, layout and rows set aside.
     """
     import pandas as pd
 
     frames, reports = [], []
-    for p in iter_paths(path, patterns=("*.csv",)):
-        df, rep = _load_one_station_file(Path(p))
-        frames.append(df)
-        reports.append(rep)
+    for p in iter_paths(path, patterns=("*.csv", "*.xlsx", "*.xlsm")):
+        for rows, label, source_name in _station_sheets(Path(p)):
+            df, rep = _load_station_rows(rows, label, source_name)
+            frames.append(df)
+            reports.append(rep)
     if not frames:
         raise DataFileError("no station counts files given", file=str(path))
     years = [r["year"] for r in reports]
@@ -316,7 +326,7 @@ def load_daily_journeys(path: str | os.PathLike):
     import pandas as pd
 
     path = Path(path)
-    rows = read_csv_rows(path)
+    rows = read_rows(path)[0][1]
 
     def score(row):
         keys = {normalise_header(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", c)) for c in row}
@@ -442,7 +452,7 @@ def load_stops(path: str | os.PathLike, stations_only: bool = True):
     import pandas as pd
 
     path = Path(path)
-    rows = read_csv_rows(path)
+    rows = read_rows(path)[0][1]
 
     def score(row):
         keys = [normalise_header(c) for c in row]
