@@ -366,3 +366,43 @@ def test_count_column_without_a_day_type_is_an_error(tmp_path):
               + "LU,500,ACTu,Acton Town,x,y,1,2,3,4,5,6,7,8,9\n")
     with pytest.raises(DataFileError, match="has no day type in the row above it"):
         transport.load_station_counts(p)
+
+
+def test_fetch_stoppoints_from_a_local_stub_with_cache(tmp_path):
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen = []
+
+    class StopPoint(BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.path)
+            body = json.dumps({"stopPoints": [
+                {"naptanId": "940GZZLUACT", "commonName": "Acton Town", "lat": 51.50301,
+                 "lon": -0.28042, "additionalProperties": [
+                     {"category": "Accessibility", "key": "AccessViaLift", "value": "Yes"}]}]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), StopPoint)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.server_address[1]}/StopPoint"
+    try:
+        df = transport.fetch_stoppoints(51.5, -0.28, radius_m=1000, base_url=url,
+                                        cache_dir=tmp_path, timeout=(2, 2))
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert df["name"].tolist() == ["Acton Town"] and df["step_free"].tolist() == [True]
+    assert "radius=1000" in seen[0] and "lat=51.5" in seen[0]
+    # The server is gone: the same question is answered from the cache.
+    again = transport.fetch_stoppoints(51.5, -0.28, radius_m=1000, base_url=url, cache_dir=tmp_path,
+                                       timeout=(2, 2))
+    assert again["stop_id"].tolist() == ["940GZZLUACT"] and len(seen) == 1

@@ -574,7 +574,7 @@ def stops_from_stoppoint(answer) -> "object":
 
 def fetch_stoppoints(lat: float, lon: float, radius_m: int = 2000, *,
                      stop_types: str = "NaptanMetroStation,NaptanRailStation",
-                     timeout=None, cache_dir=None, session=None):
+                     timeout=None, cache_dir=None, session=None, base_url: str = STOPPOINT_URL):
     """Stations within ``radius_m`` of a point from the TfL Unified API (``StopPoint``), as the
     :func:`load_stops` table. Timeout, retries and an on-disk cache come from
     :func:`toolkit_helpers.net.fetch_json`; failures raise ``FetchError`` (the notebook then
@@ -588,4 +588,4 @@ def fetch_stoppoints(lat: float, lon: float, radius_m: int = 2000, *,
     kwargs["cache_dir"] = cache_dir if cache_dir is not None else net.default_cache_dir()
     if session is not None:
         kwargs["session"] = session
-    return stops_from_stoppoint(net.fetch_json(STOPPOINT_URL, **kwargs))
+    return stops_from_stoppoint(net.fetch_json(base_url, **kwargs))
