@@ -194,3 +194,52 @@ def test_real_daily_weekday_weekend_and_rolling(realdata):
     assert m.loc["Feb 2019", "days"] == 28
     assert m.loc["Feb 2019", "tube_journeys"] == 108_973_000
     assert m.loc["Feb 2019", "bus_journeys"] == 150_361_000
+
+
+# ----------------------------------------------------------------------------- the notebook
+
+@pytest.mark.slow
+def test_notebook_parameters_reach_the_results(tmp_path, project_root):
+    """The TfL notebook with other parameter values (papermill, as the runner runs it): a
+    simple stops CSV, a shorter walk, fewer stations, a 5-year appraisal."""
+    import json
+
+    import nbformat
+    import papermill as pm
+
+    from toolkit_helpers import evidence
+
+    sites = pd.read_csv(project_root / "data/sample/transport/service_locations.csv")
+    civic = sites.set_index("name").loc["Anytown Civic Centre"]
+    stops = tmp_path / "stations.csv"
+    # One step-free station exactly at the civic centre, one without step-free access 0.002°
+    # north of it (222 m).
+    stops.write_text("name,latitude,longitude,step_free\n"
+                     f"Civic Halt,{civic['latitude']},{civic['longitude']},yes\n"
+                     f"North Halt,{civic['latitude'] + 0.002},{civic['longitude']},no\n")
+    out = tmp_path / "nb.ipynb"
+    pm.execute_notebook(
+        str(project_root / "notebooks" / "case_studies" / "tfl_transport.ipynb"), str(out),
+        kernel_name="python3", cwd=str(project_root), progress_bar=False,
+        parameters={"OUTPUT_DIR": str(tmp_path / "outputs"), "INTERACTIVE": False,
+                    "STOPS": str(stops), "WALK_METRES": 400, "TOP_N": 5, "EVIDENCE_YEARS": 5,
+                    "BASE_YEAR": 2020, "YEAR": 2023, "ROLLING_DAYS": [14]})
+    folder = tmp_path / "outputs" / "tfl_transport"
+    access = pd.read_csv(folder / "access_by_site.csv").set_index("site")
+    assert access.loc["Anytown Civic Centre", "step_free_distance_m"] == 0
+    assert access.loc["Anytown Civic Centre", "nearest_station"] == "Civic Halt"
+    assert set(access["nearest_step_free_station"]) == {"Civic Halt"}
+    poor = pd.read_csv(folder / "poorly_served_sites.csv")
+    assert len(poor) == int((access["step_free_distance_m"] > 400).sum()) == len(access) - 1
+    headline = json.loads((folder / "value_headline.json").read_text())
+    assert headline["years"] == 5
+    assert headline["bcr"] == pytest.approx(evidence.tfl_worked_example(years=5)["bcr"], abs=0.01)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    recovery = next(e for e in manifest["entries"] if e["name"] == "station_recovery")
+    assert "the 5 stations busiest in 2023" in recovery["alt"]
+    assert (folder / "openreferral" / "datapackage.json").exists()
+    nb = nbformat.read(out, as_version=4)
+    text = "".join(str(o.get("text", "")) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "2 stations (simple CSV), 1 step-free" in text
+    assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                   for c in nb.cells if c.cell_type == "code" for o in c.outputs)
