@@ -378,3 +378,70 @@ def test_licences_and_findings_figure():
     res = pub.screen(_table())
     fig, alt = pub.findings_figure(res)
     assert "email address: 1" in alt and "UK phone number: 2" in alt and "6 cells in all" in alt  # rows 3 (three cells), 4, 5, 6
+
+
+# ------------------------------------------------------------------ properties, xlsx, notebook
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=40), min_size=1, max_size=6))
+def test_redaction_never_touches_text_outside_the_spans(cells):
+    t = pub.table_from_rows(["notes"], [[c] for c in cells])
+    red = pub.redact(t)
+    for before, (after,) in zip(cells, red.rows):
+        ms = pub.find_personal_data(before, "notes")
+        if not ms:
+            assert after == before
+        else:
+            kept = [before[a:b] for a, b in zip([0] + [m.end for m in ms],
+                                                [m.start for m in ms] + [len(before)])]
+            assert after == pub.DEFAULT_LABEL.join(kept)
+
+
+def test_xlsx_dataset(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["ref", "organiser", "notes"])
+    ws.append([1, "Mrs Jane Ashdown", "@home"])  # (a real "=" formula is read as its value)
+    ws.append([2, "Anytown Libraries", None])
+    f = tmp_path / "events.xlsx"
+    wb.save(f)
+    t = pub.load_dataset(f)
+    assert t.header == ["ref", "organiser", "notes"]
+    assert t.rows == [["1", "Mrs Jane Ashdown", "@home"], ["2", "Anytown Libraries", ""]]
+    rd = pub.check_readiness(f, tmp_path / "out")
+    assert rd.validation.valid and rd.result.total == 1 and len(rd.neutralised) == 1
+    assert (tmp_path / "out" / "events.csv").read_text(encoding="utf-8") == (
+        "ref,organiser,notes\n1,REDACTED PERSONAL DATA,'@home\n2,Anytown Libraries,\n")
+
+
+@pytest.mark.slow
+def test_notebook_with_another_dataset_and_licence(tmp_path, project_root):
+    """Stage 4 under papermill (as the runner runs it) with the council's own small file, another
+    licence and label: the published package follows the parameters; the pack is built."""
+    import nbformat
+    import papermill as pm
+
+    f = tmp_path / "own.csv"
+    f.write_text("id,contact,notes\n1,jo@example.com,ok\n2,info@example.com,=cmd\n", encoding="utf-8")
+    out = tmp_path / "nb.ipynb"
+    pm.execute_notebook(
+        str(project_root / "notebooks" / "stages" / "04_championing_open.ipynb"), str(out),
+        kernel_name="python3", cwd=str(project_root), progress_bar=False,
+        parameters={"OUTPUT_DIR": str(tmp_path / "outputs"), "INTERACTIVE": False,
+                    "PUBLISH_DATASET": str(f), "LICENCE": "CC-BY-4.0",
+                    "REDACTION_LABEL": "Redacted", "DATASET_TITLE": "Own file"})
+    pkg = json.loads((tmp_path / "outputs" / "04_championing_open" / "publish" /
+                      "datapackage.json").read_text(encoding="utf-8"))
+    assert pkg["licenses"][0]["name"] == "CC-BY-4.0" and pkg["title"] == "Own file"
+    published = (tmp_path / "outputs" / "04_championing_open" / "publish" / "own.csv").read_text()
+    assert published == "id,contact,notes\n1,Redacted,ok\n2,info@example.com,'=cmd\n"
+    assert (tmp_path / "outputs" / "business_case.html").is_file()
+    assert (tmp_path / "outputs" / "business_case.docx").is_file()
+    nb = nbformat.read(out, as_version=4)
+    assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                   for c in nb.cells if c.cell_type == "code" for o in c.outputs)

@@ -48,6 +48,7 @@ import io as _io
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -183,6 +184,9 @@ def _overlaps(m: Match, taken: Sequence[Match]) -> bool:
     return any(m.start < t.end and t.start < m.end for t in taken)
 
 
+_WORTH_A_LOOK = re.compile(rf"[\d@]|\b{_TITLES}\b")
+
+
 def find_personal_data(text: str, column: str | None = None) -> list[Match]:
     """The personal data in one cell, as spans (non-overlapping, in order).
 
@@ -190,8 +194,14 @@ def find_personal_data(text: str, column: str | None = None) -> list[Match]:
     numbers count; an id/reference header stops bare digit runs counting as phones; an
     organisation-address header stops postcodes counting.
     """
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not text.strip() or not _WORTH_A_LOOK.search(text):
         return []
+    return list(_find_cached(text, column or ""))
+
+
+@lru_cache(maxsize=65536)
+def _find_cached(text: str, column: str) -> tuple[Match, ...]:
+    """The screen proper (cached: datasets repeat values, e.g. the same hub in every row)."""
     header = re.sub(r"[^A-Za-z0-9/]+", " ", column or "")  # "sort_code" → "sort code"
     found: list[Match] = []
 
@@ -251,7 +261,7 @@ def find_personal_data(text: str, column: str | None = None) -> list[Match]:
         for m in _POSTCODE.finditer(text):
             add("postcode", m.start(1), m.end(1))
 
-    return sorted(found, key=lambda x: x.start)
+    return tuple(sorted(found, key=lambda x: x.start))
 
 
 def mask(value: str) -> str:
