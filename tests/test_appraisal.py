@@ -450,3 +450,10 @@ def test_load_options_from_a_workbook_with_a_title_row_gap(tmp_path):
     assert df["year"].tolist() == [0, 1]
     assert df["cost_type"].tolist() == ["capital", ""]
     assert df["source_row"].tolist() == [2, 4]
+
+
+def test_optimism_bias_table():
+    t = ap.optimism_bias_table("IT", mitigation=0.5)
+    assert t["cost"].tolist() == ["capital", "operating"]
+    assert t["used here"].tolist() == ["105%", "20%"]   # 200 - 0.5*190; 41 - 0.5*41 = 20.5 -> 20%
+    assert ap.optimism_bias_table("standard buildings", operating_type=None)["upper bound"].tolist() == ["24%"]

@@ -107,6 +107,18 @@ def test_from_case_studies_reads_their_artefacts(tmp_path):
     found = evidence.from_case_studies(tmp_path)
     assert found["ran"] == {"spend_network_tenders": True, "tfl_transport": False,
                             "dwp_jobseekers": True}
+    import pandas as pd
+
+    tfl = Artefacts(tmp_path, "tfl_transport")
+    tfl.data("value_headline", {"npsv": 1.0, "bcr": 70.0, "vfm": "very high", "years": 10},
+             case="economic")
+    tfl.table("poorly_served_sites", pd.DataFrame({"site": ["Hub A", "Hub B"]}), case="strategic",
+              title="Poorly served")
+    found = evidence.from_case_studies(tmp_path)
+    assert all(found["ran"].values())
+    assert found["numbers"]["poorly_served_sites"] == 2
+    assert found["numbers"]["tfl_bcr"] == 70.0
+    assert "BCR 70.0 (very high)" in found["table"].set_index("notebook").loc["tfl_transport", "evidence"]
     assert found["numbers"]["duplicate_amount_at_stake"] == 12345.5
     assert found["numbers"]["duplicate_groups"] == 3
     assert found["numbers"]["claimants"] == 1234.0

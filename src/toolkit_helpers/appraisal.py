@@ -169,6 +169,26 @@ def optimism_bias(project_type: str = DEFAULT_PROJECT_TYPE, kind: str = "capital
     return upper - mitigation * (upper - lower)
 
 
+def optimism_bias_table(project_type: str = DEFAULT_PROJECT_TYPE, mitigation: float = 0.0,
+                        operating_type: str | None = DEFAULT_OPERATING_TYPE):
+    """The uplifts an appraisal uses: capital costs by ``project_type``, operating costs by
+    ``operating_type``, with the upper and lower bounds and the uplift after ``mitigation``."""
+    import pandas as pd
+
+    rows = []
+    for kind, ptype in (("capital", project_type), ("operating", operating_type)):
+        if ptype is None:
+            continue
+        key = _project_type(ptype)
+        bounds = OPTIMISM_BIAS[key].get(kind)
+        if bounds is None:
+            continue
+        rows.append({"cost": kind, "project type": key.replace("_", " "),
+                     "upper bound": f"{bounds[0]:.0%}", "lower bound": f"{bounds[1]:.0%}",
+                     "used here": f"{optimism_bias(key, kind, mitigation):.0%}"})
+    return pd.DataFrame(rows)
+
+
 # ------------------------------------------------------------------------------ options
 
 OPTION_COLUMNS = ("option", "year", "stream", "category", "value")

@@ -202,13 +202,27 @@ def _read_json(folder, manifest: dict, name: str):
     return None
 
 
+def _count_rows(folder, manifest: dict, name: str) -> int | None:
+    import csv
+
+    for e in manifest.get("entries", []):
+        if e.get("name") == name and e.get("kind") == "table":
+            try:
+                with open(folder / e["file"], encoding="utf-8", newline="") as fh:
+                    return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
+            except (OSError, KeyError, csv.Error):
+                return None
+    return None
+
+
 def from_case_studies(output_dir) -> dict:
     """What the case-study notebooks found, read from their artefacts under ``output_dir``.
 
     Returns ``{"ran": {notebook: bool}, "table": DataFrame, "numbers": {...}}``. The table has
     one row per case study (``notebook, case study, ran, evidence``); ``numbers`` holds the
     values an appraisal can use: ``duplicate_amount_at_stake`` and ``duplicate_groups`` (spend
-    analysis), ``claimants`` and ``claimant_rate`` (the claimant count). Notebooks that did not
+    analysis), ``tfl_bcr`` and ``poorly_served_sites`` (transport), ``claimants`` and
+    ``claimant_rate`` (the claimant count). Notebooks that did not
     run are reported as such; nothing here fails because one is missing.
     """
     from pathlib import Path
@@ -238,6 +252,16 @@ def from_case_studies(output_dir) -> dict:
             if "regular_without_contract_total" in found:
                 said.append(f"£{float(found['regular_without_contract_total']):,.0f} of regular "
                             "payments with no published contract")
+        elif nb == "tfl_transport":
+            head = _read_json(folder / nb, m, "value_headline") or {}
+            if "bcr" in head:
+                numbers["tfl_bcr"] = float(head["bcr"])
+                said.append(f"TfL worked example: BCR {float(head['bcr']):,.1f} ({head.get('vfm', '')}) "
+                            f"over {head.get('years', '?')} years")
+            poor = _count_rows(folder / nb, m, "poorly_served_sites")
+            if poor is not None:
+                numbers["poorly_served_sites"] = poor
+                said.append(f"{poor} service site(s) with no step-free station within walking distance")
         elif nb == "dwp_jobseekers":
             need = _read_json(folder / nb, m, "need") or {}
             if "count" in need:
