@@ -243,3 +243,10 @@ def test_notebook_parameters_reach_the_results(tmp_path, project_root):
     assert "2 stations (simple CSV), 1 step-free" in text
     assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
                    for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
+def test_access_text_when_no_station_is_known_to_be_step_free():
+    sites, stops = access_fixture()
+    stops["step_free"] = [None, None]
+    text = ta.access_text(ta.access_table(sites, stops), "Testtown")
+    assert "None of the stations is known to be step-free" in text and "nan" not in text

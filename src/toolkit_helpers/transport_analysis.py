@@ -272,7 +272,11 @@ def access_text(access, place: str = "the council", threshold_m: float = 800) ->
         f"for wheelchair users and people with prams or heavy bags, {n - sf} sites are harder "
         "to reach by public transport.",
     ]
-    if len(poor):
+    if access["step_free_distance_m"].isna().all():
+        lines[1] = ("None of the stations is known to be step-free, so access for wheelchair "
+                    "users cannot be judged: add step-free information to the stations file "
+                    "(GTFS `wheelchair_boarding`, or a `step_free` column).")
+    elif len(poor):
         worst = poor.iloc[0]
         lines.append(f"The least well served is **{worst['site']}**: the nearest step-free "
                      f"station ({worst['nearest_step_free_station']}) is "
