@@ -54,6 +54,8 @@ def outputs(tmp_path):
     # an entry whose file has gone missing must not break the pack
     c.table("gone", pd.DataFrame({"x": [1]}), case="appendix", title="Gone table")
     (c.folder / "gone.csv").unlink()
+    c.table("blank", pd.DataFrame({"x": [1]}), case="appendix", title="Blank table")
+    (c.folder / "blank.csv").write_text("", encoding="utf-8")
     return out
 
 
@@ -129,7 +131,8 @@ def test_build_pack_html(outputs, config):
     # the commercial case's notebook did not run: said so, not broken
     assert "This section is empty: Case study: Spend Network tenders (delivery chains) " \
            "(spend_network_tenders) did not run." in text
-    assert "Gone table" in text and "could not be read" in text
+    assert "Gone table" in text and "could not be read (04_championing_open/gone.csv" in text
+    assert "could not be read (04_championing_open/blank.csv" in text
     # long tables are cut with a note; flat JSON shown as a table
     assert "The first 40 of 60 rows" in text
     assert "NPSV" in text and "1234" in text

@@ -368,6 +368,8 @@ def _item_html(item: Item) -> str:
                        f"<figcaption>{_e(item.caption or item.title)}</figcaption></figure>")
         elif item.kind == "table":
             header, rows = _read_table(item.path)
+            if not header:
+                raise ValueError("empty table")
             note = None
             if len(rows) > MAX_TABLE_ROWS:
                 note = (f"The first {MAX_TABLE_ROWS} of {len(rows)} rows; the whole table is "
@@ -553,6 +555,8 @@ def _docx_item(doc, item: Item):
                 doc.add_paragraph(item.caption or item.title)
         elif item.kind == "table":
             header, rows = _read_table(item.path)
+            if not header:
+                raise ValueError("empty table")
             _docx_table(doc, header, rows[:MAX_TABLE_ROWS], item.caption or item.title)
             if len(rows) > MAX_TABLE_ROWS:
                 doc.add_paragraph(f"The first {MAX_TABLE_ROWS} of {len(rows)} rows; the whole "
