@@ -250,3 +250,17 @@ def test_access_text_when_no_station_is_known_to_be_step_free():
     stops["step_free"] = [None, None]
     text = ta.access_text(ta.access_table(sites, stops), "Testtown")
     assert "None of the stations is known to be step-free" in text and "nan" not in text
+
+
+def test_access_figure_alt_text_gives_the_numbers():
+    from toolkit_helpers import transport_charts as tc
+
+    sites, stops = access_fixture()
+    fig, alt = tc.access_figure(ta.access_table(sites, stops), threshold_m=800)
+    assert "each of 3 service sites to the nearest step-free station" in alt
+    assert "2 sites are further than 800 m" in alt
+    assert "the furthest is Three at 1,668 m; the nearest is Two at 56 m" in alt
+    stops["step_free"] = [None, None]
+    fig, alt = tc.access_figure(ta.access_table(sites, stops), threshold_m=800)
+    assert "nearest station (step-free access not known)" in alt and "nan" not in alt
+    assert "the furthest is Three at 556 m" in alt

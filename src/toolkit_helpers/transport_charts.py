@@ -140,31 +140,34 @@ def _thousands():
 def access_figure(access, threshold_m: float = 800):
     """Each site's distance to the nearest step-free station, furthest at the top, with the
     400 m and ``threshold_m`` walking lines; sites beyond the threshold hatched."""
-    a = access.sort_values("step_free_distance_m", ascending=True)
-    far = a["step_free_distance_m"] > threshold_m
+    col, what = "step_free_distance_m", "step-free station"
+    if access[col].isna().all():  # step-free access not known anywhere: any station instead
+        col, what = "distance_m", "station (step-free access not known)"
+    a = access.sort_values(col, ascending=True)
+    far = a[col] > threshold_m
     fig, ax = new_figure(figsize=(8.5, 0.32 * len(a) + 1.6))
-    bars = ax.barh(a["site"], a["step_free_distance_m"],
+    bars = ax.barh(a["site"], a[col],
                    color=[PALETTE[5] if f else PALETTE[2] for f in far], edgecolor="white")
     for b, f in zip(bars, far):
         if f:
             b.set_hatch("//")
-    for y, v in enumerate(a["step_free_distance_m"]):
+    for y, v in enumerate(a[col]):
         ax.annotate(f"{v:,.0f} m", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
     for t, ls in ((400, ":"), (threshold_m, "--")):
         ax.axvline(t, color="black", linestyle=ls, linewidth=1)
         ax.annotate(f"{t:,.0f} m", (t, len(a) - 0.5), xytext=(2, 0), textcoords="offset points", fontsize=8)
-    ax.set_xlabel("Distance to the nearest step-free station (metres, straight line)")
+    ax.set_xlabel(f"Distance to the nearest {what} (metres, straight line)")
     ax.grid(axis="y", visible=False)
     ax.tick_params(axis="y", labelsize=8)
     ax.margins(x=0.12)
-    ax.set_title("How far is each service from a step-free station?")
+    ax.set_title(f"How far is each service from a {what.split(' (')[0]}?")
     n_far = int(far.sum())
     worst = a.iloc[-1]
     alt = (f"Bar chart of the distance from each of {len(a)} service sites to the nearest "
-           f"step-free station, with lines at 400 m and {threshold_m:,.0f} m. {n_far} sites are "
+           f"{what}, with lines at 400 m and {threshold_m:,.0f} m. {n_far} sites are "
            f"further than {threshold_m:,.0f} m (hatched bars); the furthest is {worst['site']} at "
-           f"{worst['step_free_distance_m']:,.0f} m; the nearest is {a.iloc[0]['site']} at "
-           f"{a.iloc[0]['step_free_distance_m']:,.0f} m.")
+           f"{worst[col]:,.0f} m; the nearest is {a.iloc[0]['site']} at "
+           f"{a.iloc[0][col]:,.0f} m.")
     return fig, alt
 
 
