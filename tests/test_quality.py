@@ -232,3 +232,68 @@ def test_scorecard_for_an_inventory_and_its_figure(tmp_path):
     assert summary.loc[1, "errors"] == 1
     fig, alt = q.scorecard_figure(summary)
     assert "good with 100" in alt and "2 datasets" in alt
+
+
+def test_header_whitespace_and_a_tail_of_unnamed_columns(tmp_path):
+    p = write(tmp_path, "name ,amount,,,\nA,1,,,\n")
+    assert where(p, "whitespace") == [(1, 1)]
+    # three unnamed columns at the end: one finding, at the first of them
+    assert where(p, "empty_column_name") == [(1, 3)]
+    assert "columns C to E (3 columns)" in q.check_file(p)[-1].message
+
+
+# ------------------------------------------------------------------ real council files
+def _independent_whitespace_count(path, header_line):
+    """Cells with spaces/tabs at either end, counted with the csv module (not the scorecard's
+    tokeniser), from the header line on, skipping blank rows."""
+    import csv
+    import io
+
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    rows = list(csv.reader(io.StringIO(text, newline="")))[header_line - 1:]
+    return sum(1 for r in rows if any(c.strip() for c in r)
+               for c in r if c.strip() and c != c.strip(" \t"))
+
+
+def test_real_hyndburn_files(realdata):
+    old = realdata / "spend" / "hyndburn_bc_spend_over_250_2017-01.csv"
+    new = realdata / "spend" / "hyndburn_bc_spend_over_250_2023-04.csv"
+    if not old.exists() or not new.exists():
+        pytest.skip("Hyndburn files not present")
+    # 2017: header on line 1; its 7th column is 'Net Amount(£)' with £ as the byte 0xA3
+    t = q.read_table(old)
+    assert t.header_row == 1 and t.header[6] == "Net Amount(£)"
+    assert where(old, "encoding") == [(1, 7)] and where(old, "invalid_encoding") == [(1, 7)]
+    assert len(where(old, "whitespace")) == _independent_whitespace_count(old, 1)
+    assert not {"ragged_rows", "stray_quote", "unclosed_quote"} & {f.check for f in t.findings}
+    # 2023: a line of commas first, the header on line 2 with 79 cells of which 72 are an
+    # unnamed tail (H to CA)
+    t = q.read_table(new)
+    assert t.header_row == 2 and len(t.header) == 79
+    assert where(new, "empty_column_name") == [(2, 8)]
+    assert where(new, "invalid_encoding") == [(2, 7)]
+    assert len(where(new, "whitespace")) == _independent_whitespace_count(new, 2)
+
+
+def test_real_trafford_and_oxford_files(realdata):
+    import csv
+
+    traf = realdata / "spend" / "trafford_council_procurement_card_2026-27.csv"
+    oxf = realdata / "spend" / "oxford_city_council_spend_2014Q3_jul-sep.csv"
+    if not traf.exists() or not oxf.exists():
+        pytest.skip("Trafford/Oxford files not present")
+    with open(traf, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert len({len(r) for r in rows}) == 1  # every row as wide as the header
+    assert q.check_file(traf) == []
+    t = q.read_table(oxf)
+    assert t.header[9] == "Supplier Name "
+    assert (1, 10) in where(oxf, "whitespace")  # the header's trailing space
+    assert len(where(oxf, "whitespace")) == _independent_whitespace_count(oxf, 1)
+    # Supplier ID (column 9) is mostly numbers with some 'nnn_nnn' ids: flagged, capped at 50
+    assert {c for _, c in where(oxf, "inconsistent_values")} == {9}
+    assert len(where(oxf, "inconsistent_values")) == q.MAX_PER_CHECK

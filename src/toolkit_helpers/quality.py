@@ -272,11 +272,24 @@ def _structure(rows: list[tuple[int, list[str], list[bool]]], file: str, kind: s
     width = len(header)
     # trailing empty header cells from a spreadsheet export are still empty names
     seen: dict[str, int] = {}
+    # a run of unnamed columns at the end (a spreadsheet's ",,,,," tail) is one finding
+    tail = width
+    while tail > 0 and not header[tail - 1].strip():
+        tail -= 1
+    if width - tail >= 2:
+        findings.append(Finding("empty_column_name", header_line, tail + 1,
+                                f"columns {column_letter(tail + 1)} to {column_letter(width)} "
+                                f"({width - tail} columns) at the end have no name: delete them"))
     for j, name in enumerate(header, start=1):
         key = name.strip().lower()
+        if name.strip() and name != name.strip(" \t"):
+            findings.append(Finding("whitespace", header_line, j,
+                                    f"the column name {name!r} has spaces at the start or end",
+                                    name.strip()))
         if not key:
-            findings.append(Finding("empty_column_name", header_line, j,
-                                    f"column {column_letter(j)} has no name"))
+            if j <= tail or width - tail < 2:
+                findings.append(Finding("empty_column_name", header_line, j,
+                                        f"column {column_letter(j)} has no name"))
             continue
         if key in seen:
             findings.append(Finding("duplicate_column_name", header_line, j,
