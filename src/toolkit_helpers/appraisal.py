@@ -381,6 +381,7 @@ class Appraisal:
     project_type: str
     mitigation: float
     horizon: int
+    operating_type: str | None = DEFAULT_OPERATING_TYPE
 
     def option(self, name: str) -> dict:
         row = self.summary.set_index("option").loc[name].to_dict()
@@ -466,7 +467,7 @@ def appraise(options, *, project_type: str = DEFAULT_PROJECT_TYPE, mitigation: f
     # ints and None (never paid back), not floats and NaN
     summary["payback_year"] = pd.Series([r["payback_year"] for r in summ], dtype=object)
     return Appraisal(lines=lines, by_year=by_year, summary=summary, project_type=ptype,
-                     mitigation=float(mitigation), horizon=horizon)
+                     mitigation=float(mitigation), horizon=horizon, operating_type=operating_type)
 
 
 def payback_year(cumulative_npsv) -> int | None:
@@ -643,9 +644,11 @@ def summary_text(appraisal: Appraisal, preferred: str, baseline: str | None = No
                      f"{_gbp(diff)} of net value." if diff >= 0 else
                      f"The do-minimum option (**{baseline}**) has a higher NPSV, "
                      f"{_gbp(b['npsv'])}: on these numbers it is the better choice.")
+    op = (optimism_bias(appraisal.operating_type, "operating", appraisal.mitigation)
+          if appraisal.operating_type else 0.0)
     lines.append(f"Costs include optimism bias for *{appraisal.project_type.replace('_', '/')}* "
-                 f"projects: capital costs +{cap:.0%} (mitigation {appraisal.mitigation:.0%} of the "
-                 "way from the upper to the lower bound).")
+                 f"projects: capital costs +{cap:.0%}, running costs +{op:.0%} (mitigation "
+                 f"{appraisal.mitigation:.0%} of the way from the upper to the lower bound).")
     if sens is not None and len(sens):
         top = sens.iloc[0]
         lines.append(f"The result is most sensitive to **{top['category']}** ({top['stream']}): "
