@@ -93,6 +93,9 @@ class _Record:
     quoted: list[bool]
 
 
+_EOL = re.compile(r"\r\n|\r|\n")
+
+
 def _tokenise(text: str, delimiter: str = ",") -> tuple[list[_Record], list[Finding]]:
     """Split CSV text into records, noting stray and unclosed quotes with where they are.
 
@@ -124,6 +127,20 @@ def _tokenise(text: str, delimiter: str = ",") -> tuple[list[_Record], list[Find
         start_line = line
 
     while i < n:
+        if not in_quotes and at_field_start and not cells and not buf:
+            # fast path: a whole line without quotes is split at once
+            m = _EOL.search(text, i)
+            end = m.start() if m else n
+            seg = text[i:end]
+            if '"' not in seg:
+                parts = seg.split(delimiter)
+                records.append(_Record(start_line, parts, [False] * len(parts)))
+                if m is None:
+                    break
+                i = m.end()
+                line += 1
+                start_line = line
+                continue
         ch = text[i]
         if in_quotes:
             if ch == '"':
@@ -195,7 +212,9 @@ _DATE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}([ T][\d:.]+)?|\d{1,2}[/.-]\d{1,2}[/
 def value_type(value: str) -> str:
     """``'missing'``, ``'number'``, ``'date'`` or ``'text'`` for one cell."""
     v = value.strip()
-    if v.lower() in MISSING:
+    if v.isdigit():
+        return "number"
+    if len(v) <= 4 and v.lower() in MISSING:
         return "missing"
     if _DATE.match(v):
         return "date"
@@ -235,20 +254,23 @@ def _decode(raw: bytes) -> tuple[str, str]:
         enc = "utf-8-sig"
     else:
         enc = "utf-8"
-    text = raw.decode("utf-8", errors="surrogateescape")
-    if any("\udc80" <= c <= "\udcff" for c in text):
-        enc = "cp1252"
-    return text, enc
+    try:
+        return raw.decode("utf-8"), enc
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="surrogateescape"), "cp1252"
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def _fix_surrogates(cell: str) -> str:
-    if not any("\udc80" <= c <= "\udcff" for c in cell):
+    if not _SURROGATE.search(cell):
         return cell
     return cell.encode("utf-8", errors="surrogateescape").decode("cp1252", errors="replace")
 
 
-def _structure(rows: list[tuple[int, list[str], list[bool]]], file: str, kind: str
-               ) -> Table:
+def _structure(rows: list[tuple[int, list[str], list[bool]]], file: str, kind: str,
+               surrogates: bool = False) -> Table:
     """The checks that work on rows, whatever the file type."""
     findings: list[Finding] = []
     nonblank = [(ln, cells) for ln, cells, _ in rows if any(c.strip() for c in cells)]
@@ -317,7 +339,7 @@ def _structure(rows: list[tuple[int, list[str], list[bool]]], file: str, kind: s
                 findings.append(Finding("whitespace", ln, j,
                                         f"{_fix_surrogates(c)!r} has spaces at the start or end",
                                         _name(header, j)))
-        data.append((ln, [_fix_surrogates(c) for c in cells]))
+        data.append((ln, [_fix_surrogates(c) for c in cells] if surrogates else cells))
     # inconsistent values: a column mostly numbers (or dates) with cells of another kind
     for j in range(1, width + 1):
         kinds = [(ln, cells[j - 1], value_type(cells[j - 1])) for ln, cells in data
@@ -372,7 +394,8 @@ def read_table(path: str | os.PathLike, sheet: str | int | None = 0) -> Table:
                             hint="export the data as CSV (UTF-8) or .xlsx.")
     text, enc = _decode(raw)
     records, quote_findings = _tokenise(text, sniff_delimiter(text))
-    t = _structure([(r.line, r.cells, r.quoted) for r in records], str(path), "csv")
+    t = _structure([(r.line, r.cells, r.quoted) for r in records], str(path), "csv",
+                   surrogates=enc == "cp1252")
     pre: list[Finding] = []
     endings = _line_endings(raw)
     if len(endings) > 1:
@@ -381,7 +404,7 @@ def read_table(path: str | os.PathLike, sheet: str | int | None = 0) -> Table:
                            "again so every line ends the same way"))
     if enc == "cp1252":
         bad = [(r.line, j) for r in records for j, c in enumerate(r.cells, start=1)
-               if any("\udc80" <= ch <= "\udcff" for ch in c)]
+               if _SURROGATE.search(c)]
         first = bad[0] if bad else (None, None)
         pre.append(Finding("encoding", first[0], first[1],
                            "the file is not UTF-8 (it looks like Windows-1252): save it as "
