@@ -28,7 +28,8 @@ STPR_SCHEDULE: tuple[tuple[int, int | None, float], ...] = (
     (201, 300, 0.015),
     (301, None, 0.010),
 )
-# The health rate follows the same declining pattern, 2 percentage points lower (1.5% to year 30).
+# The Green Book's health rate (the STPR without the wealth effect): 1.5% to year 30, then
+# declining in the same proportions as the standard schedule.
 HEALTH_SCHEDULE: tuple[tuple[int, int | None, float], ...] = (
     (0, 30, 0.015),
     (31, 75, 0.0129),
