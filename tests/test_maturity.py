@@ -121,3 +121,22 @@ def test_canvas_prefilled_from_config_screen_and_manifests(tmp_path, project_roo
     assert c.loc["Engaging with people", "answer"] == mat.TO_COMPLETE
     md = mat.canvas_markdown(c.reset_index())
     assert md.count("**") == 30  # 15 bold area titles
+
+
+def test_canvas_rights_from_a_data_inventory(tmp_path):
+    import pandas as pd
+
+    from toolkit_helpers.artefacts import Artefacts, read_manifests
+
+    a = Artefacts(tmp_path, "02_data_use")
+    a.table("data_inventory", pd.DataFrame({
+        "name": ["Visits", "Hours", "Bookings"], "steward": ["Ann", "Bo", "Ann"],
+        "licence": ["OGL v3", "OGL v3", ""]}), case="appendix", title="Data inventory")
+    a.table("other", pd.DataFrame({"name": ["x"]}), case="appendix", title="Other")
+    c = mat.ethics_canvas(manifests=read_manifests(tmp_path), output_dir=tmp_path).set_index("area")
+    assert c.loc["Rights around data sources", "answer"] == (
+        "By licence — OGL v3: Visits; Hours | not recorded: Bookings. Stewards: Ann; Bo.")
+    assert c.loc["Rights around data sources", "pre-filled from"] == "data inventory (02_data_use)"
+    # without the folder, rights stay to complete
+    c2 = mat.ethics_canvas(manifests=read_manifests(tmp_path)).set_index("area")
+    assert c2.loc["Rights around data sources", "answer"] == mat.TO_COMPLETE

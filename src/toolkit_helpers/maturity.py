@@ -260,9 +260,39 @@ def _list(items, limit: int = 12) -> str:
     return text + (f"; and {more} more" if more > 0 else "")
 
 
+def _inventory_rights(output_dir, manifests: dict) -> tuple[str, str] | None:
+    """Licences and stewards from a data inventory table another notebook recorded (a table
+    with ``name`` and ``licence`` columns, e.g. stage 2's), as the canvas's *rights* answer."""
+    import csv
+
+    for nb, m in manifests.items():
+        for e in m.get("entries", []):
+            if e.get("kind") != "table":
+                continue
+            path = Path(output_dir) / nb / Path(str(e.get("file", ""))).name
+            try:
+                with open(path, newline="", encoding="utf-8-sig") as fh:
+                    rows = list(csv.DictReader(fh))
+            except (OSError, UnicodeDecodeError, csv.Error):
+                continue
+            if not rows or not {"name", "licence"} <= set(rows[0]):
+                continue
+            by_licence: dict[str, list[str]] = {}
+            for r in rows:
+                by_licence.setdefault((r.get("licence") or "not recorded").strip() or "not recorded",
+                                      []).append(r.get("name", "").strip())
+            parts = [f"{lic}: {_list(names, 4)}" for lic, names in sorted(by_licence.items())]
+            stewards = _list([(r.get("steward") or "").strip() for r in rows], 6)
+            text = "By licence — " + " | ".join(parts) + "."
+            if stewards:
+                text += f" Stewards: {stewards}."
+            return text, f"data inventory ({nb})"
+    return None
+
+
 def ethics_canvas(config=None, *, readiness=None, manifests: dict | None = None,
                   licence_title: str = "Open Government Licence v3.0",
-                  maturity: Maturity | None = None):
+                  maturity: Maturity | None = None, output_dir=None):
     """The Data Ethics Canvas's 15 areas as a table (area, question, answer, source).
 
     Pre-filled from what the toolkit knows:
@@ -272,7 +302,8 @@ def ethics_canvas(config=None, *, readiness=None, manifests: dict | None = None,
     - ``readiness`` (:class:`toolkit_helpers.publish.Readiness`): the personal data found and
       redacted, the formula cells neutralised, the data package and its licence;
     - ``manifests`` (:func:`toolkit_helpers.artefacts.read_manifests`): the tables the other
-      notebooks recorded as data sources (appendix);
+      notebooks recorded as data sources (appendix); with ``output_dir`` (where those
+      manifests are), the licences and stewards of a data inventory table (stage 2's);
     - ``maturity``: the weakest maturity dimensions, as actions.
 
     Every other area says *to complete*: only the team and the people affected can answer it.
@@ -303,6 +334,10 @@ def ethics_canvas(config=None, *, readiness=None, manifests: dict | None = None,
             answers["data_sources"] = (
                 _list([prev] + ["Evidence tables: " + _list(extra, 8)]),
                 "council config and the notebooks' appendix artefacts")
+        if output_dir is not None:
+            rights = _inventory_rights(output_dir, manifests)
+            if rights:
+                answers["rights"] = rights
     answers.setdefault("context", (
         "UK GDPR and the Data Protection Act 2018 (personal data); the Local Government "
         "Transparency Code 2015 (what councils publish); Freedom of Information Act 2000 and the "
