@@ -217,3 +217,15 @@ def test_executive_summary_says_what_each_case_holds(outputs, config):
     lines = report.case_overview(pack)
     assert lines[0].startswith("Strategic case: 3 items from dwp_jobseekers — e.g. Need")
     assert lines[2] == "Commercial case: no evidence yet."
+
+
+def test_command_line_hook(outputs, tmp_path, capsys):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("council: {name: Evil, gss_code: 'E07000901'}\nservice: {name: Hubs}\n",
+                   encoding="utf-8")
+    assert report.main(["--config", str(cfg), "--output-dir", str(outputs)]) == 0
+    out = capsys.readouterr().out
+    assert "business_case.html" in out and "Commercial case" in out
+    assert (outputs / "business_case.docx").is_file()
+    assert report.main(["--config", str(cfg), "--output-dir", str(tmp_path / "none")]) == 1
+    assert "no outputs to build the pack from" in capsys.readouterr().out

@@ -668,3 +668,38 @@ def build_pack(output_dir, config=None, expected: list[str] | None = None) -> di
     html_path = atomic_write_text(output_dir / "business_case.html", render_html(pack))
     docx_path = atomic_write_bytes(output_dir / "business_case.docx", render_docx(pack))
     return {"html": html_path, "docx": docx_path}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m toolkit_helpers.report [--config FILE] [--output-dir DIR]``: build the pack
+    from the outputs already there (e.g. after ``make run``), print where it went."""
+    import argparse
+
+    from .config import load_config
+    from .errors import ToolkitError
+
+    ap = argparse.ArgumentParser(prog="python -m toolkit_helpers.report",
+                                 description="Build the business case pack (HTML and Word).")
+    ap.add_argument("--config", default="councils/sample.yaml", help="council config YAML")
+    ap.add_argument("--output-dir", default=None,
+                    help="the council's output folder (default: the config's)")
+    args = ap.parse_args(argv)
+    try:
+        cfg = load_config(args.config)
+        out = Path(args.output_dir) if args.output_dir else cfg.output_dir
+        if not out.is_dir():
+            raise ToolkitError("there are no outputs to build the pack from", file=out,
+                               hint="run the collection first (make run).")
+        paths = build_pack(out, cfg)
+    except ToolkitError as exc:
+        print(f"error: {exc}")
+        return 1
+    pack = collect(out, cfg)
+    for kind, path in paths.items():
+        print(f"{kind}: {path}")
+    print(pack_status(pack).to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
