@@ -159,12 +159,6 @@ def test_poorly_served_furthest_first_and_plain_words():
     assert "Only **1** (33%)" in text and "**Three**" in text and "1.7 km" in text
 
 
-def test_published_value_evidence_has_the_headline_figures():
-    v = ta.published_value_evidence().set_index("item")
-    assert v.loc["Total economic benefit and savings", "high"] == 130
-    assert v.loc["Cost to TfL of releasing open data", "high"] == 1
-
-
 # ----------------------------------------------------------------------------- real files
 
 def test_real_busiest_and_profile(realdata):

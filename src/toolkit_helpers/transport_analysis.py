@@ -19,7 +19,7 @@ Access to public services:
 - :func:`poorly_served` — the sites furthest from a step-free station;
 - :func:`access_text` — the findings in plain words, for the strategic case.
 
-Value evidence: :func:`published_value_evidence` (TfL's published figures as a table).
+Value evidence (TfL's published figures, the worked appraisal): :mod:`toolkit_helpers.evidence`.
 """
 from __future__ import annotations
 
@@ -282,25 +282,3 @@ def access_text(access, place: str = "the council", threshold_m: float = 800) ->
                      f"station ({worst['nearest_step_free_station']}) is "
                      f"{worst['step_free_distance_m'] / 1000:.1f} km away.")
     return "\n\n".join(lines)
-
-
-# ----------------------------------------------------------------------------- value evidence
-
-def published_value_evidence():
-    """TfL's published figures on the value of its open data (Deloitte for TfL, 2017) as a
-    table: ``item, low, high, unit, note``. Values in £m a year unless the unit says otherwise."""
-    import pandas as pd
-
-    rows = [
-        ("Total economic benefit and savings", None, 130, "£m a year", "'up to £130m a year'"),
-        ("Time saved by travellers (better information)", 70, 90, "£m a year", "the largest part"),
-        ("Better journey planning", None, 20, "£m a year", "'up to £20m'"),
-        ("Gross value added by the app ecosystem", 12, 15, "£m a year", ""),
-        ("Cost to TfL of releasing open data", 1, 1, "£m a year", "'about £1m a year'"),
-        ("Direct jobs in the app ecosystem", 500, 500, "jobs", "about 500"),
-        ("Indirect jobs", 230, 230, "jobs", "about 230"),
-        ("Open data feeds", 80, 80, "feeds", "80+"),
-        ("Apps using TfL data", 600, 600, "apps", "600+, used by 42% of Londoners"),
-        ("Registered developers", 13000, 13000, "developers", ""),
-    ]
-    return pd.DataFrame(rows, columns=["item", "low", "high", "unit", "note"])
