@@ -33,10 +33,13 @@ test-unit: setup
 	$(BIN)/pytest -n 2 --dist loadfile tests
 
 # nbval re-runs every committed notebook and compares each cell's output with the stored one.
-# One process, in file order, so the business-case notebook sees the others' artefacts.
+# One process, in file order, so the business-case notebook sees the others' artefacts; they
+# go to a fresh temporary folder, never into outputs/.
 test-notebooks: setup
-	$(BIN)/pytest -p no:xdist --nbval --nbval-current-env --nbval-cell-timeout=300 \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	TOOLKIT_OUTPUT_ROOT="$$tmp" TOOLKIT_OFFLINE=1 MPLBACKEND=Agg \
+	$(BIN)/pytest -p no:xdist -p no:cacheprovider --nbval --nbval-current-env \
+		--nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 
 notebooks: setup
 	$(BIN)/toolkit refresh

@@ -229,3 +229,15 @@ def test_command_line_hook(outputs, tmp_path, capsys):
     assert (outputs / "business_case.docx").is_file()
     assert report.main(["--config", str(cfg), "--output-dir", str(tmp_path / "none")]) == 1
     assert "no outputs to build the pack from" in capsys.readouterr().out
+
+
+def test_toolkit_pack_command(outputs, tmp_path, capsys):
+    from toolkit_helpers import cli
+
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("council: {name: Evil, gss_code: 'E07000901'}\nservice: {name: Hubs}\n"
+                   f"output_dir: '{outputs}'\n", encoding="utf-8")
+    assert cli.main(["pack", "--config", str(cfg)]) == 0
+    out = capsys.readouterr().out
+    assert "business_case.html (html)" in out and "business_case.docx (docx)" in out
+    assert "Commercial case" in (outputs / "business_case.html").read_text(encoding="utf-8")

@@ -65,6 +65,12 @@ def run_cli(project, *args, timeout=240):
                           capture_output=True, text=True, env=env, cwd=project, timeout=timeout)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def digest(root):
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}
@@ -73,9 +79,13 @@ def digest(root):
 def test_failure_is_reported_and_others_finish(project):
     inputs = digest(project / "data") | digest(project / "councils")
     nbs = digest(project / "notebooks")
+    out = project / "outputs" / "testshire"
+    (out / "b").mkdir(parents=True)  # artefacts of an earlier run in which b worked
+    (out / "b" / "manifest.json").write_text("{}")
     r = run_cli(project, "--jobs", "2")
     assert r.returncode == 1, r.stdout + r.stderr
-    out = project / "outputs" / "testshire"
+    assert not (out / "b").exists()  # stale evidence is not left for the pack
+    assert oct((out / "run.json").stat().st_mode & 0o777) == oct(0o666 & ~_umask())
     assert "✖ b" in r.stdout and "FAILED at cell 3" in r.stdout
     assert "ValueError: deliberate failure in b" in r.stdout
     assert "✔ a" in r.stdout and "✔ c" in r.stdout

@@ -32,12 +32,17 @@ class Entry:
     meta: dict = field(default_factory=dict)
 
 
+def artefacts_folder(notebook: str) -> str:
+    """The name of a notebook's artefacts folder under the output folder."""
+    return slugify(notebook).replace("-", "_")
+
+
 class Artefacts:
     """Collects one notebook's artefacts under ``output_dir/notebook``."""
 
     def __init__(self, output_dir: str | Path, notebook: str, title: str | None = None,
                  council: str | None = None):
-        self.notebook = slugify(notebook).replace("-", "_")
+        self.notebook = artefacts_folder(notebook)
         self.folder = safe_join(Path(output_dir), self.notebook)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.title = title or notebook

@@ -7,6 +7,7 @@
   toolkit check-config FILE             validate a council config
   toolkit archive [--config FILE]       zip a council's outputs into one file to download
   toolkit guide                         regenerate the facilitator guide's notebook index
+  toolkit pack [--config FILE]          rebuild the business case pack from the outputs there
 """
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("archive", help="zip a council's outputs into one file to download")
     a.add_argument("--config", default="councils/sample.yaml", help="council config YAML")
     sub.add_parser("guide", help="regenerate the facilitator guide's notebook and exercise index")
+    k = sub.add_parser("pack", help="rebuild the business case pack (HTML and Word) from the "
+                                    "outputs of notebooks that ran")
+    k.add_argument("--config", default="councils/sample.yaml", help="council config YAML")
     return p
 
 
@@ -83,6 +87,14 @@ def main(argv: list[str] | None = None) -> int:
 
             dest = archive(load_config(args.config).output_dir)
             print(f"wrote {dest} ({dest.stat().st_size // 1024} KiB): download it to keep your work")
+            return 0
+        if args.command == "pack":
+            from .config import load_config
+            from .report import build_pack
+
+            cfg = load_config(args.config)
+            for kind, path in build_pack(cfg.output_dir, cfg).items():
+                print(f"wrote {path} ({kind})")
             return 0
         if args.command == "guide":
             from .guide import update_guide

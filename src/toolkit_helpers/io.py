@@ -265,13 +265,25 @@ def normalise_header(name: str) -> str:
 
 # ---------------------------------------------------------------- writing outputs
 
+def _file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file (0666 less the umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a
-    half-written one (temporary file in the same folder, fsync, rename)."""
+    half-written one (temporary file in the same folder, fsync, rename). The file gets the
+    usual permissions (``mkstemp`` alone would make it readable by its owner only)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

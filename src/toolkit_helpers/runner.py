@@ -29,6 +29,7 @@ from pathlib import Path
 from .collection import NotebookInfo, discover, run_order, select
 from .config import Config, load_config
 from .errors import ToolkitError
+from .artefacts import artefacts_folder
 from .io import atomic_write_text
 from .paths import project_root
 
@@ -224,6 +225,9 @@ def run(config_path: str | os.PathLike, only: list[str] | None = None, jobs: int
                 if r.status == "ok":
                     say(f"  ✔ {n.name:<28} done in {r.seconds:5.1f} s {count}")
                 else:
+                    # its artefacts from an earlier run are stale now: the pack must say the
+                    # notebook did not run rather than show them as current
+                    shutil.rmtree(staging / artefacts_folder(n.name), ignore_errors=True)
                     where = (f" at cell {r.cell} (In [{r.execution_count}])" if r.cell else "")
                     say(f"  ✖ {n.name:<28} FAILED{where} after {r.seconds:.1f} s {count}\n"
                         f"      {r.error}\n"
