@@ -182,3 +182,15 @@ def test_unreachable_server_falls_back(tmp_path):
     r = cat.search("visits", live=True, base_url=f"http://127.0.0.1:{port}", timeout=2,
                    snapshot=[pkg("snap", "Snapshot visits")])
     assert r.source == "snapshot" and "did not answer" in r.notice
+
+
+def test_candidates_need_an_open_licence_and_three_stars():
+    t = cat.normalise([
+        pkg("a", "CSV under OGL", fmts=("CSV", "PDF")),
+        pkg("b", "PDF only", fmts=("PDF",)),
+        pkg("c", "CSV, closed", lic="other-closed", lic_title="Other (Not Open)"),
+        pkg("d", "XLSX under CC-BY", lic="cc-by", lic_title="Creative Commons Attribution", fmts=("XLSX",)),
+    ])
+    c = cat.candidates(t)
+    assert list(c["name"]) == ["a"] and list(c["stars"]) == [3]
+    assert list(cat.candidates(t, min_stars=2)["name"]) == ["a", "d"]

@@ -174,3 +174,18 @@ def test_sample_inventory_scores(project_root):
     at = {(f.check, f.row, f.column) for f in visits.findings}
     assert {("title_row", 1, 1), ("whitespace", 5, 2), ("inconsistent_values", 10, 3),
             ("ragged_rows", 16, 8), ("blank_rows", 31, None), ("stray_quote", 41, 2)} <= at
+
+
+def test_case_study_evidence_reads_manifests_when_present(tmp_path):
+    import pandas as pd
+
+    from toolkit_helpers.artefacts import Artefacts
+
+    assert inventory.case_study_evidence(tmp_path).empty  # nothing has run: fine
+    a = Artefacts(tmp_path, "dwp_jobseekers")
+    a.table("claimants_comparison", pd.DataFrame({"x": [1]}), case="strategic", title="Comparison")
+    a.text("the_need", "text", case="strategic", title="The need")
+    Artefacts(tmp_path, "01_goals").table("t", pd.DataFrame({"x": [1]}), case="strategic", title="t")
+    ev = inventory.case_study_evidence(tmp_path)
+    assert ev[["notebook", "artefact", "file"]].values.tolist() == [
+        ["dwp_jobseekers", "claimants_comparison", "dwp_jobseekers/claimants_comparison.csv"]]

@@ -179,6 +179,9 @@ def test_open_licence_and_five_stars():
     assert q.open_licence("OGL v3") == "Open Government Licence"
     assert q.open_licence("UK Open Government Licence (OGL)") == "Open Government Licence"
     assert q.open_licence("cc-by") == "Creative Commons Attribution"
+    assert q.open_licence("Creative Commons Attribution") == "Creative Commons Attribution"
+    assert q.open_licence("Creative Commons Attribution Non-Commercial") is None
+    assert q.open_licence("License not specified") is None
     assert q.open_licence("CC BY-NC") is None
     assert q.open_licence("internal only") is None and q.open_licence("") is None
     assert q.five_star("PDF", "OGL") == 1

@@ -79,3 +79,53 @@ def test_exercise_answers_are_accepted(project_root, tmp_path):
     assert summary["dataset"].iloc[-1] == "Library membership"
     findings = pd.read_csv(folder / "quality_findings.csv")
     assert findings.loc[findings["check"] == "blank_rows", "row"].tolist() == [31]
+
+
+def _run_interactive(project_root, tmp_path, name, extra: str):
+    """Run a notebook with INTERACTIVE = True in a live kernel, then run ``extra`` in the same
+    kernel (as a user pressing a form's button would); return the extra cell's text output."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(project_root / "notebooks" / "stages" / f"{name}.ipynb", as_version=4)
+    for c in nb.cells:
+        if "parameters" in c.metadata.get("tags", []):
+            c.source += f"\nOUTPUT_DIR = {str(tmp_path / 'outputs')!r}\nINTERACTIVE = True\n"
+    nb.cells.append(nbformat.v4.new_code_cell(extra))
+    client = NotebookClient(nb, kernel_name="python3", timeout=300,
+                            resources={"metadata": {"path": str(project_root)}})
+    client.execute()
+    outs = nb.cells[-1].outputs
+    return "".join(o.get("text", "") + "".join(o.get("data", {}).get("text/plain", ""))
+                   for o in outs)
+
+
+def test_goals_forms_add_a_benefit_and_draw_a_model(project_root, tmp_path):
+    text = _run_interactive(project_root, tmp_path, "01_goals", """
+refused = add_benefit({"Benefit": "Faster answers", "Who gains": "Residents", "Measure": "",
+                       "Baseline": "", "Target": "", "Owner": "X", "By when (yyyy-mm-dd)": ""})
+print(refused.data)
+add_benefit({"Benefit": "Fewer complaints about closed hubs", "Who gains": "Residents",
+             "Measure": "complaints a month", "Baseline": "30", "Target": "10",
+             "Owner": "Hubs Lead", "By when (yyyy-mm-dd)": "2028-03-31"})
+print("benefits:", len(register))
+print(draw_logic_model({"Inputs": "staff", "Activities": "publish", "Outputs": "",
+                        "Outcomes": "x", "Impact": "y"}).data)
+""")
+    assert "Not added" in text and "has no measure" in text
+    assert "benefits: 6" in text  # five sample benefits + the new one
+    assert "Not drawn" in text and "no outputs" in text
+    saved = pd.read_csv(tmp_path / "outputs" / "01_goals" / "benefits_register.csv")
+    assert saved["benefit"].iloc[-1] == "Fewer complaints about closed hubs"
+
+
+def test_data_use_form_scores_a_file(project_root, tmp_path):
+    (tmp_path / "f.csv").write_text("a,b\n1,2\n3\n")
+    text = _run_interactive(project_root, tmp_path, "02_data_use", f"""
+t = score_file({{"File (CSV or .xlsx)": {str(tmp_path / 'f.csv')!r}, "Name": "f", "Steward": "",
+                "Licence": "OGL", "Update frequency": "monthly", "Last updated (yyyy-mm-dd)": ""}})
+print(t[["check", "row", "column"]].values.tolist())
+print(score_file({{"File (CSV or .xlsx)": "nowhere.csv", "Name": "f", "Steward": "", "Licence": "",
+                  "Update frequency": "monthly", "Last updated (yyyy-mm-dd)": ""}}).data)
+""")
+    assert "[['ragged_rows', 3, 2]]" in text
+    assert "Cannot score it" in text and "file not found" in text

@@ -243,3 +243,14 @@ def formats_summary(table):
     fmts = [f.strip() for cell in table["formats"] for f in str(cell).split(",") if f.strip()]
     s = pd.Series(fmts, dtype="object").value_counts()
     return s.rename_axis("format").reset_index(name="datasets")
+
+
+def candidates(table, min_stars: int = 3):
+    """Results worth adding to the inventory: an open licence and at least ``min_stars``
+    (three: open, structured, non-proprietary), with the stars each reaches."""
+    from .quality import five_star
+
+    stars = [max([five_star(f.strip(), lic) for f in str(fmts).split(",") if f.strip()] or [0])
+             for fmts, lic in zip(table["formats"], table["licence"])]
+    out = table.assign(stars=stars)
+    return out[out["stars"] >= min_stars].reset_index(drop=True)

@@ -159,3 +159,30 @@ def owners_table(inv):
                                             personal_data=("personal_data", "sum")).reset_index()
     g["personal_data"] = g["personal_data"].astype(int)
     return g
+
+
+CASE_STUDIES = {
+    "tfl_transport": "Transport for London case study",
+    "spend_network_tenders": "Spend Network case study",
+    "dwp_jobseekers": "DWP jobseekers case study",
+}
+
+
+def case_study_evidence(output_dir):
+    """Tables the case studies have already written for this council (if they have run), as
+    candidate rows for the inventory: notebook, artefact, title, case, file. Empty when none
+    has run — nothing here is required."""
+    import pandas as pd
+
+    from .artefacts import read_manifests
+
+    rows = []
+    for nb, manifest in read_manifests(output_dir).items():
+        if nb not in CASE_STUDIES:
+            continue
+        for e in manifest.get("entries", []):
+            if e.get("kind") == "table":
+                rows.append({"notebook": nb, "source": CASE_STUDIES[nb], "artefact": e["name"],
+                             "title": e.get("title", ""), "case": e.get("case", ""),
+                             "file": f"{nb}/{e['file']}"})
+    return pd.DataFrame(rows, columns=["notebook", "source", "artefact", "title", "case", "file"])

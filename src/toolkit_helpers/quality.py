@@ -545,6 +545,10 @@ OPEN_LICENCES = {
     "cc0": "CC0 (public domain)", "cc-zero": "CC0 (public domain)", "pddl": "Public Domain (PDDL)",
     "odc-by": "Open Data Commons Attribution", "odbl": "Open Database Licence",
     "odc-odbl": "Open Database Licence",
+    "creative commons attribution": "Creative Commons Attribution",
+    "creative commons cczero": "CC0 (public domain)", "creative commons zero": "CC0 (public domain)",
+    "open data commons": "Open Data Commons", "open database license": "Open Database Licence",
+    "open database licence": "Open Database Licence",
 }
 
 
