@@ -189,3 +189,10 @@ def test_case_study_evidence_reads_manifests_when_present(tmp_path):
     ev = inventory.case_study_evidence(tmp_path)
     assert ev[["notebook", "artefact", "file"]].values.tolist() == [
         ["dwp_jobseekers", "claimants_comparison", "dwp_jobseekers/claimants_comparison.csv"]]
+
+
+def test_register_table_titles():
+    import pandas as pd
+
+    t = goals.register_table(pd.DataFrame(columns=list(goals.BENEFIT_FIELDS)))
+    assert list(t.columns) == ["Benefit", "Who gains", "Measure", "Baseline", "Target", "Owner", "By when"]

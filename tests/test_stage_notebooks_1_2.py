@@ -115,7 +115,9 @@ print(draw_logic_model({"Inputs": "staff", "Activities": "publish", "Outputs": "
     assert "benefits: 6" in text  # five sample benefits + the new one
     assert "Not drawn" in text and "no outputs" in text
     saved = pd.read_csv(tmp_path / "outputs" / "01_goals" / "benefits_register.csv")
-    assert saved["benefit"].iloc[-1] == "Fewer complaints about closed hubs"
+    assert saved["Benefit"].iloc[-1] == "Fewer complaints about closed hubs"
+    assert list(saved.columns) == ["Benefit", "Who gains", "Measure", "Baseline", "Target",
+                                   "Owner", "By when"]
 
 
 def test_data_use_form_scores_a_file(project_root, tmp_path):

@@ -147,6 +147,16 @@ def benefits_from_records(records: list[dict], file=None, rows: list[int] | None
     return pd.DataFrame(out, columns=list(BENEFIT_FIELDS))
 
 
+BENEFIT_TITLES = {"benefit": "Benefit", "who_gains": "Who gains", "measure": "Measure",
+                  "baseline": "Baseline", "target": "Target", "owner": "Owner",
+                  "by_when": "By when"}
+
+
+def register_table(register):
+    """The register with the column titles a business case shows (``Who gains``, ``By when``)."""
+    return register.rename(columns=BENEFIT_TITLES)
+
+
 def load_benefits(path: str | os.PathLike):
     """A benefits register from CSV, Excel or YAML → DataFrame with :data:`BENEFIT_FIELDS`."""
     path = Path(path)
