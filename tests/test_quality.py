@@ -300,3 +300,22 @@ def test_real_trafford_and_oxford_files(realdata):
     # Supplier ID (column 9) is mostly numbers with some 'nnn_nnn' ids: flagged, capped at 50
     assert {c for _, c in where(oxf, "inconsistent_values")} == {9}
     assert len(where(oxf, "inconsistent_values")) == q.MAX_PER_CHECK
+
+
+def test_empty_file_tab_separated_and_cr_only(tmp_path):
+    with pytest.raises(DataFileError, match="no data"):
+        q.check_file(write(tmp_path, "", "empty.csv"))
+    p = write(tmp_path, "a\tb\tc\n1\t2\t3\n4\t 5\t6\n7\t8\n", "t.tsv")
+    assert where(p, "whitespace") == [(3, 2)] and where(p, "ragged_rows") == [(4, 3)]
+    p = write(tmp_path, "", "cr.csv", raw=b"a,b\r1,2\r\r3 ,4\r")
+    assert where(p, "blank_rows") == [(3, None)] and where(p, "whitespace") == [(4, 1)]
+    assert where(p, "line_breaks") == []
+
+
+def test_header_only_file_scores_without_crashing(tmp_path):
+    p = write(tmp_path, "a,b\n")
+    card = q.score_dataset(p, {"name": "h", "steward": "A", "licence": "OGL", "format": "CSV",
+                               "update_frequency": "one-off", "last_updated": "2024-01-01"},
+                           as_of="2024-04-01")
+    assert card.dimensions["validity"] == 0 and card.dimensions["completeness"] == 0
+    assert card.score == pytest.approx(15 + 15 + 15 + 10)
