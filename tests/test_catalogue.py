@@ -194,3 +194,22 @@ def test_candidates_need_an_open_licence_and_three_stars():
     c = cat.candidates(t)
     assert list(c["name"]) == ["a"] and list(c["stars"]) == [3]
     assert list(cat.candidates(t, min_stars=2)["name"]) == ["a", "d"]
+
+
+def test_show_from_the_snapshot_and_live(stub):
+    snap = [pkg("snap", "Snapshot visits", fmts=("CSV", "PDF"))]
+    got = cat.show("snap", snapshot=snap)
+    assert got.source == "snapshot" and got.value["title"] == "Snapshot visits"
+    r = cat.resources_table(got.value)
+    assert r["format"].tolist() == ["CSV", "PDF"]
+    assert r["url"].tolist() == ["https://example.org/snap.csv", "https://example.org/snap.pdf"]
+    with pytest.raises(DataFileError, match="not in the catalogue snapshot"):
+        cat.show("nothing", snapshot=snap)
+    live = cat.show("live-visits", live=True, base_url=stub, snapshot=snap)
+    assert live.source == "live" and live.value["name"] == "live-visits"
+    assert StubCKAN.calls[-1] == ("/api/action/package_show", {"id": ["live-visits"]})
+
+
+def test_shipped_package_show_answer(project_root):
+    pkgs = cat.load_snapshot(project_root / "data/sample/catalogue/package_show_library_visits.json")
+    assert len(pkgs) == 1 and pkgs[0]["resources"]

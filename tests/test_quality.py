@@ -319,3 +319,11 @@ def test_header_only_file_scores_without_crashing(tmp_path):
                            as_of="2024-04-01")
     assert card.dimensions["validity"] == 0 and card.dimensions["completeness"] == 0
     assert card.score == pytest.approx(15 + 15 + 15 + 10)
+
+
+def test_save_upload_is_safe_and_atomic(tmp_path):
+    p = q.save_upload("../../My Visits (2024).CSV", b"a,b\n1,2\n", tmp_path)
+    assert p.parent == tmp_path.resolve() and p.name == "my-visits-2024.csv"
+    assert q.check_file(p) == []
+    with pytest.raises(DataFileError, match="not a CSV or Excel file"):
+        q.save_upload("notes.pdf", b"%PDF", tmp_path)

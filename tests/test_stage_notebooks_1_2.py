@@ -126,8 +126,13 @@ def test_data_use_form_scores_a_file(project_root, tmp_path):
 t = score_file({{"File (CSV or .xlsx)": {str(tmp_path / 'f.csv')!r}, "Name": "f", "Steward": "",
                 "Licence": "OGL", "Update frequency": "monthly", "Last updated (yyyy-mm-dd)": ""}})
 print(t[["check", "row", "column"]].values.tolist())
+score_uploaded([{{"name": "My upload.csv", "content": memoryview(b"a,b\\n1, 2\\n")}}])
+up = quality.check_file(ctx.output_dir / "uploads" / "my-upload.csv")
+print([[f.check, f.row, f.column] for f in up])
 print(score_file({{"File (CSV or .xlsx)": "nowhere.csv", "Name": "f", "Steward": "", "Licence": "",
                   "Update frequency": "monthly", "Last updated (yyyy-mm-dd)": ""}}).data)
 """)
     assert "[['ragged_rows', 3, 2]]" in text
+    assert "[['whitespace', 2, 2]]" in text  # the uploaded copy, scored
+    assert (tmp_path / "outputs" / "uploads" / "my-upload.csv").read_bytes() == b"a,b\n1, 2\n"
     assert "Cannot score it" in text and "file not found" in text

@@ -254,3 +254,33 @@ def candidates(table, min_stars: int = 3):
              for fmts, lic in zip(table["formats"], table["licence"])]
     out = table.assign(stars=stars)
     return out[out["stars"] >= min_stars].reset_index(drop=True)
+
+
+def resources_table(package: dict):
+    """One dataset's files (CKAN resources): name, format, last modified, url."""
+    import pandas as pd
+
+    rows = [{"name": str(r.get("name") or r.get("description") or "").strip(),
+             "format": str(r.get("format") or "").strip().upper(),
+             "last_modified": _date(r.get("last_modified") or r.get("created")),
+             "url": str(r.get("url") or "")} for r in package.get("resources") or []]
+    return pd.DataFrame(rows, columns=["name", "format", "last_modified", "url"])
+
+
+def show(dataset: str, *, snapshot=None, live: bool = False, base_url: str = DATA_GOV_UK,
+         timeout: float = 10, cache_dir=None) -> Fetched:
+    """One dataset's metadata (``package_show``): live when ``live``, else — or on failure —
+    from the snapshot (matched by name or id). ``value`` is the package dict."""
+    notice = "From the offline catalogue snapshot."
+    if live:
+        try:
+            return Fetched(show_live(dataset, base_url=base_url, timeout=timeout,
+                                     cache_dir=cache_dir), "live", f"Live from {base_url}.")
+        except FetchError as exc:
+            notice = f"⚠ Could not ask {base_url} live ({exc.problem}); using the offline snapshot."
+    pkgs = snapshot if isinstance(snapshot, list) else load_snapshot(snapshot) if snapshot else []
+    for p in pkgs:
+        if dataset in (p.get("name"), p.get("id")):
+            return Fetched(p, "snapshot", notice)
+    raise DataFileError(f"the dataset {dataset!r} is not in the catalogue snapshot",
+                        hint="use a name from the search results (the 'name' column).")

@@ -749,3 +749,19 @@ def scorecard_figure(summary):
            f"{worst['score']:.0f}. "
            + "; ".join(f"{d}: {v:.0f}" for d, v in zip(s["dataset"][::-1], s["score"][::-1])) + ".")
     return fig, alt
+
+
+def save_upload(name: str, content: bytes, folder) -> Path:
+    """Save a file a user uploaded (e.g. through a notebook's upload button) into ``folder``
+    under a safe name, atomically, so it can be scored; the original is never touched.
+    Only ``.csv``, ``.tsv``, ``.txt`` and ``.xlsx``/``.xlsm`` are accepted."""
+    from .io import atomic_write_bytes
+    from .paths import safe_join, slugify
+
+    p = Path(str(name))
+    suffix = p.suffix.lower()
+    if suffix not in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm"):
+        raise DataFileError(f"{p.name!r} is not a CSV or Excel file", file=p.name,
+                            hint="upload a .csv or .xlsx file (export it from your spreadsheet).")
+    safe = slugify(p.stem)[:80] + suffix
+    return atomic_write_bytes(safe_join(Path(folder), safe), bytes(content))
