@@ -196,3 +196,11 @@ def test_register_table_titles():
 
     t = goals.register_table(pd.DataFrame(columns=list(goals.BENEFIT_FIELDS)))
     assert list(t.columns) == ["Benefit", "Who gains", "Measure", "Baseline", "Target", "Owner", "By when"]
+
+
+def test_by_when_forms():
+    assert goals._parse_when("2028") == dt.date(2028, 12, 31)
+    assert goals._parse_when("2028-03") == dt.date(2028, 3, 31)
+    assert goals._parse_when("31/03/2028") == dt.date(2028, 3, 31)
+    assert goals._parse_when("March 2028") == dt.date(2028, 3, 31)
+    assert goals._parse_when("46843") == dt.date(2028, 3, 31)  # Excel serial

@@ -327,3 +327,13 @@ def test_save_upload_is_safe_and_atomic(tmp_path):
     assert q.check_file(p) == []
     with pytest.raises(DataFileError, match="not a CSV or Excel file"):
         q.save_upload("notes.pdf", b"%PDF", tmp_path)
+
+
+def test_parse_date_forms():
+    d = dt.date(2024, 3, 31)
+    for v in ("2024-03-31", "31/03/2024", "31-03-2024", "31 Mar 2024", "31 March 2024", "45382",
+              "2024-03-31T10:00:00", d, dt.datetime(2024, 3, 31, 9)):
+        assert q.parse_date(v) == d, v
+    assert q.parse_date("") is None and q.parse_date(None) is None
+    with pytest.raises(ValueError, match="not a date"):
+        q.parse_date("soon")

@@ -169,6 +169,8 @@ def load_benefits(path: str | os.PathLike):
 
 def _parse_when(text: str) -> _dt.date:
     s = str(text).strip()
+    if re.fullmatch(r"\d{5}", s) and 20000 <= int(s) <= 80000:  # an Excel serial date
+        return _dt.date(1899, 12, 30) + _dt.timedelta(days=int(s))
     if re.fullmatch(r"\d{4}", s):
         return _dt.date(int(s), 12, 31)
     m = re.fullmatch(r"(\d{4})[-/](\d{2})[-/]?(\d{2})?", s)

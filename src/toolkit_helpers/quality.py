@@ -479,7 +479,8 @@ def frequency_days(frequency) -> int | None:
 
 
 def parse_date(value) -> _dt.date | None:
-    """ISO (``2024-03-31``), UK (``31/03/2024``) or a date object; ``None`` when blank."""
+    """ISO (``2024-03-31``), UK (``31/03/2024``), ``31 Mar 2024``, an Excel serial number
+    (``45382``) or a date object; ``None`` when blank."""
     if value is None or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, _dt.datetime):
@@ -491,6 +492,8 @@ def parse_date(value) -> _dt.date | None:
     s = str(value).strip()
     if not s:
         return None
+    if s.isdigit() and 20000 <= int(s) <= 80000:  # an Excel serial date (days since 1899-12-30)
+        return _dt.date(1899, 12, 30) + _dt.timedelta(days=int(s))
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %b %Y", "%d %B %Y", "%Y-%m"):
         try:
             return _dt.datetime.strptime(s[:10] if fmt == "%Y-%m-%d" else s, fmt).date()
