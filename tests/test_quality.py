@@ -337,3 +337,47 @@ def test_parse_date_forms():
     assert q.parse_date("") is None and q.parse_date(None) is None
     with pytest.raises(ValueError, match="not a date"):
         q.parse_date("soon")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_cell = st.text(alphabet=st.sampled_from(list('ab ,"\n\r1£é')), max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_cell, min_size=3, max_size=3), min_size=1, max_size=6),
+       st.sampled_from(["\n", "\r\n", "\r"]))
+def test_tokeniser_agrees_with_the_csv_module_on_well_formed_files(rows, ending):
+    import csv
+    import io
+
+    def quote(c):  # as spreadsheets write CSV: quote a cell holding , " or a line break
+        return '"' + c.replace('"', '""') + '"' if any(ch in c for ch in ',"\r\n') else c
+
+    text = "".join(",".join(quote(c) for c in r) + ending for r in rows)
+    records, findings = q._tokenise(text)
+    assert not [f for f in findings if f.check in ("stray_quote", "unclosed_quote")]
+    # the csv module gives [] for an empty line; the tokeniser gives one empty cell
+    expected = [r or [""] for r in csv.reader(io.StringIO(text, newline=""))]
+    assert [r.cells for r in records] == expected
+    # each record starts on the line after the last one's line breaks
+    line = 1
+    for r, cells in zip(records, expected):
+        assert r.line == line
+        line += 1 + sum(c.count("\r\n") + c.replace("\r\n", "").count("\r") +
+                        c.replace("\r\n", "").count("\n") for c in cells)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab ,"\n\r1\t')), max_size=60))
+def test_any_text_gives_findings_inside_the_file(text):
+    import io
+
+    records, findings = q._tokenise(text)
+    lines = max(1, len(io.StringIO(text, newline="").readlines()) + 1)
+    for f in findings:
+        assert 1 <= f.row <= lines and f.column >= 1
+    # nothing is lost: the cells hold every character except delimiters, quotes and line ends
+    kept = "".join("".join(r.cells) for r in records)
+    assert set(kept) <= set(text) | {""}
