@@ -204,3 +204,15 @@ def test_by_when_forms():
     assert goals._parse_when("31/03/2028") == dt.date(2028, 3, 31)
     assert goals._parse_when("March 2028") == dt.date(2028, 3, 31)
     assert goals._parse_when("46843") == dt.date(2028, 3, 31)  # Excel serial
+
+
+def test_gaps_are_ranked_as_risks(tmp_path):
+    p = tmp_path / "inv.csv"
+    p.write_text(INV_HEADER + "Open,,OGL,CSV,monthly,,,no,uses\n"
+                              "Closed,A,internal,CSV,monthly,2024-01-01,,yes,uses\n")
+    g = inventory.gaps(inventory.load_inventory(p))
+    assert g[["dataset", "gap", "risk"]].values.tolist() == [
+        ["Open", "no named steward", "high"],
+        ["Closed", "holds personal data", "high"],
+        ["Closed", "licence 'internal' is not open", "medium"],
+        ["Open", "no last-updated date", "low"]]

@@ -128,8 +128,9 @@ def load_inventory(path: str | os.PathLike):
 
 
 def gaps(inv):
-    """Accountability gaps: one row per dataset and problem (no steward, no or closed licence,
-    no date, personal data)."""
+    """Accountability gaps as a risk list: one row per dataset and problem (no steward, no or
+    closed licence, no date, personal data), with a risk level (high, medium, low) and what
+    to do. High first."""
     import pandas as pd
 
     from .quality import open_licence, steward_named
@@ -137,18 +138,22 @@ def gaps(inv):
     rows = []
     for r in inv.to_dict("records"):
         if not steward_named(r["steward"]):
-            rows.append((r["name"], "no named steward", "name the team or post accountable for it"))
+            rows.append((r["name"], "no named steward", "high",
+                         "name the team or post accountable for it"))
         if open_licence(r["licence"]) is None:
             rows.append((r["name"], "no open licence" if not r["licence"] else
-                         f"licence {r['licence']!r} is not open",
+                         f"licence {r['licence']!r} is not open", "medium",
                          "agree a licence (the Open Government Licence for council data)"))
         if r["last_updated"] is None:
-            rows.append((r["name"], "no last-updated date", "record when it was last updated"))
+            rows.append((r["name"], "no last-updated date", "low",
+                         "record when it was last updated"))
         if r["personal_data"]:
-            rows.append((r["name"], "holds personal data",
+            rows.append((r["name"], "holds personal data", "high",
                          "a data protection impact assessment before sharing; publish only "
                          "aggregated or redacted extracts"))
-    return pd.DataFrame(rows, columns=["dataset", "gap", "what to do"])
+    df = pd.DataFrame(rows, columns=["dataset", "gap", "risk", "what to do"])
+    order = {"high": 0, "medium": 1, "low": 2}
+    return df.sort_values("risk", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
 
 
 def owners_table(inv):
