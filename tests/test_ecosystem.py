@@ -132,3 +132,18 @@ def test_shipped_maps(project_root):
     tgt = eco.load_map(project_root / "data/sample/council/ecosystem_target.yaml")
     assert {p.check for p in eco.check_map(cur)} == {"actor_without_flows", "data_reaches_no_one"}
     assert eco.check_map(tgt) == []
+
+
+def test_add_flow_and_yaml_round_trip(tmp_path):
+    m = load(tmp_path, GOOD.replace("flows:", "  - {id: bus, name: Bus firm, roles: [contributor]}\nflows:"))
+    assert [p.check for p in eco.check_map(m)] == ["actor_without_flows"]
+    m2 = eco.add_flow(m, "Bus firm", "portal", "data", "stop times")  # by name or by id
+    assert eco.check_map(m2) == [] and len(m.flows) == 4 and len(m2.flows) == 5
+    with pytest.raises(DataFileError, match="not an actor"):
+        eco.add_flow(m, "nobody", "portal", "data")
+    p = tmp_path / "round.yaml"
+    p.write_text(eco.to_yaml(m2))
+    back = eco.load_map(p)
+    assert [(a.id, a.name, a.roles) for a in back.actors] == [(a.id, a.name, a.roles) for a in m2.actors]
+    assert [(f.source, f.target, f.type, f.label) for f in back.flows] == \
+        [(f.source, f.target, f.type, f.label) for f in m2.flows]

@@ -129,6 +129,11 @@ print(t[["check", "row", "column"]].values.tolist())
 score_uploaded([{{"name": "My upload.csv", "content": memoryview(b"a,b\\n1, 2\\n")}}])
 up = quality.check_file(ctx.output_dir / "uploads" / "my-upload.csv")
 print([[f.check, f.row, f.column] for f in up])
+print("flows before:", len(target.flows))
+add_to_target({{"From": "Corporate performance team", "To": "Councillors", "Type": "data",
+                "What flows": "visits by branch"}})
+print("flows after:", len(target.flows))
+print(add_to_target({{"From": "Councillors", "To": "Councillors", "Type": "data", "What flows": ""}}).data)
 print(score_file({{"File (CSV or .xlsx)": "nowhere.csv", "Name": "f", "Steward": "", "Licence": "",
                   "Update frequency": "monthly", "Last updated (yyyy-mm-dd)": ""}}).data)
 """)
@@ -136,3 +141,7 @@ print(score_file({{"File (CSV or .xlsx)": "nowhere.csv", "Name": "f", "Steward":
     assert "[['whitespace', 2, 2]]" in text  # the uploaded copy, scored
     assert (tmp_path / "outputs" / "uploads" / "my-upload.csv").read_bytes() == b"a,b\n1, 2\n"
     assert "Cannot score it" in text and "file not found" in text
+    assert "flows before: 14" in text and "flows after: 15" in text
+    assert "Not added" in text
+    edited = (tmp_path / "outputs" / "02_data_use" / "ecosystem_target_edited.yaml").read_text()
+    assert 'from: "performance", to: "councillors", type: data, label: "visits by branch"' in edited

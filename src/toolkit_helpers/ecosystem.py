@@ -415,3 +415,29 @@ def compare_figure(current: EcosystemMap, target: EcosystemMap):
            "(solid data, dashed money, dash-dot service, dotted intangible). Left, now — "
            + describe(current) + " Right, the target — " + describe(target))
     return fig, alt
+
+
+# ------------------------------------------------------------------ editing
+def add_flow(m: EcosystemMap, source: str, target: str, type: str, label: str = "") -> EcosystemMap:
+    """A copy of the map with one more flow (validated like a file's flows: actor ids by id or
+    name, a known flow type)."""
+    by_name = {a.name: a.id for a in m.actors}
+    ids = {a.id for a in m.actors}
+    src, dst = by_name.get(source, source), by_name.get(target, target)
+    flow = _flow(src, dst, type, label, ids, m.file, len(m.flows) + 1)
+    return EcosystemMap(m.name, list(m.actors), [*m.flows, flow], m.file, m.state)
+
+
+def to_yaml(m: EcosystemMap) -> str:
+    """The map as YAML in the toolkit's layout (reads back with :func:`load_map`)."""
+    import json
+
+    q = json.dumps
+    lines = [f"name: {q(m.name)}"] + ([f"state: {m.state}"] if m.state else []) + ["actors:"]
+    for a in m.actors:
+        lines.append(f"  - {{id: {q(a.id)}, name: {q(a.name)}, roles: [{', '.join(a.roles)}]}}")
+    lines.append("flows:" if m.flows else "flows: []")
+    for f in m.flows:
+        lines.append(f"  - {{from: {q(f.source)}, to: {q(f.target)}, type: {f.type}, "
+                     f"label: {q(f.label)}}}")
+    return "\n".join(lines) + "\n"
