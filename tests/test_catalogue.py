@@ -213,3 +213,18 @@ def test_show_from_the_snapshot_and_live(stub):
 def test_shipped_package_show_answer(project_root):
     pkgs = cat.load_snapshot(project_root / "data/sample/catalogue/package_show_library_visits.json")
     assert len(pkgs) == 1 and pkgs[0]["resources"]
+
+
+def test_a_stale_cache_is_used_when_the_catalogue_is_down(stub, tmp_path):
+    import os
+
+    first = cat.search("visits", live=True, base_url=stub, cache_dir=tmp_path)
+    assert first.source == "live"
+    again = cat.search("visits", live=True, base_url=stub, cache_dir=tmp_path)
+    assert again.source == "cache" and "cached in the last day" in again.notice
+    for f in tmp_path.iterdir():  # two days old
+        os.utime(f, (f.stat().st_mtime - 2 * 86400,) * 2)
+    StubCKAN.mode = "html"
+    stale = cat.search("visits", live=True, base_url=stub, cache_dir=tmp_path, snapshot=[])
+    assert stale.source == "stale cache" and "did not answer" in stale.notice
+    assert list(stale.value["name"]) == ["live-visits"]

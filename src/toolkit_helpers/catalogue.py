@@ -165,12 +165,36 @@ def call(action: str, params: dict, *, base_url: str = DATA_GOV_UK, timeout: flo
          cache_dir: str | os.PathLike | None = None, max_age: float = 24 * 3600):
     """One CKAN action through ``ckanapi.RemoteCKAN`` (GET only, with a timeout), cached.
 
-    A fresh cached answer is used without asking; a failed call raises :class:`FetchError`
-    (the caller falls back to the snapshot).
+    A fresh cached answer is used without asking; when the catalogue cannot be reached an older
+    cached answer is used; otherwise a failed call raises :class:`FetchError` (the caller falls
+    back to the snapshot). See :func:`call_with_source` to know which it was.
     """
+    return call_with_source(action, params, base_url=base_url, timeout=timeout,
+                            cache_dir=cache_dir, max_age=max_age)[0]
+
+
+def call_with_source(action: str, params: dict, *, base_url: str = DATA_GOV_UK,
+                     timeout: float = 10, cache_dir: str | os.PathLike | None = None,
+                     max_age: float = 24 * 3600):
+    """:func:`call`, returning ``(result, source)`` with source ``live``, ``cache`` (younger
+    than ``max_age``) or ``stale cache`` (older, used because the live call failed)."""
     cache = _cache_file(cache_dir, base_url, action, params) if cache_dir else None
     if cache and cache.exists() and time.time() - cache.stat().st_mtime < max_age:
-        return json.loads(cache.read_text(encoding="utf-8"))
+        return json.loads(cache.read_text(encoding="utf-8")), "cache"
+    try:
+        result = _ask(action, params, base_url, timeout)
+    except FetchError:
+        if cache and cache.exists():
+            return json.loads(cache.read_text(encoding="utf-8")), "stale cache"
+        raise
+    if cache:
+        from .io import atomic_write_text
+
+        atomic_write_text(cache, json.dumps(result))
+    return result, "live"
+
+
+def _ask(action: str, params: dict, base_url: str, timeout: float):
     if offline() and not _is_loopback(base_url):
         raise FetchError(f"offline mode: not asking {base_url}",
                          hint="unset TOOLKIT_OFFLINE to allow live searches; the snapshot is used.")
@@ -180,7 +204,7 @@ def call(action: str, params: dict, *, base_url: str = DATA_GOV_UK, timeout: flo
 
     try:
         with RemoteCKAN(base_url, user_agent=USER_AGENT, get_only=True) as ckan:
-            result = ckan.call_action(action, params, requests_kwargs={"timeout": timeout})
+            return ckan.call_action(action, params, requests_kwargs={"timeout": timeout})
     except (requests.Timeout, requests.ConnectionError) as exc:
         raise FetchError(f"the catalogue did not answer ({type(exc).__name__})",
                          hint="check the connection; the offline snapshot is used.") from None
@@ -190,11 +214,6 @@ def call(action: str, params: dict, *, base_url: str = DATA_GOV_UK, timeout: flo
     except (CKANAPIError, requests.RequestException, ValueError) as exc:
         raise FetchError(f"the catalogue's answer could not be used ({type(exc).__name__})",
                          hint="the catalogue may be down or not CKAN; the offline snapshot is used.") from None
-    if cache:
-        from .io import atomic_write_text
-
-        atomic_write_text(cache, json.dumps(result))
-    return result
 
 
 def search_live(query: str, rows: int = 10, **kwargs) -> list[dict]:
@@ -213,7 +232,8 @@ def search(query: str, *, snapshot: str | os.PathLike | list | None = None, live
            cache_dir: str | os.PathLike | None = None) -> Fetched:
     """Search the catalogue: live when ``live`` (and not offline), else — or on failure — the
     snapshot. Returns :class:`~toolkit_helpers.net.Fetched` with the normalised table as
-    ``value``, ``source`` (``live`` or ``snapshot``) and a ``notice`` saying which it was."""
+    ``value``, ``source`` (``live``, ``cache``, ``stale cache`` or ``snapshot``) and a ``notice``
+    saying which it was."""
     def from_snapshot():
         if snapshot is None:
             raise DataFileError("no catalogue snapshot to search offline",
@@ -223,9 +243,15 @@ def search(query: str, *, snapshot: str | os.PathLike | list | None = None, live
 
     if live:
         try:
-            pkgs = search_live(query, rows, base_url=base_url, timeout=timeout, cache_dir=cache_dir)
-            return Fetched(normalise(pkgs, base_url), "live",
-                           f"Live results from {base_url} for {query!r}.")
+            result, source = call_with_source("package_search", {"q": query, "rows": int(rows)},
+                                              base_url=base_url, timeout=timeout,
+                                              cache_dir=cache_dir)
+            pkgs = packages_from_answer({"result": result})
+            say = {"live": f"Live results from {base_url}",
+                   "cache": f"Results from {base_url} (cached in the last day)",
+                   "stale cache": f"⚠ {base_url} did not answer: results saved from an earlier "
+                                  "search"}[source]
+            return Fetched(normalise(pkgs, base_url), source, f"{say} for {query!r}.")
         except FetchError as exc:
             notice = (f"⚠ Could not search {base_url} live ({exc.problem}); searching the offline "
                       f"snapshot instead.")
