@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from toolkit_helpers import catalogue as cat
-from toolkit_helpers.errors import DataFileError
+from toolkit_helpers.errors import DataFileError, FetchError
 
 
 def pkg(name, title, org="Org A", lic="uk-ogl", lic_title="UK Open Government Licence (OGL)",
@@ -115,6 +115,18 @@ class StubCKAN(BaseHTTPRequestHandler):
         if StubCKAN.mode == "error":
             body, status = {"success": False, "error": {"__type": "Not Found Error",
                                                          "message": "Not found"}}, 404
+        elif StubCKAN.mode == "flaky" and len(StubCKAN.calls) <= 2:
+            self.send_response(503)
+            self.end_headers()
+            return
+        elif StubCKAN.mode == "huge":
+            data = json.dumps({"success": True, "result": {"count": 1, "results": [
+                pkg("big", "x" * 300_000)]}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()  # no Content-Length: the cap must count what arrives
+            self.wfile.write(data)
+            return
         elif StubCKAN.mode == "html":
             self.send_response(502)
             self.end_headers()
@@ -228,3 +240,28 @@ def test_a_stale_cache_is_used_when_the_catalogue_is_down(stub, tmp_path):
     stale = cat.search("visits", live=True, base_url=stub, cache_dir=tmp_path, snapshot=[])
     assert stale.source == "stale cache" and "did not answer" in stale.notice
     assert list(stale.value["name"]) == ["live-visits"]
+
+
+def test_transient_failures_are_retried_with_backoff(stub):
+    StubCKAN.mode = "flaky"  # two 503 answers, then a good one
+    waits = []
+    result = cat._ask("package_search", {"q": "x"}, stub, 5, retries=2, backoff=0.25,
+                      sleep=waits.append)
+    assert result["results"][0]["name"] == "live-visits"
+    assert len(StubCKAN.calls) == 3 and waits == [0.25, 0.5]
+
+
+def test_retries_are_bounded(stub):
+    StubCKAN.mode = "html"  # 502 every time
+    waits = []
+    with pytest.raises(FetchError, match=r"did not answer \(HTTP 502\) after 2 tries"):
+        cat._ask("package_search", {"q": "x"}, stub, 5, retries=1, backoff=0.1, sleep=waits.append)
+    assert len(StubCKAN.calls) == 2 and waits == [0.1]
+
+
+def test_answers_over_the_size_cap_are_refused(stub):
+    StubCKAN.mode = "huge"
+    with pytest.raises(FetchError, match="too large"):
+        cat._ask("package_search", {"q": "x"}, stub, 5, max_bytes=100_000, sleep=lambda s: None)
+    # under a larger cap the same answer is read
+    assert cat._ask("package_search", {"q": "x"}, stub, 5, max_bytes=1_000_000)["count"] == 1

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from .errors import DataFileError, FetchError
-from .net import Fetched, _is_loopback, offline
+from .net import DEFAULT_MAX_BYTES, Fetched, _is_loopback, offline
 
 DATA_GOV_UK = "https://data.gov.uk"
 COLUMNS = ["title", "organisation", "licence", "formats", "last_modified", "url", "name",
@@ -194,7 +194,45 @@ def call_with_source(action: str, params: dict, *, base_url: str = DATA_GOV_UK,
     return result, "live"
 
 
-def _ask(action: str, params: dict, base_url: str, timeout: float):
+class _Retry(Exception):
+    """A transient failure worth asking again (timeout, connection, HTTP 429/5xx)."""
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _capped_session(max_bytes: int):
+    """A ``requests`` session for ckanapi that streams each answer and refuses one larger
+    than ``max_bytes``, and turns HTTP 429/5xx into :class:`_Retry`."""
+    import requests
+
+    class CappedSession(requests.Session):
+        def request(self, *args, **kwargs):
+            kwargs["stream"] = True
+            r = super().request(*args, **kwargs)
+            if r.status_code == 429 or r.status_code >= 500:
+                r.close()
+                raise _Retry(f"HTTP {r.status_code}")
+            data = bytearray()
+            for chunk in r.iter_content(64 * 1024):
+                data += chunk
+                if len(data) > max_bytes:
+                    r.close()
+                    raise _TooLarge(f"more than {max_bytes // (1024 * 1024) or max_bytes} "
+                                    f"{'MB' if max_bytes >= 1024 * 1024 else 'bytes'}")
+            r._content = bytes(data)
+            r._content_consumed = True
+            return r
+
+    return CappedSession()
+
+
+def _ask(action: str, params: dict, base_url: str, timeout: float, *, retries: int = 2,
+         backoff: float = 0.5, max_bytes: int = DEFAULT_MAX_BYTES, sleep=time.sleep):
+    """Ask the catalogue through ckanapi: a connect/read timeout, ``retries`` more tries with
+    backoff (``backoff``, ``2*backoff`` … seconds) after a timeout, a dropped connection or
+    HTTP 429/5xx, and answers larger than ``max_bytes`` refused."""
     if offline() and not _is_loopback(base_url):
         raise FetchError(f"offline mode: not asking {base_url}",
                          hint="unset TOOLKIT_OFFLINE to allow live searches; the snapshot is used.")
@@ -202,18 +240,28 @@ def _ask(action: str, params: dict, base_url: str, timeout: float):
     from ckanapi import RemoteCKAN
     from ckanapi.errors import CKANAPIError, NotAuthorized, NotFound, ValidationError
 
-    try:
-        with RemoteCKAN(base_url, user_agent=USER_AGENT, get_only=True) as ckan:
-            return ckan.call_action(action, params, requests_kwargs={"timeout": timeout})
-    except (requests.Timeout, requests.ConnectionError) as exc:
-        raise FetchError(f"the catalogue did not answer ({type(exc).__name__})",
-                         hint="check the connection; the offline snapshot is used.") from None
-    except (NotFound, NotAuthorized, ValidationError) as exc:
-        raise FetchError(f"the catalogue refused the request ({type(exc).__name__}: {exc})",
-                         hint="check the dataset id or the search words.") from None
-    except (CKANAPIError, requests.RequestException, ValueError) as exc:
-        raise FetchError(f"the catalogue's answer could not be used ({type(exc).__name__})",
-                         hint="the catalogue may be down or not CKAN; the offline snapshot is used.") from None
+    last = ""
+    for attempt in range(retries + 1):
+        if attempt:
+            sleep(backoff * 2 ** (attempt - 1))
+        try:
+            with RemoteCKAN(base_url, user_agent=USER_AGENT, get_only=True,
+                            session=_capped_session(max_bytes)) as ckan:
+                return ckan.call_action(action, params, requests_kwargs={"timeout": timeout})
+        except (requests.Timeout, requests.ConnectionError, _Retry) as exc:
+            last = str(exc) if isinstance(exc, _Retry) else type(exc).__name__
+            continue
+        except _TooLarge as exc:
+            raise FetchError(f"the catalogue's answer is too large ({exc})",
+                             hint="ask for fewer rows; the offline snapshot is used.") from None
+        except (NotFound, NotAuthorized, ValidationError) as exc:
+            raise FetchError(f"the catalogue refused the request ({type(exc).__name__}: {exc})",
+                             hint="check the dataset id or the search words.") from None
+        except (CKANAPIError, requests.RequestException, ValueError) as exc:
+            raise FetchError(f"the catalogue's answer could not be used ({type(exc).__name__})",
+                             hint="the catalogue may be down or not CKAN; the offline snapshot is used.") from None
+    raise FetchError(f"the catalogue did not answer ({last}) after {retries + 1} tries",
+                     hint="check the connection; the offline snapshot is used.")
 
 
 def search_live(query: str, rows: int = 10, **kwargs) -> list[dict]:
