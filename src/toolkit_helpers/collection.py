@@ -106,13 +106,18 @@ def clean_notebook(nb) -> None:
                                     "file_extension": ".py", "mimetype": "text/x-python",
                                     **({"codemirror_mode": li["codemirror_mode"]}
                                        if "codemirror_mode" in li else {})}
-    for cell in nb.cells:
+    import hashlib
+
+    for i, cell in enumerate(nb.cells):
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA}
         if cell.cell_type == "code":
-            for out in cell.get("outputs", []):
+            for j, out in enumerate(cell.get("outputs", [])):
                 out.get("metadata", {}).pop("execution", None)
                 if out.get("output_type") == "execute_result":
                     out.setdefault("metadata", {})
+                view = out.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+                if view:  # widget state is not stored: a stable id keeps diffs quiet
+                    view["model_id"] = hashlib.sha1(f"{i}-{j}".encode()).hexdigest()[:32]
 
 
 def refresh(paths: list[Path], timeout: int = 600, output_root: Path | None = None) -> None:
