@@ -288,7 +288,7 @@ def parse_config(raw: Any, path: Path) -> Config:
 
 def load_config(path: str | os.PathLike = "councils/sample.yaml") -> Config:
     """Load and validate a council config (YAML, read with ``yaml.safe_load``)."""
-    import yaml
+    from .io import read_yaml
 
     p = resolve_user_path(path)
     if not p.exists():
@@ -297,18 +297,5 @@ def load_config(path: str | os.PathLike = "councils/sample.yaml") -> Config:
     if p.is_dir():
         raise ConfigError("this is a folder, not a config file", file=p,
                           hint="pass the path of a .yaml file, e.g. councils/sample.yaml.")
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError("the config is not UTF-8 text", file=p,
-                          hint="save it as UTF-8 from your editor.") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"the YAML cannot be read ({getattr(exc, 'problem', exc)})", file=p,
-                          row=mark.line + 1 if mark else None,
-                          column=mark.column + 1 if mark else None,
-                          hint="check indentation (spaces, not tabs) and quotes near this line."
-                          ) from None
+    raw, _ = read_yaml(p, error=ConfigError)
     return parse_config(raw, p)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataFileError
+from .io import read_yaml
 
 ROLES = ("steward", "contributor", "intermediary", "reuser", "beneficiary")
 FLOW_TYPES = ("data", "money", "service", "intangible")
@@ -205,15 +206,7 @@ def load_map(path: str | os.PathLike) -> EcosystemMap:
                             hint="check data.ecosystem / data.ecosystem_target in the config.")
     if path.suffix.lower() == ".csv":
         return _map_from_csv(path)
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataFileError(f"the YAML cannot be read ({getattr(exc, 'problem', exc)})", file=path,
-                            row=mark.line + 1 if mark else None,
-                            hint="check indentation (spaces, not tabs) and quotes.") from None
+    data, _ = read_yaml(path)
     return map_from_dict(data, file=path)
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DataFileError
-from .io import normalise_header
+from .io import normalise_header, read_yaml
 
 BENEFIT_FIELDS = ("benefit", "who_gains", "measure", "baseline", "target", "owner", "by_when")
 REQUIRED_BENEFIT_FIELDS = ("benefit", "measure", "owner")
@@ -53,17 +53,7 @@ def _read_records(path: Path, what: str) -> tuple[list[dict], list[int]]:
     """Records of a CSV (header + rows) or YAML (a list, or a mapping holding one list) file,
     with the row number each came from (CSV: line in the file; YAML: item number)."""
     if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except FileNotFoundError:
-            raise DataFileError("file not found", file=path, hint="check the path.") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise DataFileError(f"the YAML cannot be read ({getattr(exc, 'problem', exc)})",
-                                file=path, row=mark.line + 1 if mark else None,
-                                hint="check indentation (spaces, not tabs) and quotes.") from None
+        data, _ = read_yaml(path)
         if isinstance(data, dict):
             lists = [v for v in data.values() if isinstance(v, list)]
             data = lists[0] if len(lists) == 1 else data.get(what)
@@ -338,19 +328,8 @@ LOGIC_HELP = {
 def load_logic_model(path: str | os.PathLike) -> dict[str, list[str]]:
     """A logic model from YAML (``inputs``, ``activities``, ``outputs``, ``outcomes``,
     ``impact``, each a list)."""
-    import yaml
-
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise DataFileError("file not found", file=path,
-                            hint="check data.logic_model in the config.") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataFileError(f"the YAML cannot be read ({getattr(exc, 'problem', exc)})", file=path,
-                            row=mark.line + 1 if mark else None,
-                            hint="check indentation (spaces, not tabs) and quotes.") from None
+    data, _ = read_yaml(path, missing_hint="check data.logic_model in the config.")
     return logic_model_from_dict(data, file=path)
 
 

@@ -23,7 +23,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from .errors import DataFileError
 
@@ -121,6 +121,35 @@ def read_text(path: str | os.PathLike) -> DecodedText:
     except PermissionError:
         raise DataFileError("no permission to read this file", file=path) from None
     return decode_text(raw, file=path)
+
+
+def read_yaml(path: str | os.PathLike, *, error: type = DataFileError,
+              missing_hint: str = "check the path.") -> tuple[Any, str]:
+    """A YAML file read with the safe loader (no tags that run code) → ``(data, text)``.
+
+    A missing file, a file that is not UTF-8, or a YAML syntax error raises ``error`` (a
+    :class:`DataFileError` by default) naming the file, and the line and column of the error.
+    """
+    import yaml
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise error("file not found", file=path, hint=missing_hint) from None
+    except IsADirectoryError:
+        raise error("this is a folder, not a file", file=path, hint=missing_hint) from None
+    except UnicodeDecodeError:
+        raise error("the file is not UTF-8 text", file=path,
+                    hint="save it as UTF-8 from your editor.") from None
+    try:
+        return yaml.safe_load(text), text
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise error(f"the YAML cannot be read ({getattr(exc, 'problem', exc)})", file=path,
+                    row=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
+                    hint="check indentation (spaces, not tabs) and quotes near this line.") from None
 
 
 def parse_csv_text(text: str, file=None, delimiter: str | None = None) -> list[list[str]]:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataFileError
+from .io import read_yaml
 
 DIMENSIONS: dict[str, str] = {
     "data_management_processes": "Data management processes",
@@ -170,25 +171,8 @@ def parse_maturity(raw, *, file=None, text: str = "") -> Maturity:
 
 def load_maturity(path) -> Maturity:
     """Read and validate a maturity self-assessment YAML file."""
-    import yaml
-
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataFileError("file not found", file=path,
-                            hint="check data.maturity in the council config.") from None
-    except UnicodeDecodeError:
-        raise DataFileError("the file is not UTF-8 text", file=path,
-                            hint="save it as UTF-8 from your editor.") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataFileError(f"the YAML cannot be read ({getattr(exc, 'problem', exc)})",
-                            file=path, row=mark.line + 1 if mark else None,
-                            column=mark.column + 1 if mark else None,
-                            hint="check indentation (spaces, not tabs) near this line.") from None
+    raw, text = read_yaml(path, missing_hint="check data.maturity in the council config.")
     return parse_maturity(raw, file=path, text=text)
 
 
