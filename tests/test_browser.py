@@ -215,7 +215,6 @@ def test_start_here_slider_changes_the_recommendation(lab, browser):
 SPEND = "case_studies/spend_network_tenders.ipynb"
 
 
-@pytest.mark.skipif(SPEND not in BROWSER_NOTEBOOKS, reason="the Spend Network notebook is not in this checkout")
 def test_spend_form_recounts_the_contract_pipeline(lab, browser):
     """Submit the 'count from' form twice with different dates and see the table change."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -247,7 +246,6 @@ def test_spend_form_recounts_the_contract_pipeline(lab, browser):
 DWP = "case_studies/dwp_jobseekers.ipynb"
 
 
-@pytest.mark.skipif(DWP not in BROWSER_NOTEBOOKS, reason="the DWP notebook is not in this checkout")
 def test_dwp_compare_places_form_redraws_the_chart(lab, browser):
     """Pick another place in the compare-places form and press Compare: a chart comparing the
     council with that place appears, its alt text naming it."""
@@ -273,7 +271,6 @@ def test_dwp_compare_places_form_redraws_the_chart(lab, browser):
 APPRAISAL = "stages/03_demonstrating_value.ipynb"
 
 
-@pytest.mark.skipif(APPRAISAL not in BROWSER_NOTEBOOKS, reason="the stage 3 notebook is not in this checkout")
 def test_appraisal_sliders_change_the_scenario(lab, browser):
     """Move the benefits slider to +80% and then to -80%: the scenario's result is redrawn each
     time and the two differ."""
