@@ -89,12 +89,15 @@ def test_failure_is_reported_and_others_finish(project):
     assert "✖ b" in r.stdout and "FAILED at cell 3" in r.stdout
     assert "ValueError: deliberate failure in b" in r.stdout
     assert "✔ a" in r.stdout and "✔ c" in r.stdout
+    assert "IPKernelApp" not in r.stdout + r.stderr  # kernels' own log lines kept out of the display
     # parameters from the config reached the notebook; c ran after a and read its artefact
     assert (out / "a" / "result.txt").read_text() == "hello from config t.yaml"
     assert (out / "c" / "result.txt").read_text() == "c saw: hello from config t.yaml"
     summary = json.loads((out / "run.json").read_text())
     assert {n["name"]: n["status"] for n in summary["notebooks"]} == \
         {"a": "ok", "b": "failed", "c": "ok"}
+    logs = sorted(p.name for p in (out / "notebooks").glob("*.kernel.log"))
+    assert logs == ["b.kernel.log"]  # a kernel log is kept only for the notebook that failed
     executed = (out / "notebooks" / "b.ipynb").read_text()
     assert "deliberate failure" in executed
     assert ".staging-" not in (out / "notebooks" / "a.ipynb").read_text()

@@ -73,10 +73,20 @@ def _execute(nb_path: str, out_path: str, params: dict, cwd: str, timeout: int) 
 
     t0 = time.perf_counter()
     name = Path(nb_path).stem
+    # The kernel's own log lines (start-up warnings, its shutdown) would interleave with the
+    # progress display: the kernel inherits this process's stderr, so point it at a log file,
+    # kept beside the executed notebook only when the notebook fails.
+    log_path = Path(out_path).with_suffix(".kernel.log")
+    saved_stderr = os.dup(2)
+    log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(log_fd, 2)
+    os.close(log_fd)
+    ok = False
     try:
         pm.execute_notebook(nb_path, out_path, parameters=params, kernel_name="python3",
                             cwd=cwd, progress_bar=False, log_output=False,
                             execution_timeout=timeout, request_save_on_cell_execute=False)
+        ok = True
         return asdict(Result(name, "ok", time.perf_counter() - t0, out_path))
     except PapermillExecutionError as exc:
         return asdict(Result(name, "failed", time.perf_counter() - t0, out_path,
@@ -85,7 +95,13 @@ def _execute(nb_path: str, out_path: str, params: dict, cwd: str, timeout: int) 
                              error=f"{exc.ename}: {exc.evalue}"))
     except Exception as exc:  # kernel died, timeout, unreadable notebook …
         return asdict(Result(name, "failed", time.perf_counter() - t0, out_path,
-                             error=f"{type(exc).__name__}: {exc}"))
+                             error=f"{type(exc).__name__}: {exc} (kernel log: "
+                                   f"notebooks/{log_path.name})"))
+    finally:
+        os.dup2(saved_stderr, 2)
+        os.close(saved_stderr)
+        if ok:
+            log_path.unlink(missing_ok=True)
 
 
 def notebook_parameters(info: NotebookInfo, config: Config, output_dir: Path) -> dict:
