@@ -167,3 +167,13 @@ def test_import_is_light():
             "'frictionless', 'docx', 'yaml') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("value,kwargs,shown", [
+    (2_345_678, {}, "£2.3m"), (2_345_678, {"m_decimals": 2}, "£2.35m"), (45_600, {}, "£46k"),
+    (9_500, {}, "£9,500"), (9_500, {"k_from": 1e3}, "£10k"), (-12_400, {}, "-£12k"),
+    (950, {}, "£950"), (float("nan"), {}, "–")])
+def test_format_gbp_short(value, kwargs, shown):
+    from toolkit_helpers.charts import format_gbp_short
+
+    assert format_gbp_short(value, **kwargs) == shown

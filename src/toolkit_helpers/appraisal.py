@@ -586,15 +586,9 @@ def affordability_text(table, option: str) -> str:
 # ------------------------------------------------------------------------------ words
 
 def _gbp(v: float) -> str:
-    if v != v:
-        return "–"
-    sign = "-" if v < 0 else ""
-    v = abs(v)
-    if v >= 1e6:
-        return f"{sign}£{v / 1e6:,.2f}m"
-    if v >= 1e4:
-        return f"{sign}£{v / 1e3:,.0f}k"
-    return f"{sign}£{v:,.0f}"
+    from .charts import format_gbp_short
+
+    return format_gbp_short(v, m_decimals=2)
 
 
 def _ratio(r: float) -> str:

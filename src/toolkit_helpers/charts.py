@@ -133,16 +133,23 @@ def format_gbp(value: float, decimals: int = 0) -> str:
     return f"{sign}£{abs(value):,.{decimals}f}"
 
 
+def format_gbp_short(value: float, m_decimals: int = 1, k_from: float = 1e4) -> str:
+    """Pounds in few characters: ``2_345_678`` → ``'£2.3m'``, ``45_600`` → ``'£46k'`` (from
+    ``k_from`` up), smaller values whole (``'£950'``); negatives as ``'-£12k'``."""
+    if value is None or value != value:
+        return "–"
+    a = abs(value)
+    sign = "-" if value < 0 else ""
+    if a >= 1e6:
+        return f"{sign}£{a / 1e6:,.{m_decimals}f}m"
+    if a >= k_from:
+        return f"{sign}£{a / 1e3:,.0f}k"
+    return f"{sign}£{a:,.0f}"
+
+
 def gbp_axis(ax, axis: str = "y") -> None:
     """Format an axis in pounds with thousands separators (£k / £m for large values)."""
     from matplotlib.ticker import FuncFormatter
 
-    def fmt(v, _pos):
-        a = abs(v)
-        if a >= 1e6:
-            return f"{'-' if v < 0 else ''}£{a / 1e6:,.1f}m"
-        if a >= 1e4:
-            return f"{'-' if v < 0 else ''}£{a / 1e3:,.0f}k"
-        return f"{'-' if v < 0 else ''}£{a:,.0f}"
-
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
+    fmt = FuncFormatter(lambda v, _pos: format_gbp_short(v))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)

@@ -765,13 +765,9 @@ def delivery_chain_markdown(spend_df, chain, service_area: str | None) -> str:
 # ----------------------------------------------------------------------------- charts
 
 def _money_short(v: float) -> str:
-    a = abs(v)
-    sign = "-" if v < 0 else ""
-    if a >= 1e6:
-        return f"{sign}£{a / 1e6:,.2f}m"
-    if a >= 1e3:
-        return f"{sign}£{a / 1e3:,.0f}k"
-    return f"{sign}£{a:,.0f}"
+    from .charts import format_gbp_short
+
+    return format_gbp_short(v, m_decimals=2, k_from=1e3)
 
 
 def bar_figure(table, label: str, value: str = "amount", title: str = "", what: str = "net spend",
