@@ -40,14 +40,28 @@ class DecodedText:
     line_ending: str  # "CRLF", "LF", "CR", "mixed" or "none"
 
 
-def _line_ending(raw: bytes) -> str:
+def line_endings(raw: bytes) -> list[str]:
+    """The kinds of line ending in ``raw``: any of ``CRLF``, ``CR``, ``LF`` (in that order)."""
     crlf = raw.count(b"\r\n")
     cr = raw.count(b"\r") - crlf
     lf = raw.count(b"\n") - crlf
-    kinds = [k for k, n in (("CRLF", crlf), ("CR", cr), ("LF", lf)) if n]
+    return [k for k, n in (("CRLF", crlf), ("CR", cr), ("LF", lf)) if n]
+
+
+def _line_ending(raw: bytes) -> str:
+    kinds = line_endings(raw)
     if not kinds:
         return "none"
     return kinds[0] if len(kinds) == 1 else "mixed"
+
+
+def column_letter(n: int) -> str:
+    """``1`` → ``'A'``, ``27`` → ``'AA'`` (1-based, as a spreadsheet labels columns)."""
+    s = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
 
 
 def looks_binary(raw: bytes) -> bool:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataFileError
+from .io import column_letter, line_endings
 
 # ------------------------------------------------------------------ check names
 ERRORS = ("ragged_rows", "blank_rows", "invalid_encoding", "stray_quote", "unclosed_quote",
@@ -74,15 +75,6 @@ class Finding:
         return {"check": self.check, "severity": self.severity, "row": self.row,
                 "column": self.column, "column_name": self.column_name or "",
                 "message": self.message}
-
-
-def column_letter(n: int) -> str:
-    """``1`` → ``'A'``, ``27`` → ``'AA'`` (as a spreadsheet labels columns)."""
-    s = ""
-    while n > 0:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 # ------------------------------------------------------------------ tokeniser
@@ -239,13 +231,6 @@ class Table:
     kind: str = "csv"                     # csv | excel
 
 
-def _line_endings(raw: bytes) -> set[str]:
-    crlf = raw.count(b"\r\n")
-    cr = raw.count(b"\r") - crlf
-    lf = raw.count(b"\n") - crlf
-    return {k for k, v in (("CRLF", crlf), ("CR", cr), ("LF", lf)) if v}
-
-
 def _decode(raw: bytes) -> tuple[str, str]:
     """Text with invalid UTF-8 bytes kept as surrogates (so they can be located), and the
     encoding found."""
@@ -397,7 +382,7 @@ def read_table(path: str | os.PathLike, sheet: str | int | None = 0) -> Table:
     t = _structure([(r.line, r.cells, r.quoted) for r in records], str(path), "csv",
                    surrogates=enc == "cp1252")
     pre: list[Finding] = []
-    endings = _line_endings(raw)
+    endings = line_endings(raw)
     if len(endings) > 1:
         pre.append(Finding("line_breaks", None, None,
                            f"mixed line endings ({', '.join(sorted(endings))}): save the file "

@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .errors import DataFileError
-from .io import EXCEL_SUFFIXES, decode_text, iter_paths, normalise_header, read_excel_rows, sniff_delimiter
+from .io import EXCEL_SUFFIXES, column_letter, decode_text, iter_paths, normalise_header, read_excel_rows, sniff_delimiter
 
 # ----------------------------------------------------------------------------- the fields
 
@@ -239,11 +239,7 @@ def find_header(rows: Sequence[Sequence], extra: Iterable[str] = (), min_score: 
 
 def _letter(pos: int) -> str:
     """0-based column position → spreadsheet letter (0 → A, 27 → AB)."""
-    s, n = "", pos + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    return column_letter(pos + 1)
 
 
 @dataclass
