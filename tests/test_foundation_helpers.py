@@ -177,3 +177,25 @@ def test_format_gbp_short(value, kwargs, shown):
     from toolkit_helpers.charts import format_gbp_short
 
     assert format_gbp_short(value, **kwargs) == shown
+
+
+def test_read_entry_and_find_entry(tmp_path):
+    import pandas as pd
+
+    from toolkit_helpers.artefacts import Artefacts, find_entry, read_entry, read_manifests
+
+    art = Artefacts(tmp_path, "nb")
+    art.table("sites", pd.DataFrame({"site": ["A", "B"], "metres": [120, 950]}), "strategic", "Sites")
+    art.data("headline", {"bcr": 1.8}, "economic")
+    art.text("words", "Hello", "summary", "Words")
+    manifest = read_manifests(tmp_path)["nb"]
+    assert read_entry(art.folder, find_entry(manifest, "sites", "table")) == \
+        [{"site": "A", "metres": "120"}, {"site": "B", "metres": "950"}]
+    assert read_entry(art.folder, find_entry(manifest, "headline")) == {"bcr": 1.8}
+    assert read_entry(art.folder, find_entry(manifest, "words", "text")) == "Hello"
+    assert find_entry(manifest, "headline", "table") is None
+    (art.folder / "headline.json").unlink()  # its notebook failed part-way
+    assert read_entry(art.folder, find_entry(manifest, "headline")) is None
+    # a manifest naming a file outside the folder reads only inside it
+    (tmp_path / "secret.json").write_text('{"x": 1}')
+    assert read_entry(art.folder, {"kind": "data", "file": "../secret.json"}) is None

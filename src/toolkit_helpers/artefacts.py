@@ -121,6 +121,33 @@ def read_manifests(output_dir: str | Path) -> dict[str, dict]:
     return out
 
 
+def read_entry(folder: str | Path, entry: dict):
+    """The content of one recorded artefact of a notebook (``folder`` is that notebook's
+    artefacts folder): a ``data`` entry's JSON, a ``table``'s rows as dicts, a ``text``'s
+    Markdown; ``None`` when the file is missing or unreadable (its notebook may have failed).
+    The file name is joined safely, so a manifest cannot point outside the folder."""
+    import csv
+
+    try:
+        path = safe_join(Path(folder), Path(str(entry.get("file", ""))).name)
+        if entry.get("kind") == "data":
+            return json.loads(path.read_text(encoding="utf-8"))
+        if entry.get("kind") == "table":
+            with open(path, newline="", encoding="utf-8-sig") as fh:
+                return list(csv.DictReader(fh))
+        if entry.get("kind") == "text":
+            return path.read_text(encoding="utf-8")
+    except (OSError, ValueError, csv.Error):
+        return None
+    return None
+
+
+def find_entry(manifest: dict, name: str, kind: str | None = None) -> dict | None:
+    """The manifest entry called ``name`` (of ``kind``, if given), or ``None``."""
+    return next((e for e in manifest.get("entries", []) if e.get("name") == name
+                 and (kind is None or e.get("kind") == kind)), None)
+
+
 def archive(output_dir: str | Path, dest: str | Path | None = None) -> Path:
     """Zip a council's outputs into one file to download (e.g. at the end of a Binder session).
 

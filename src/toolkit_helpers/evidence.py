@@ -191,28 +191,18 @@ CASE_STUDIES = {
 
 
 def _read_json(folder, manifest: dict, name: str):
-    import json
+    from .artefacts import find_entry, read_entry
 
-    for e in manifest.get("entries", []):
-        if e.get("name") == name and e.get("kind") == "data":
-            try:
-                return json.loads((folder / e["file"]).read_text(encoding="utf-8"))
-            except (OSError, ValueError, KeyError):
-                return None
-    return None
+    entry = find_entry(manifest, name, "data")
+    return read_entry(folder, entry) if entry else None
 
 
 def _count_rows(folder, manifest: dict, name: str) -> int | None:
-    import csv
+    from .artefacts import find_entry, read_entry
 
-    for e in manifest.get("entries", []):
-        if e.get("name") == name and e.get("kind") == "table":
-            try:
-                with open(folder / e["file"], encoding="utf-8", newline="") as fh:
-                    return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
-            except (OSError, KeyError, csv.Error):
-                return None
-    return None
+    entry = find_entry(manifest, name, "table")
+    rows = read_entry(folder, entry) if entry else None
+    return None if rows is None else len(rows)
 
 
 def from_case_studies(output_dir) -> dict:

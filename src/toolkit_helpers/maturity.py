@@ -247,18 +247,13 @@ def _list(items, limit: int = 12) -> str:
 def _inventory_rights(output_dir, manifests: dict) -> tuple[str, str] | None:
     """Licences and stewards from a data inventory table another notebook recorded (a table
     with ``name`` and ``licence`` columns, e.g. stage 2's), as the canvas's *rights* answer."""
-    import csv
+    from .artefacts import read_entry
 
     for nb, m in manifests.items():
         for e in m.get("entries", []):
             if e.get("kind") != "table":
                 continue
-            path = Path(output_dir) / nb / Path(str(e.get("file", ""))).name
-            try:
-                with open(path, newline="", encoding="utf-8-sig") as fh:
-                    rows = list(csv.DictReader(fh))
-            except (OSError, UnicodeDecodeError, csv.Error):
-                continue
+            rows = read_entry(Path(output_dir) / nb, e)
             if not rows or not {"name", "licence"} <= set(rows[0]):
                 continue
             by_licence: dict[str, list[str]] = {}
