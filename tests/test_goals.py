@@ -204,6 +204,11 @@ def test_by_when_forms():
     assert goals._parse_when("31/03/2028") == dt.date(2028, 3, 31)
     assert goals._parse_when("March 2028") == dt.date(2028, 3, 31)
     assert goals._parse_when("46843") == dt.date(2028, 3, 31)  # Excel serial
+    assert goals._parse_when("Sep 2027") == dt.date(2027, 9, 30)
+    assert goals._parse_when("2028-02") == dt.date(2028, 2, 29)  # a leap year's February
+    assert goals._parse_when("31 Mar 2028") == dt.date(2028, 3, 31)
+    with pytest.raises(ValueError):
+        goals._parse_when("soon")
 
 
 def test_gaps_are_ranked_as_risks(tmp_path):

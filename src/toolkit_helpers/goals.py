@@ -158,25 +158,29 @@ def load_benefits(path: str | os.PathLike):
 
 
 def _parse_when(text: str) -> _dt.date:
+    """A "by when": a year (its last day), a month (``2026-03``, ``March 2026``: its last day)
+    or a date in any form :func:`toolkit_helpers.quality.parse_date` reads. Raises ValueError."""
+    import calendar
+
+    from .quality import parse_date
+
     s = str(text).strip()
-    if re.fullmatch(r"\d{5}", s) and 20000 <= int(s) <= 80000:  # an Excel serial date
-        return _dt.date(1899, 12, 30) + _dt.timedelta(days=int(s))
     if re.fullmatch(r"\d{4}", s):
         return _dt.date(int(s), 12, 31)
-    m = re.fullmatch(r"(\d{4})[-/](\d{2})[-/]?(\d{2})?", s)
+    m = re.fullmatch(r"(\d{4})[-/](\d{1,2})", s)
+    month = (int(m.group(1)), int(m.group(2))) if m else None
+    m = re.fullmatch(r"([A-Za-z]+)\s+(\d{4})", s)
     if m:
-        y, mo, d = int(m.group(1)), int(m.group(2)), m.group(3)
-        if d is None:
-            import calendar
-            return _dt.date(y, mo, calendar.monthrange(y, mo)[1])
-        return _dt.date(y, mo, int(d))
-    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", s)
-    if m:
-        return _dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    m = re.fullmatch(r"(?:March|Mar)\s+(\d{4})", s, re.I)
-    if m:
-        return _dt.date(int(m.group(1)), 3, 31)
-    raise ValueError(s)
+        names = {n.lower(): i for i, n in enumerate(calendar.month_name) if n}
+        names |= {n.lower(): i for i, n in enumerate(calendar.month_abbr) if n}
+        if m.group(1).lower() in names:
+            month = (int(m.group(2)), names[m.group(1).lower()])
+    if month and 1 <= month[1] <= 12:
+        return _dt.date(month[0], month[1], calendar.monthrange(*month)[1])
+    d = parse_date(s)
+    if d is None:
+        raise ValueError(s)
+    return d
 
 
 _NUMBER = re.compile(r"-?\d[\d,]*\.?\d*")
