@@ -9,10 +9,18 @@
   ``area_name``, ``measure``, ``value``), months as text (``Jan 2018``, ``Jan-18``, ``2018-01``);
 - **wide extracts**: one row per area and month, with count and rate columns and ISO dates;
 
-with several geography levels in one file (England, regions, councils), into one long frame:
-``date`` (first of the month), ``area_code``, ``area_name``, ``area_type`` (from the GSS code's
-prefix), ``measure`` (``count`` or ``rate``), ``value``, plus ``source_file`` and ``source_row``.
-``df.attrs["report"]`` says which layout and columns were found and what was set aside.
+with several geography levels in one file (wards, districts, unitaries, boroughs, combined
+authorities, regions, countries), into one long frame: ``date`` (first of the month),
+``area_code``, ``area_name``, ``area_type`` (from the GSS code's prefix), ``measure`` (``count``
+or ``rate``), ``value``, ``series`` (which NOMIS dataset: the claimant count or Jobseeker's
+Allowance), plus ``source_file`` and ``source_row``. ``df.attrs["report"]`` says which layout,
+columns and series were found and what was set aside.
+
+Code and name columns are found under their usual names (``area_code``, ``Area code``,
+``GEOGRAPHY_CODE``, ``geography code`` …) and under the ONS lookup names (``lad21cd``/``lad21nm``,
+``LAD23CD``, ``wd22cd``, ``cauth22cd``, ``rgn21cd`` …, any case); with several ONS code columns the
+finest geography (ward before district before region) is the row's area. ``mapping`` names the
+columns outright when detection is not enough (see :data:`MAPPING_FIELDS`).
 
 :func:`fetch_nomis` asks the NOMIS API for the claimant count (dataset ``NM_162_1``), page by
 page past its 25,000-row cap, and refuses an answer whose rows fall short of its
@@ -28,8 +36,15 @@ from typing import Iterable
 from .errors import DataFileError, FetchError
 from .io import find_header_row, iter_paths, normalise_header, read_rows
 
-COLUMNS = ("date", "area_code", "area_name", "area_type", "measure", "value",
+COLUMNS = ("date", "area_code", "area_name", "area_type", "measure", "value", "series",
            "source_file", "source_row")
+
+#: The fields ``load_claimant_count(mapping=...)`` can name a column for.
+MAPPING_FIELDS = ("date", "area_code", "area_name", "measure", "value")
+
+#: The two NOMIS series a claimant file can hold (the ``series`` column).
+SERIES_CLAIMANT_COUNT = "Claimant count (NM_162_1)"
+SERIES_JSA = "Jobseeker's Allowance (NM_1_1)"
 
 #: GSS code prefixes → area type (ONS Register of Geographic Codes).
 AREA_TYPES = {
@@ -56,6 +71,15 @@ SYNONYMS = {
     "rate": ("rate", "claimant rate", "rate per cent", "claimant rate per cent",
              "claimants as a proportion of residents aged 16 64", "proportion of residents aged 16 64"),
 }
+#: ONS lookup-style code and name columns (``lad21cd``, ``LAD23NM``, ``wd22cd``, ``cauth22cd`` …),
+#: as :func:`io.normalise_header` writes them.
+_ONS_COLUMN = re.compile(r"^([a-z]{2,6})(\d{2})(cd|nm)$")
+#: ONS geography prefixes, finest first: with several code columns the finest is the row's area.
+_ONS_FINENESS = ("oa", "lsoa", "msoa", "wd", "ward", "pcon", "lad", "ltla", "cmlad", "utla", "cua",
+                 "cty", "cauth", "lep", "rgn", "gor", "ctry", "nat")
+#: Columns naming the NOMIS dataset of each row.
+_DATASET_HEADERS = ("dataset", "dataset id", "dataset code", "dataset name", "dataset title")
+
 #: Breakdown columns narrowed to their "total" category.
 BREAKDOWNS = ("sex name", "gender name", "age name", "duration name", "sex", "gender", "age")
 _TOTAL_CATEGORY = re.compile(r"(?i)^\s*(total|all\b.*|persons|aged 16\+|16\+|all persons)\s*$")
@@ -108,17 +132,103 @@ def _full_month(name: str) -> bool:
     return n in full or n == "sept"
 
 
+def _ons_columns(keys: list[str], kind: str) -> list[tuple[int, str]]:
+    """``[(index, prefix+year)]`` of ONS-style ``cd``/``nm`` columns, finest geography first."""
+    found = []
+    for i, k in enumerate(keys):
+        m = _ONS_COLUMN.match(k)
+        if m and m.group(3) == kind:
+            rank = _ONS_FINENESS.index(m.group(1)) if m.group(1) in _ONS_FINENESS else len(_ONS_FINENESS)
+            found.append((rank, i, m.group(1) + m.group(2)))
+    return [(i, stem) for _, i, stem in sorted(found)]
+
+
 def _find(header: list[str], field: str) -> int | None:
     keys = [normalise_header(h) for h in header]
     for variant in SYNONYMS[field]:
         if variant in keys:
             return keys.index(variant)
+    if field in ("area_code", "area_name"):
+        ons = _ons_columns(keys, "cd" if field == "area_code" else "nm")
+        if ons:
+            if field == "area_name":  # the name column of the geography whose codes are used
+                codes = _ons_columns(keys, "cd")
+                if codes:
+                    same = [i for i, stem in ons if stem == codes[0][1]]
+                    if same:
+                        return same[0]
+            return ons[0][0]
     return None
 
 
 def _score(row) -> float:
     keys = {normalise_header(c) for c in row}
-    return float(sum(1 for variants in SYNONYMS.values() if keys & set(variants)))
+    score = float(sum(1 for variants in SYNONYMS.values() if keys & set(variants)))
+    ons = [_ONS_COLUMN.match(k) for k in keys]
+    for field, kind in (("area_code", "cd"), ("area_name", "nm")):
+        if not keys & set(SYNONYMS[field]) and any(m and m.group(3) == kind for m in ons):
+            score += 1
+    return score
+
+
+def _match_header(header: list[str], wanted: str) -> int | None:
+    """The column whose header is ``wanted``: exactly, then ignoring case, then ignoring
+    punctuation and spacing."""
+    cells = [str(c).strip() for c in header]
+    w = str(wanted).strip()
+    for same in (lambda c: c == w, lambda c: c.lower() == w.lower(),
+                 lambda c: normalise_header(c) == normalise_header(w) != ""):
+        for i, c in enumerate(cells):
+            if same(c):
+                return i
+    return None
+
+
+def check_mapping(mapping, allowed, what: str = "the loader") -> dict[str, str]:
+    """Validate ``{field: column header}``: every field one of ``allowed``, every column a
+    non-empty text. Raises :class:`DataFileError` listing the allowed fields."""
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, dict):
+        raise DataFileError(f"the mapping must be a dictionary of field: column header, not "
+                            f"{type(mapping).__name__}",
+                            hint=f"for example {{'{allowed[0]}': 'My column'}}; the fields are "
+                                 f"{', '.join(allowed)}.")
+    out = {}
+    for field, column in mapping.items():
+        if field not in allowed:
+            raise DataFileError(f"unknown field {field!r} in the mapping for {what}",
+                                hint=f"the fields you can map are: {', '.join(allowed)}.")
+        if not isinstance(column, str) or not column.strip():
+            raise DataFileError(f"the mapping for {field!r} must name a column header, not "
+                                f"{column!r}", hint="write the header as it appears in the file.")
+        out[field] = column
+    return out
+
+
+def _mapped_columns(header: list[str], mapping: dict[str, str], path, row: int) -> dict[str, int]:
+    found = {}
+    for field, column in mapping.items():
+        j = _match_header(header, column)
+        if j is None:
+            raise DataFileError(
+                f"the column {column!r} (mapped to {field!r}) is not in the file", file=path,
+                row=row, column=column,
+                hint=f"columns seen in the header row: {', '.join(repr(c) for c in header if str(c).strip())}; "
+                     "fix the mapping (headers are matched ignoring case) or the file's header.")
+        found[field] = j
+    return found
+
+
+def _series_from_text(text) -> str | None:
+    """Which NOMIS series a text names (a dataset id or title, a measure, a file name)."""
+    t = str(text).lower()
+    if re.search(r"(?<![a-z0-9])nm_1_1(?![0-9])", t) or re.search(r"(?<![a-z])jsa(?![a-z])", t) \
+            or "jobseeker" in t or "job seeker" in t:
+        return SERIES_JSA
+    if re.search(r"(?<![a-z0-9])nm_162_1(?![0-9])", t) or "claimant count" in t:
+        return SERIES_CLAIMANT_COUNT
+    return None
 
 
 def _measure(text: str) -> str | None:
@@ -142,9 +252,24 @@ def _number(text: str, file, row: int, column: str):
                                  "missing values with '..' or '*', which are read as empty.") from None
 
 
-def _read_block(path: Path, sheet, rows: list[list[str]]):
+def _header_row(rows, mapping: dict[str, str]) -> int | None:
+    def score(row):
+        s = _score(row)
+        if mapping:
+            s += 2 * sum(_match_header(list(row), c) is not None for c in mapping.values())
+        return s
+
+    return find_header_row(rows, score, min_score=2, search_rows=50)
+
+
+def _read_block(path: Path, sheet, rows: list[list[str]], mapping: dict[str, str] | None = None):
     """One table of cells → (records, report)."""
-    h = find_header_row(rows, _score, min_score=2, search_rows=50)
+    mapping = mapping or {}
+    h = _header_row(rows, mapping)
+    if h is None and mapping:
+        raise DataFileError("none of the mapped columns ("
+                            + ", ".join(repr(c) for c in mapping.values()) + ") is in the file",
+                            file=path, hint="check the mapping against the file's header row.")
     if h is None:
         raise DataFileError("cannot find a claimant count header (an area code and a date, with "
                             "values or count/rate columns)", file=path,
@@ -153,15 +278,27 @@ def _read_block(path: Path, sheet, rows: list[list[str]]):
                                  "wide extracts (area_code, date, count, rate).")
     header = [str(c).strip() for c in rows[h]]
     cols = {f: _find(header, f) for f in SYNONYMS}
+    mapped = _mapped_columns(header, mapping, path, h + 1)
     # NOMIS has MEASURE_NAME ("Claimant count") and MEASURES_NAME ("Value") in one file, or only
     # MEASURES_NAME ("Persons claiming JSA"): use the one whose values name a count or a rate
     keys = [normalise_header(c) for c in header]
     first = next((r for r in rows[h + 1:] if any(str(c).strip() for c in r)), [])
     for variant in SYNONYMS["measure"]:
+        if "measure" in mapped:
+            break
         if variant in keys and keys.index(variant) < len(first) and \
                 _measure(first[keys.index(variant)]) is not None:
             cols["measure"] = keys.index(variant)
             break
+    for field in ("area_code", "area_name", "measure", "value"):
+        if field in mapped:
+            cols[field] = mapped[field]
+    if "date" in mapped:
+        cols["date_code"], cols["date_name"] = mapped["date"], None
+    if "value" in mapped and "measure" not in mapped and cols["measure"] is not None \
+            and cols["measure"] == cols["value"]:
+        cols["measure"] = None
+    dataset_col = next((keys.index(k) for k in _DATASET_HEADERS if k in keys), None)
     if cols["area_code"] is None:
         raise DataFileError("no area code column (a GSS code such as E07000123)", file=path,
                             row=h + 1, hint="add a column of GSS codes called area_code, or "
@@ -170,9 +307,21 @@ def _read_block(path: Path, sheet, rows: list[list[str]]):
     if not date_cols:
         raise DataFileError("no date or month column", file=path, row=h + 1,
                             hint="add a column called date (e.g. 2024-01) or month (e.g. January 2024).")
+    single = None  # a mapped value column with no measure column: its header names the measure
     if cols["value"] is not None and cols["measure"] is not None:
         layout = "raw NOMIS API" if normalise_header(header[cols["value"]]) == "obs value" else "tidy"
         pairs = None
+    elif "value" in mapped:
+        single = _measure(header[cols["value"]])
+        if single is None:
+            raise DataFileError(f"the value column {header[cols['value']]!r} does not say whether "
+                                "it holds counts or rates, and there is no measure column",
+                                file=path, row=h + 1, column=header[cols["value"]],
+                                hint="map 'measure' to the column naming each row's measure, or "
+                                     "give the value column a header such as 'claimant count' "
+                                     "or 'claimant rate'.")
+        layout = "tidy"
+        pairs = [(single, cols["value"])]
     elif cols["count"] is not None or cols["rate"] is not None:
         layout = "wide"
         pairs = [(m, cols[m]) for m in ("count", "rate") if cols[m] is not None]
@@ -181,6 +330,21 @@ def _read_block(path: Path, sheet, rows: list[list[str]]):
                             "and/or rate columns", file=path, row=h + 1,
                             hint=f"columns seen: {', '.join(repr(c) for c in header if c)}.")
     breakdowns = [i for i, k in enumerate(keys) if k in BREAKDOWNS]
+    # Which NOMIS series: a DATASET column (row by row), else what the measures or the value
+    # columns say, else the file name, else the claimant count.
+    block_series, series_from = None, "default (claimant count)"
+    if pairs is None:
+        texts = {str(r[cols["measure"]]) for r in rows[h + 1:] if cols["measure"] < len(r)}
+        found = {_series_from_text(t) for t in texts} - {None}
+        if SERIES_JSA in found:
+            block_series, series_from = SERIES_JSA, "measure names"
+    elif _series_from_text(" ".join(header[c] for _, c in pairs)) == SERIES_JSA:
+        block_series, series_from = SERIES_JSA, "column headers"
+    if block_series is None and (by_name := _series_from_text(path.name)):
+        block_series, series_from = by_name, "file name"
+    block_series = block_series or SERIES_CLAIMANT_COUNT
+    seen_series: dict[str, None] = {}
+    from_dataset = False
     records, set_aside, empty = [], 0, 0
     for i in range(h + 1, len(rows)):
         row = rows[i] + [""] * (len(header) - len(rows[i]))
@@ -218,38 +382,61 @@ def _read_block(path: Path, sheet, rows: list[list[str]]):
             items = [(measure, row[cols["value"]], header[cols["value"]])]
         else:
             items = [(m, row[c], header[c]) for m, c in pairs]
+        series = block_series
+        if dataset_col is not None and (ds := _series_from_text(row[dataset_col])):
+            series, from_dataset = ds, True
+        seen_series[series] = None
         for measure, raw, colname in items:
             value = _number(raw, path, rownum, colname)
             if value is None:
                 empty += 1
-            records.append((date, code, name, measure, value, path.name, rownum))
+            records.append((date, code, name, measure, value, series, path.name, rownum))
+    columns = {f: header[c] for f, c in cols.items() if c is not None}
+    if dataset_col is not None:
+        columns["dataset"] = header[dataset_col]
     report = {"file": path.name, "sheet": sheet, "layout": layout, "header_row": h + 1,
-              "columns": {f: header[c] for f, c in cols.items() if c is not None},
+              "columns": columns, "mapping": dict(mapping),
+              "series": list(seen_series) or [block_series],
+              "series_from": "DATASET column" if from_dataset else series_from,
               "rows_read": len(records), "set_aside": set_aside, "empty_values": empty}
     return records, report
 
 
-def load_claimant_count(path, areas: Iterable[str] | None = None):
+def load_claimant_count(path, areas: Iterable[str] | None = None, *, mapping=None, sheet=None):
     """Claimant count file(s) (a file, a list or a folder; CSV or .xlsx) → the long frame
-    described in the module docstring, sorted by area, measure and date.
+    described in the module docstring, sorted by area, series, measure and date.
 
     ``areas`` (GSS codes) keeps only those areas. Rows repeated across files are kept once;
-    two different values for the same area, month and measure raise :class:`DataFileError`.
+    two different values for the same area, month, measure and series raise
+    :class:`DataFileError`.
+
+    ``mapping`` names the file's columns outright, ``{field: column header}``, overriding
+    detection; the fields are :data:`MAPPING_FIELDS` (``date``, ``area_code``, ``area_name``,
+    ``measure``, ``value``). A value column mapped without a measure column is read as counts
+    or rates from its header (``claimant count``, ``claimant rate``). ``sheet`` (a name, or a
+    number from 0) reads one sheet of a workbook; without it every sheet with a claimant
+    header is read (sheets of notes are skipped and listed in the report).
     """
     import pandas as pd
 
-    records, reports = [], []
+    mapping = check_mapping(mapping, MAPPING_FIELDS, "the claimant count")
+    records, reports, skipped = [], [], []
     for p in iter_paths(path):
-        blocks = read_rows(p)
+        blocks = read_rows(p, sheet if p.suffix.lower() in (".xlsx", ".xlsm") else None)
         if not any(rows for _, rows in blocks):
             raise DataFileError("the file is empty", file=p,
                                 hint="check the download: a claimant count file needs a header and rows.")
-        for sheet, rows in blocks:
-            recs, rep = _read_block(p, sheet, rows)
+        if len(blocks) > 1:  # a workbook: read the sheets with a claimant header
+            ok = [_header_row(rows, mapping) is not None for _, rows in blocks]
+            if any(ok):
+                skipped += [f"{p.name} [{sh}]" for (sh, _), y in zip(blocks, ok) if not y]
+                blocks = [b for b, y in zip(blocks, ok) if y]
+        for sh, rows in blocks:
+            recs, rep = _read_block(p, sh, rows, mapping)
             records.extend(recs)
             reports.append(rep)
     df = pd.DataFrame(records, columns=["date", "area_code", "area_name", "measure", "value",
-                                        "source_file", "source_row"])
+                                        "series", "source_file", "source_row"])
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
     df["value"] = df["value"].astype("float64")
     if areas is not None:
@@ -257,14 +444,15 @@ def load_claimant_count(path, areas: Iterable[str] | None = None):
         df = df[df["area_code"].isin(wanted)]
     named = df[df["area_name"] != ""].drop_duplicates("area_code", keep="last")
     names = dict(zip(named["area_code"], named["area_name"]))  # the last file's name wins
-    key = ["area_code", "measure", "date"]
+    key = ["area_code", "series", "measure", "date"]
     dup = df.duplicated(key, keep=False)
     if dup.any():
         clash = df[dup].groupby(key)["value"].nunique(dropna=False)
         clash = clash[clash > 1]
         if len(clash):
-            (code, measure, date) = clash.index[0]
-            rows = df[(df["area_code"] == code) & (df["measure"] == measure) & (df["date"] == date)]
+            (code, series, measure, date) = clash.index[0]
+            rows = df[(df["area_code"] == code) & (df["series"] == series)
+                      & (df["measure"] == measure) & (df["date"] == date)]
             where = ", ".join(f"{f} row {r}" for f, r in zip(rows["source_file"], rows["source_row"]))
             raise DataFileError(
                 f"two different {measure} values for {code} in {date:%B %Y} ({where})",
@@ -273,11 +461,15 @@ def load_claimant_count(path, areas: Iterable[str] | None = None):
         df = df.drop_duplicates(key, keep="first")
     df["area_name"] = [names.get(c, c) for c in df["area_code"]]
     df["area_type"] = df["area_code"].map(area_type)
-    df = df[list(COLUMNS)].sort_values(["area_code", "measure", "date"]).reset_index(drop=True)
-    for c in ("area_code", "area_name", "area_type", "measure", "source_file"):
+    df = df[list(COLUMNS)].sort_values(["area_code", "series", "measure", "date"]).reset_index(drop=True)
+    for c in ("area_code", "area_name", "area_type", "measure", "series", "source_file"):
         df[c] = df[c].astype("str")
     df.attrs["report"] = {"files": reports, "rows": int(len(df)),
                           "areas": int(df["area_code"].nunique()),
+                          "series": sorted(set(df["series"])),
+                          "area_types": {t: int(n) for t, n in
+                                         df.groupby("area_type")["area_code"].nunique().items()},
+                          "skipped_sheets": skipped,
                           "first_month": None if df.empty else f"{df['date'].min():%Y-%m}",
                           "last_month": None if df.empty else f"{df['date'].max():%Y-%m}"}
     return df
@@ -290,6 +482,7 @@ def files_table(df):
     rows = []
     for r in df.attrs.get("report", {}).get("files", []):
         rows.append({"file": r["file"] + (f" [{r['sheet']}]" if r.get("sheet") else ""),
+                     "series": ", ".join(r.get("series", [])),
                      "layout": r["layout"], "header row": r["header_row"],
                      "values read": r["rows_read"], "rows set aside (breakdowns, notes)": r["set_aside"],
                      "empty values": r["empty_values"]})

@@ -5,6 +5,7 @@
   toolkit samples [--out data/sample]   regenerate the synthetic sample data
   toolkit refresh [NOTEBOOK ...]        re-execute notebooks in place (fresh stored outputs)
   toolkit check-config FILE             validate a council config
+  toolkit init FOLDER --name N --gss-code C   classify a folder of downloads, draft a config
   toolkit archive [--config FILE]       zip a council's outputs into one file to download
   toolkit guide                         regenerate the facilitator guide's notebook index
   toolkit pack [--config FILE]          rebuild the business case pack from the outputs there
@@ -32,6 +33,17 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("notebooks", nargs="*", help="notebook files (default: all)")
     c = sub.add_parser("check-config", help="validate a council config")
     c.add_argument("config")
+    i = sub.add_parser("init", help="classify a folder of a council's downloaded files and "
+                                     "write a draft config with blank templates")
+    i.add_argument("folder", help="the folder of downloaded files (read only, never changed)")
+    i.add_argument("--name", required=True, help="the council's name")
+    i.add_argument("--gss-code", required=True, help="the council's GSS code, e.g. E07000123")
+    i.add_argument("--slug", default=None, help="short name for the output folder")
+    i.add_argument("--service", default=None, help="the service the business case is about")
+    i.add_argument("--config-out", default=None, help="where to write the config "
+                                                      "(default: councils/<slug>.yaml)")
+    i.add_argument("--force", action="store_true", help="replace an existing config")
+    i.add_argument("--json", action="store_true", help="print the files as a JSON list")
     a = sub.add_parser("archive", help="zip a council's outputs into one file to download")
     a.add_argument("--config", default="councils/sample.yaml", help="council config YAML")
     sub.add_parser("guide", help="regenerate the facilitator guide's notebook and exercise index")
@@ -50,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             from .runner import run
 
             results = run(args.config, only=args.only, jobs=args.jobs, timeout=args.timeout)
-            return 0 if all(r.status == "ok" for r in results) else 1
+            return 0 if all(r.status != "failed" for r in results) else 1
         if args.command == "list":
             from .collection import discover, run_order
 
@@ -80,6 +92,24 @@ def main(argv: list[str] | None = None) -> int:
             cfg = load_config(args.config)
             print(f"OK: {cfg.council.name} ({cfg.council.gss_code}); data keys: "
                   f"{', '.join(cfg.data) or 'none'}; outputs → {cfg.output_dir}")
+            return 0
+        if args.command == "init":
+            import json
+
+            from .onboard import init
+
+            res = init(args.folder, name=args.name, gss_code=args.gss_code, slug=args.slug,
+                       config_out=args.config_out, service=args.service, force=args.force)
+            if args.json:
+                print(json.dumps(res.records(), indent=2))
+                return 0
+            print(res.table())
+            for note in res.notes:
+                print(f"note: {note}")
+            print(f"\nwrote {res.config} and {len(res.templates)} blank templates in "
+                  f"{res.config.parent / res.config.stem}/")
+            print(f"next: fill in the templates, then  toolkit check-config --load {res.config}"
+                  f"  and  toolkit run --config {res.config}")
             return 0
         if args.command == "archive":
             from .artefacts import archive

@@ -20,6 +20,12 @@ class NotebookInfo:
     name: str
     path: Path
     depends_on: tuple[str, ...] = field(default_factory=tuple)
+    #: the open data pattern a case study shows (access, delivery, policy), or None
+    pattern: str | None = None
+    #: config data keys of which at least one must be given for the notebook to apply
+    requires: tuple[str, ...] = field(default_factory=tuple)
+    #: data keys that only enrich the notebook: it says what it left out without them
+    optional: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def relpath(self) -> str:
@@ -41,12 +47,42 @@ def discover(root: Path | None = None) -> list[NotebookInfo]:
         except (OSError, json.JSONDecodeError) as exc:
             raise ToolkitError(f"this notebook is not valid JSON ({exc})", file=p,
                                hint="restore it from git (git checkout -- <file>).") from None
-        deps = tuple(meta.get("toolkit", {}).get("depends_on", []))
-        found.append(NotebookInfo(p.stem, p, deps))
+        tk = meta.get("toolkit", {})
+        found.append(NotebookInfo(p.stem, p, tuple(tk.get("depends_on", [])),
+                                  pattern=tk.get("pattern"),
+                                  requires=tuple(tk.get("requires", [])),
+                                  optional=tuple(tk.get("optional", []))))
     names = {n.name for n in found}
     if len(names) != len(found):
         raise ToolkitError("two notebooks have the same file name; names must be unique")
     return found
+
+
+@dataclass(frozen=True)
+class Applicability:
+    applicable: bool
+    reason: str  # why not, or what was left out
+    left_out: tuple[str, ...] = ()  # optional inputs not given
+
+
+def applicability(info: NotebookInfo, config) -> Applicability:
+    """Whether a notebook applies to a council's config: its pattern is among the service's
+    ``patterns`` (when the service names any) and at least one of the inputs it ``requires`` is
+    given. Optional inputs that are absent are listed so the run can say what was left out."""
+    from .config import DATA_KEYS
+
+    given = set(config.data)
+    patterns = list(getattr(config.service, "patterns", []) or [])
+    if info.pattern and patterns and info.pattern not in patterns:
+        return Applicability(False, f"the service's patterns ({', '.join(patterns)}) do not "
+                                    f"include {info.pattern}: set service.patterns to run it")
+    if info.requires and not given & set(info.requires):
+        need = " or ".join(f"data.{k}" for k in info.requires)
+        what = "; ".join(f"{k}: {DATA_KEYS.get(k, k)}" for k in info.requires)
+        return Applicability(False, f"needs {need} in the config ({what})")
+    left_out = tuple(k for k in info.optional if k not in given)
+    reason = ("without " + ", ".join(f"data.{k}" for k in left_out)) if left_out else ""
+    return Applicability(True, reason, left_out)
 
 
 def run_order(notebooks: list[NotebookInfo]) -> list[NotebookInfo]:

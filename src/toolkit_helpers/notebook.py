@@ -34,7 +34,9 @@ def _show_toolkit_error(shell, etype, evalue, tb, tb_offset=None):
     """IPython custom exception handler: a ToolkitError is the user's to fix, so show the
     message (which says where and what to do), not pandas' internals."""
     text = f"{etype.__name__}: {evalue}"
-    print(text)
+    # an error output with the exception's name and message (what papermill and the runner
+    # report), whose "traceback" is just the message
+    shell._showtraceback(etype, evalue, [text])
     return [text]
 
 

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from .collection import NotebookInfo, discover, run_order, select
+from .collection import NotebookInfo, applicability, discover, run_order, select
 from .config import Config, load_config
 from .errors import ToolkitError
 from .artefacts import artefacts_folder
@@ -39,12 +39,13 @@ DEFAULT_TIMEOUT = 600  # seconds per cell
 @dataclass
 class Result:
     name: str
-    status: str  # "ok" | "failed"
+    status: str  # "ok" | "failed" | "not_applicable"
     seconds: float
-    executed: str  # path of the executed notebook, relative to the output folder
+    executed: str | None  # path of the executed notebook, relative to the output folder
     cell: int | None = None  # 1-based index of the failing cell among all cells
     execution_count: int | None = None
     error: str | None = None
+    reason: str | None = None  # not applicable: what it needs; ok: optional inputs left out
 
 
 def _original_cell_number(executed_path: str, index: int) -> int:
@@ -211,8 +212,17 @@ def run(config_path: str | os.PathLike, only: list[str] | None = None, jobs: int
     say(f"Running {total} notebook{'s' * (total != 1)} for {config.council.name} "
         f"({config.council.gss_code}) with {jobs} job{'s' * (jobs != 1)} → {output_dir}")
     names = {n.name for n in chosen}
-    pending = {n.name: n for n in chosen}
+    fits = {n.name: applicability(n, config) for n in notebooks}
     finished: dict[str, Result] = {}
+    for n in chosen:
+        if not fits[n.name].applicable:
+            finished[n.name] = Result(n.name, "not_applicable", 0.0, None,
+                                      reason=fits[n.name].reason)
+            # artefacts of an earlier run with other inputs are not about this config
+            shutil.rmtree(staging / artefacts_folder(n.name), ignore_errors=True)
+            (staging / "notebooks" / f"{n.name}.ipynb").unlink(missing_ok=True)
+            say(f"  – {n.name:<28} not applicable: {fits[n.name].reason}")
+    pending = {n.name: n for n in chosen if n.name not in finished}
     running = {}
     t_start = time.perf_counter()
     ctx = get_context("spawn")
@@ -239,14 +249,17 @@ def run(config_path: str | os.PathLike, only: list[str] | None = None, jobs: int
                 finished[n.name] = r
                 count = f"[{len(finished)}/{total}]"
                 if r.status == "ok":
-                    say(f"  ✔ {n.name:<28} done in {r.seconds:5.1f} s {count}")
+                    r.reason = fits[n.name].reason or None
+                    left = f" ({r.reason})" if r.reason else ""
+                    say(f"  ✔ {n.name:<28} done in {r.seconds:5.1f} s {count}{left}")
                 else:
                     # its artefacts from an earlier run are stale now: the pack must say the
                     # notebook did not run rather than show them as current
                     shutil.rmtree(staging / artefacts_folder(n.name), ignore_errors=True)
                     where = (f" at cell {r.cell} (In [{r.execution_count}])" if r.cell else "")
+                    message = "\n      ".join((r.error or "").splitlines())
                     say(f"  ✖ {n.name:<28} FAILED{where} after {r.seconds:.1f} s {count}\n"
-                        f"      {r.error}\n"
+                        f"      {message}\n"
                         f"      see {output_dir / r.executed}")
     results = [finished[n.name] for n in chosen]
     summary = {
@@ -257,11 +270,33 @@ def run(config_path: str | os.PathLike, only: list[str] | None = None, jobs: int
         "notebooks": [asdict(r) | {"seconds": round(r.seconds, 1)} for r in results],
     }
     atomic_write_text(staging / "run.json", json.dumps(summary, indent=2) + "\n")
+    pack_error = _build_pack(staging, config, fits, say)
     _fix_paths(staging, output_dir)
     _promote(staging, output_dir)
-    failed = [r for r in results if r.status != "ok"]
-    say(f"{total - len(failed)} of {total} notebook{'s' * (total != 1)} ran successfully in "
-        f"{summary['seconds']} s; outputs in {output_dir}")
+    failed = [r for r in results if r.status == "failed"]
+    skipped = [r for r in results if r.status == "not_applicable"]
+    ran = total - len(skipped)
+    say(f"{ran - len(failed)} of {ran} applicable notebook{'s' * (ran != 1)} ran successfully "
+        f"in {summary['seconds']} s"
+        + (f" ({len(skipped)} not applicable to this council's data)" if skipped else "")
+        + f"; outputs in {output_dir}")
     if failed:
         say("Failed: " + ", ".join(r.name for r in failed))
+    if pack_error:
+        say(f"The business case pack was not written: {pack_error}")
     return results
+
+
+def _build_pack(staging: Path, config: Config, fits: dict, say) -> str | None:
+    """Write the business case pack (HTML, Word, JSON) at the end of every run, from whatever
+    ran, so a failing stage notebook still leaves a pack. Returns an error text or None."""
+    from .report import build_pack
+
+    expected = [n for n, f in fits.items() if f.applicable]
+    not_applicable = {n: f.reason for n, f in fits.items() if not f.applicable}
+    try:
+        paths = build_pack(staging, config, expected=expected, not_applicable=not_applicable)
+    except ToolkitError as exc:
+        return str(exc)
+    say("  ✔ business case pack: " + ", ".join(p.name for p in paths.values()))
+    return None
