@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from toolkit_helpers import DataFileError, FetchError
-from toolkit_helpers.claimants import (COLUMNS, area_type, fetch_nomis, files_table,
-                                       load_claimant_count, parse_month)
+from toolkit_helpers.claimants import (COLUMNS, MAPPING_FIELDS, SERIES_CLAIMANT_COUNT, SERIES_JSA,
+                                       area_type, fetch_nomis, files_table, load_claimant_count,
+                                       parse_month)
 
 RAW = ('"DATE","DATE_NAME","GEOGRAPHY_NAME","GEOGRAPHY_CODE","GENDER_NAME","MEASURE_NAME",'
        '"MEASURES_NAME","OBS_VALUE","OBS_STATUS_NAME"\n'
@@ -169,7 +170,12 @@ def test_parse_month(text, expected):
 @pytest.mark.parametrize("code,kind", [("E92000001", "country"), ("E12000007", "region"),
                                        ("E10000003", "county"), ("E06000001", "unitary authority"),
                                        ("E09000033", "London borough"), ("S12000036", "Scottish council area"),
-                                       ("E05000001", "ward"), ("X99000000", "other")])
+                                       ("E05000001", "ward"), ("X99000000", "other"),
+                                       ("E47000001", "combined authority"),
+                                       ("W06000015", "Welsh unitary authority"),
+                                       ("E07000123", "non-metropolitan district"),
+                                       ("E08000003", "metropolitan district"),
+                                       ("e10000015", "county")])
 def test_area_type_from_gss_prefix(code, kind):
     assert area_type(code) == kind
 
@@ -181,6 +187,172 @@ def test_real_nomis_sample(realdata):
     assert by.at["E09000001", "value"] == 25 and by.at["E09000002", "value"] == 2355
     assert set(df["measure"]) == {"count"} and set(df["area_type"]) == {"London borough"}
     assert {f"{d:%Y-%m-%d}" for d in df["date"]} == {"2018-01-01"}
+    # NM_1_1, "Persons claiming JSA": Jobseeker's Allowance, not the claimant count
+    assert set(df["series"]) == {"Jobseeker's Allowance (NM_1_1)"}
+    rep = df.attrs["report"]
+    assert rep["series"] == ["Jobseeker's Allowance (NM_1_1)"]
+    assert rep["files"][0]["series_from"] == "measure names"
+    assert files_table(df)["series"].tolist() == ["Jobseeker's Allowance (NM_1_1)"]
+
+
+# ------------------------------------------------ ONS column names and mixed geography levels
+
+@pytest.mark.parametrize("code_col,name_col,code", [
+    ("lad21cd", "lad21nm", "E07000123"), ("LAD23CD", "LAD23NM", "E06000001"),
+    ("Lad19Cd", "Lad19Nm", "E08000003"), ("wd22cd", "wd22nm", "E05000650"),
+    ("cauth22cd", "cauth22nm", "E47000001"), ("RGN21CD", "RGN21NM", "E12000002"),
+    ("geography code", "geography name", "E09000033"), ("Area code", "Area name", "W06000015"),
+    ("GEOGRAPHY_CODE", "GEOGRAPHY_NAME", "S12000036"), ("ctry21cd", "ctry21nm", "E92000001"),
+])
+def test_ons_style_code_and_name_columns(tmp_path, code_col, name_col, code):
+    f = write(tmp_path, "ons.csv", f"date,{code_col},{name_col},claimant_count,claimant_rate\n"
+                                   f"2024-01,{code},Somewhere,1234,3.5\n")
+    df = load_claimant_count(f)
+    assert df[["area_code", "area_name", "measure", "value"]].values.tolist() == [
+        [code, "Somewhere", "count", 1234.0], [code, "Somewhere", "rate", 3.5]]
+    cols = df.attrs["report"]["files"][0]["columns"]
+    assert (cols["area_code"], cols["area_name"]) == (code_col, name_col)
+    assert df["area_type"].iloc[0] == area_type(code) != "other"
+
+
+def test_several_ons_code_columns_the_finest_geography_is_the_row(tmp_path):
+    # a ward-level extract with its district and region alongside: the ward is the area
+    f = write(tmp_path, "wards.csv",
+              "RGN22CD,RGN22NM,LAD22CD,LAD22NM,WD22CD,WD22NM,month,claimants\n"
+              "E12000002,North West,E08000003,Manchester,E05011356,Ancoats & Beswick,Jan 2023,310\n"
+              "E12000002,North West,E08000003,Manchester,E05011357,Ardwick,Jan 2023,420\n")
+    df = load_claimant_count(f)
+    assert dict(zip(df["area_code"], df["area_name"])) == {"E05011356": "Ancoats & Beswick",
+                                                           "E05011357": "Ardwick"}
+    assert df["value"].tolist() == [310.0, 420.0] and set(df["area_type"]) == {"ward"}
+    assert df.attrs["report"]["files"][0]["columns"]["area_code"] == "WD22CD"
+
+
+def test_mixed_geography_levels_in_one_file_keep_their_area_type(tmp_path):
+    levels = {"E05000650": "ward", "E07000123": "non-metropolitan district",
+              "E06000001": "unitary authority", "E08000003": "metropolitan district",
+              "E09000033": "London borough", "E47000001": "combined authority",
+              "E10000017": "county", "E12000002": "region", "E92000001": "country",
+              "W06000015": "Welsh unitary authority", "S12000036": "Scottish council area"}
+    body = "".join(f"Feb 2024,{c},Place {k},Claimant count,{100 + k}\n"
+                   for k, c in enumerate(levels))
+    df = load_claimant_count(write(tmp_path, "mixed.csv",
+                                   "Month,lad24cd,lad24nm,Measure,Value\n" + body))
+    assert dict(zip(df["area_code"], df["area_type"])) == levels
+    assert df.set_index("area_code").at["E47000001", "value"] == 105.0
+    assert df.attrs["report"]["area_types"]["ward"] == 1 and len(df) == 11
+
+
+# ------------------------------------------------------------- series: JSA or claimant count
+
+def test_jsa_measures_are_labelled_jsa_and_the_claimant_count_is_the_default(tmp_path):
+    jsa = write(tmp_path, "extract.csv",
+                '"DATE_NAME","GEOGRAPHY_NAME","GEOGRAPHY_CODE","MEASURES_NAME","OBS_VALUE"\n'
+                '"March 2012","Anytown","E07000901","Persons claiming JSA","1500"\n'
+                '"March 2012","Anytown","E07000901","Claimants as a proportion of resident population aged 16-64","2.1"\n')
+    df = load_claimant_count(jsa)
+    assert set(df["series"]) == {SERIES_JSA} == {"Jobseeker's Allowance (NM_1_1)"}
+    assert df.set_index("measure")["value"].to_dict() == {"count": 1500.0, "rate": 2.1}
+    cc = load_claimant_count(write(tmp_path, "raw.csv", RAW))
+    assert set(cc["series"]) == {SERIES_CLAIMANT_COUNT} == {"Claimant count (NM_162_1)"}
+    assert cc.attrs["report"]["files"][0]["series_from"] == "default (claimant count)"
+    assert files_table(cc)["series"].tolist() == ["Claimant count (NM_162_1)"]
+
+
+def test_series_from_a_dataset_column_row_by_row(tmp_path):
+    f = write(tmp_path, "both.csv",
+              "DATASET,DATE_NAME,GEOGRAPHY_CODE,GEOGRAPHY_NAME,MEASURE_NAME,OBS_VALUE\n"
+              "NM_1_1,January 2013,E07000901,Anytown,Persons claiming JSA,900\n"
+              "NM_162_1,January 2013,E07000901,Anytown,Claimant count,1100\n")
+    df = load_claimant_count(f)
+    # the same area, month and measure in two series: both kept, no clash
+    assert dict(zip(df["series"], df["value"])) == {SERIES_JSA: 900.0, SERIES_CLAIMANT_COUNT: 1100.0}
+    rep = df.attrs["report"]
+    assert rep["series"] == sorted([SERIES_JSA, SERIES_CLAIMANT_COUNT])
+    assert rep["files"][0]["series_from"] == "DATASET column"
+    assert files_table(df)["series"].tolist() == [f"{SERIES_JSA}, {SERIES_CLAIMANT_COUNT}"]
+
+
+def test_series_from_the_file_name(tmp_path):
+    text = "date,area_code,count\n2014-05,E07000901,700\n"
+    assert load_claimant_count(write(tmp_path, "nomis_NM_1_1_extract.csv", text))["series"].tolist() \
+        == [SERIES_JSA]
+    assert load_claimant_count(write(tmp_path, "anytown_jsa.csv", text))["series"].tolist() == [SERIES_JSA]
+    assert load_claimant_count(write(tmp_path, "NM_162_1.csv", text))["series"].tolist() \
+        == [SERIES_CLAIMANT_COUNT]
+    rep = load_claimant_count(tmp_path / "anytown_jsa.csv").attrs["report"]["files"][0]
+    assert rep["series_from"] == "file name"
+
+
+# ------------------------------------------------------------------------- mapping and sheet
+
+def test_mapping_names_the_columns(tmp_path):
+    f = write(tmp_path, "own.csv",
+              "Period,Region code,Council ONS,Council,Claimants\n"
+              "2024-03,E12000999,E07000901,Anytown,1205\n"
+              "2024-04,E12000999,E07000901,Anytown,1250\n")
+    before = f.read_bytes()
+    df = load_claimant_count(f, mapping={"date": "Period", "area_code": "council ons",
+                                         "area_name": "Council", "value": "Claimants"})
+    assert df[["area_code", "area_name", "measure", "value"]].values.tolist() == [
+        ["E07000901", "Anytown", "count", 1205.0], ["E07000901", "Anytown", "count", 1250.0]]
+    rep = df.attrs["report"]["files"][0]
+    assert rep["columns"]["area_code"] == "Council ONS"  # the mapping, matched ignoring case
+    assert rep["mapping"]["date"] == "Period"
+    assert f.read_bytes() == before
+
+
+def test_mapping_overrides_detection_with_a_measure_column(tmp_path):
+    f = write(tmp_path, "two_codes.csv",
+              "area_code,District code,When,What,Number\n"
+              "E12000999,E07000902,Jan 2022,Claimant count,800\n"
+              "E12000999,E07000902,Jan 2022,Claimant rate,2.0\n")
+    df = load_claimant_count(f, mapping={"area_code": "District code", "date": "When",
+                                         "measure": "What", "value": "Number"})
+    assert set(df["area_code"]) == {"E07000902"}
+    assert df.set_index("measure")["value"].to_dict() == {"count": 800.0, "rate": 2.0}
+
+
+def test_mapping_fields_are_checked(tmp_path):
+    assert MAPPING_FIELDS == ("date", "area_code", "area_name", "measure", "value")
+    f = write(tmp_path, "x.csv", "month,area_code,measure,value\nJan 2020,E07000901,Claimant count,5\n")
+    with pytest.raises(DataFileError) as e:
+        load_claimant_count(f, mapping={"suplier": "Supplier"})
+    assert "unknown field 'suplier'" in str(e.value)
+    assert "date, area_code, area_name, measure, value" in str(e.value)
+    with pytest.raises(DataFileError) as e:
+        load_claimant_count(f, mapping={"value": "Amount", "date": "month"})
+    err = e.value
+    assert "the column 'Amount' (mapped to 'value') is not in the file" in str(err)
+    assert err.column == "Amount" and err.row == 1 and "x.csv" in str(err)
+    assert "'measure'" in str(err)  # the columns seen are listed
+    with pytest.raises(DataFileError, match="does not say whether it holds counts or rates"):
+        load_claimant_count(write(tmp_path, "y.csv", "month,code,Figure\nJan 2020,E07000901,5\n"),
+                            mapping={"area_code": "code", "value": "Figure"})
+    with pytest.raises(DataFileError, match="must name a column header"):
+        load_claimant_count(f, mapping={"value": 3})
+
+
+def test_sheet_picks_one_sheet_and_notes_sheets_are_skipped(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "Notes"
+    notes.append(["About this workbook: claimant count for Bolton"])
+    for title, value in (("Counts", 7000), ("Later", 7100)):
+        ws = wb.create_sheet(title)
+        ws.append(["LAD23CD", "LAD23NM", "Month", "Claimant count"])
+        ws.append(["E08000001", "Bolton", "2023-05" if title == "Counts" else "2023-06", value])
+    wb.save(tmp_path / "book.xlsx")
+    one = load_claimant_count(tmp_path / "book.xlsx", sheet="Later")
+    assert one["value"].tolist() == [7100.0] and one["source_file"].tolist() == ["book.xlsx"]
+    assert files_table(one)["file"].tolist() == ["book.xlsx [Later]"]
+    both = load_claimant_count(tmp_path / "book.xlsx")
+    assert both["value"].tolist() == [7000.0, 7100.0]
+    assert both.attrs["report"]["skipped_sheets"] == ["book.xlsx [Notes]"]
+    with pytest.raises(DataFileError, match="no sheet called 'Rates'"):
+        load_claimant_count(tmp_path / "book.xlsx", sheet="Rates")
 
 
 def test_sample_data_loads_whole(project_root):

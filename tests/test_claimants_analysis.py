@@ -91,6 +91,112 @@ def test_need_and_summary_text():
     assert "up by 0.2 percentage points" in text  # Mar 2020 2.28% - Mar 2019 2.04%
 
 
+# ------------------------------------------------------ like with like; the region optional
+
+OTHERS = {  # code: (name, rate) of areas of other kinds in the same file
+    "E05000001": ("A ward", 9.0), "E47000001": ("A combined authority", 8.0),
+    "E10000001": ("A county", 7.0), "E06000901": ("Unitary Town", 1.5),
+    "W06000901": ("Welsh Town", 2.0),
+}
+
+
+def mixed_frame(region: bool = True):
+    """frame() plus a ward, a combined authority, a county (all with higher rates than any
+    authority), a unitary and a Welsh unitary authority; optionally without the region."""
+    df = frame()
+    rows = [(d, code, name, m, v if m == "rate" else v * 1000)
+            for d in MONTHS for code, (name, v) in OTHERS.items() for m in ("rate", "count")]
+    df = pd.concat([df, pd.DataFrame(rows, columns=["date", "area_code", "area_name", "measure",
+                                                    "value"]).assign(area_type="x")],
+                   ignore_index=True)
+    return df if region else df[df["area_code"] != REGION].reset_index(drop=True)
+
+
+def test_rank_only_authorities_of_the_councils_kind():
+    df = mixed_frame()
+    everything = sorted(set(df["area_code"]))
+    r = ca.rank_in_region(df, everything, measure="rate", council="E07000901")
+    # rates in Mar 2020: Anytown 2.28, Welsh Town 2.0, Bramblefield 1.82, Unitary Town 1.5,
+    # Castlemere 1.0; the ward (9.0), combined authority (8.0), county (7.0), region and
+    # England are not authorities of the same kind
+    assert r["code"].tolist() == ["E07000901", "W06000901", "E07000902", "E06000901", "E07000903"]
+    assert r["rank"].tolist() == [1, 2, 3, 4, 5]
+    assert sorted(r.attrs["left_out"]) == ["E05000001", "E10000001", "E12000999", "E47000001",
+                                           "E92000001"]
+    # without a list: every local authority in the data
+    assert ca.rank_in_region(df, measure="rate")["code"].tolist() == r["code"].tolist()
+    # a ward is ranked among wards only
+    assert ca.rank_in_region(df, everything, council="E05000001")["code"].tolist() == ["E05000001"]
+    assert ca.kind_of("E08000003") == ca.kind_of("S12000036") == "local authority"
+    assert ca.kind_of("E47000001") == "combined authority"
+
+
+def test_need_ranks_like_with_like_when_given_every_code():
+    df = mixed_frame()
+    n = ca.need(df, "E07000901", REGION, sorted(set(df["area_code"])), ENGLAND)
+    assert (n.rank, n.of, n.rank_among) == (1, 5, "in the region")
+
+
+def test_compare_and_need_without_the_region():
+    df = mixed_frame(region=False)
+    t = ca.compare(df, "E07000901", None, ENGLAND, comparators=["E07000902", "E07999999"],
+                   base_month="2019-01")
+    assert t["role"].tolist() == ["council", "country", "comparator", "comparator average"]
+    assert t.attrs["not_in_file"] == ["E07999999"] and t.attrs["region"] is None
+    assert t.set_index("code").at["E07000901", "count index (base = 100)"] == 114.0
+    # a configured region that is not in the file is left out the same way
+    t2 = ca.compare(df, "E07000901", REGION, ENGLAND)
+    assert t2["role"].tolist() == ["council", "country"] and t2.attrs["not_in_file"] == [REGION]
+    n = ca.need(df, "E07000901", None, None, ENGLAND, base_month="2019-01")
+    assert n.region_rate is None and n.region is None and n.country_rate == 2.5
+    assert (n.rank, n.of) == (1, 5)  # among E06, E07 and W06 authorities; no ward, no county
+    text = ca.summary_text(n)
+    assert "That is below England (2.5%); the region was not in the file, so not compared; " in text
+    assert "Anytown ranks 1 of 5 among the local authorities in the file (1 = highest rate)." in text
+    assert "114% of its level in January 2019" in text and "nan" not in text.lower()
+
+
+def test_indexed_and_series_leave_out_a_missing_region():
+    df = mixed_frame(region=False)
+    idx = ca.indexed(df, ["E07000901", None, ENGLAND], "2019-01", "count")
+    assert list(idx.columns) == ["E07000901", ENGLAND]
+    assert idx.loc["2020-03-01", "E07000901"] == 114.0
+    assert idx.loc["2020-03-01", ENGLAND] == round(1_014_000 / 1_000_000 * 100, 1)
+
+
+def test_default_base_month_peers_and_region_in_file():
+    df = mixed_frame()
+    assert ca.default_base_month(df) == "2019-01"
+    # configured neighbours that are in the file, in the configured order
+    assert ca.peers_in_file(df, "E07000901", ["E07000903", "E07999999", "e07000902"]) == \
+        ["E07000903", "E07000902"]
+    # none of them in the file: the other authorities of the same kind
+    assert ca.peers_in_file(df, "E07000901", ["E07999999"]) == \
+        ["E06000901", "E07000902", "E07000903", "W06000901"]
+    assert ca.peers_in_file(df, "E07000901") == ["E06000901", "E07000902", "E07000903", "W06000901"]
+    assert ca.region_in_file(df, "E07000901", REGION) == REGION
+    assert ca.region_in_file(df, "E07000901", "E12000001") == REGION  # the one region in the file
+    assert ca.region_in_file(df, "E07000901") == REGION
+    assert ca.region_in_file(mixed_frame(region=False), "E07000901", REGION) is None
+    two = pd.concat([df, df[df["area_code"] == REGION].assign(area_code="E12000998")])
+    assert ca.region_in_file(two, "E07000901", "E12000001") is None
+    assert ca.region_in_file(two, "E07000901", "E12000998") == "E12000998"
+
+
+def test_a_council_not_in_the_file_says_which_codes_are_there():
+    df = mixed_frame()
+    for call in (lambda: ca.compare(df, "E07000999", REGION), lambda: ca.peers_in_file(df, "E07000999"),
+                 lambda: ca.region_in_file(df, "E07000999"), lambda: ca.need(df, "E07000999"),
+                 lambda: ca.rank_in_region(df, council="E07000999")):
+        with pytest.raises(DataFileError) as e:
+            call()
+        msg = str(e.value)
+        assert "the council's code 'E07000999' is not in the claimant count data" in msg
+        assert "codes there: E05000001, E06000901, E07000901, E07000902, E07000903, E10000001, " \
+               "E12000999, E47000001 … (10 codes in all)" in msg
+        assert "council.gss_code" in msg
+
+
 def test_compare_figure_alt_text_from_the_numbers():
     fig, alt = cc.compare_figure(frame(), ["E07000901", ENGLAND], "rate", since="2019-06")
     assert "from June 2019 to March 2020" in alt

@@ -95,6 +95,119 @@ def test_placeholder_rows_carry_no_counts(tmp_path):
     assert rep["placeholder_rows"] == 2 and rep["rows_without_counts"] == 1
 
 
+HEADER_2023 = (",COUNTS (LU/LO/DLR/EZL)--2023 // Station annualised entries and exits,,,,,,,,,,,,,,,,,\n"
+               ",(C) Copyright Transport for London 2024\n"
+               ",revised 240802,,,,,Typical,,,,,,,,,,,,(LD2 factor)\n"
+               ",,,,,,Monday,Midweek (Tue-Thu),Friday,Saturday,Sunday,Monday,Midweek (Tue-Thu),"
+               "Friday,Saturday,Sunday,Weekly,12-week,Annualised\n"
+               "Mode,MNLC,MASC,Station,Coverage,Source,Entries,Entries,Entries,Entries,Entries,"
+               "Exits,Exits,Exits,Exits,Exits,En/Ex,En/Ex,En/Ex\n")
+
+
+def test_2020_markers_in_the_coverage_column_with_dashes_in_the_counts(tmp_path):
+    dashes = ",".join(["---"] * 9)
+    p = write(tmp_path, "ac.csv", PREAMBLE_2020
+              + "LU,500,ACTu,Acton Town,Station entry / exit,Gateline,1,2,3,4,5,6,7,8,\"1,000\"\n"
+              + f"LO,513,BNKo,Bank,---see LU---,,{dashes}\n"
+              + f"DLR,999,XXXd,Old Quay,---Station Closed---,APC,{dashes}\n"
+              + "LU,506,AMEu,Amersham,Station entry / exit,Gateline,9,8,7,6,5,4,3,2,\"2,000\"\n")
+    before = p.read_bytes()
+    df = transport.load_station_counts(p)
+    assert df["station"].tolist() == ["Acton Town", "Bank", "Old Quay", "Amersham"]
+    assert df["note"].tolist() == ["", "see LU", "Station Closed", ""]
+    counted = df[df["note"] == ""]
+    assert counted["annualised_entries_exits"].tolist() == [1000.0, 2000.0]
+    assert counted["sunday_exits"].tolist() == [8.0, 2.0]
+    for col in ("annualised_entries_exits", "weekday_mon_thu_entries", "sunday_exits"):
+        assert df.loc[df["note"] != "", col].isna().all()
+    rep = df.attrs["report"]["files"][0]
+    assert (rep["placeholder_rows"], rep["rows_without_counts"], rep["stations"]) == (2, 0, 4)
+    assert df["annualised_entries_exits"].sum() == 3000  # placeholders add nothing
+    assert p.read_bytes() == before
+
+
+def test_2023_layout_with_both_kinds_of_placeholder(tmp_path):
+    p = write(tmp_path, "ac2023.csv", HEADER_2023
+              + 'LU,513,BNKu,Bank,Station entry / exit,Gateline,"10,000","11,000","12,000","4,000",'
+                '"3,000","10,500","11,500","12,500","4,500","3,500","100,000","1,200,000","5,200,000"\n'
+              + "LO,513,BNKo,Bank,---see LU---,," + ",".join(["---"] * 13) + "\n"
+              + "DLR,999,XXXd,Old Quay,DLR boarding / alighting,APC,"
+              + ",".join(["---Station Closed---"] * 13) + "\n"
+              + "EZL,700,ABWz,Abbey Wood,Station entry / exit,Gateline,1,2,3,4,5,6,7,8,9,10,55,660,\"2,860\"\n")
+    df = transport.load_station_counts(p).set_index(["station", "mode"])
+    assert df.loc[("Bank", "LO"), "note"] == "see LU"
+    assert df.loc[("Old Quay", "DLR"), "note"] == "Station Closed"
+    assert df[["weekly_entries_exits", "12_week_entries_exits", "annualised_entries_exits"]] \
+        .loc[("Bank", "LU")].tolist() == [100_000, 1_200_000, 5_200_000]
+    assert df.loc[("Abbey Wood", "EZL"), "midweek_tue_thu_entries"] == 2
+    assert df.loc[("Abbey Wood", "EZL"), "sunday_exits"] == 10
+    assert df.loc[("Abbey Wood", "EZL"), "annualised_entries_exits"] == 2860
+    assert df.loc[("Bank", "LO")][["monday_entries", "weekly_entries_exits",
+                                   "annualised_entries_exits"]].isna().all()
+    rep = df.attrs["report"]["files"][0]
+    assert rep["year"] == 2023 and rep["placeholder_rows"] == 2
+    assert rep["layout"].startswith("monday / midweek_tue_thu / friday")
+
+
+def test_the_same_station_twice_in_a_file_is_counted_once(tmp_path):
+    p = write(tmp_path, "ac.csv", PREAMBLE_2020
+              + "LU,500,ACTu,Acton Town,x,y,1,2,3,4,5,6,7,8,\"1,000\"\n"
+              + "DLR,513,BNKd,Bank,x,y,1,2,3,4,5,6,7,8,300\n"
+              + "LU,513,BNKu,Bank,x,y,1,2,3,4,5,6,7,8,500\n"
+              + "LU,500,ACTu,Acton  town,x,y,1,2,3,4,5,6,7,8,\"1,000\"\n"
+              + "LU,513,BNKu,Bank,x,y,1,2,3,4,5,6,7,8,700\n")
+    df = transport.load_station_counts(p)
+    # Bank for the DLR and for the LU are different rows; the repeats are not
+    assert list(zip(df["station"], df["mode"], df["annualised_entries_exits"])) == [
+        ("Acton Town", "LU", 1000.0), ("Bank", "DLR", 300.0), ("Bank", "LU", 500.0)]
+    assert df["annualised_entries_exits"].sum() == 1800
+    rep = df.attrs["report"]
+    assert rep["files"][0]["duplicate_rows"] == 2
+    assert rep["duplicates"] == [
+        {"station": "Acton  town", "mode": "LU", "row": 11, "first_row": 8, "file": "ac.csv"},
+        {"station": "Bank", "mode": "LU", "row": 12, "first_row": 10, "file": "ac.csv"}]
+    assert transport.station_files_table(df)["repeated stations set aside"].tolist() == [2]
+
+
+def test_station_counts_mapping(tmp_path):
+    assert transport.STATION_MAPPING_FIELDS == ("station", "nlc", "mode", "annualised_entries_exits")
+    text = (",Station use--2022 (our own extract)\n"
+            "Network,Code,Stop name,Coverage,Yearly total\n"
+            "MET,5001,Anytown Central,Station entry / exit,\"13,555,371\"\n"
+            "TRAM,5009,Canal Basin,---Station Closed---,---\n")
+    p = write(tmp_path, "own.csv", text, bom=False)
+    df = transport.load_station_counts(p, mapping={
+        "station": "Stop name", "nlc": "code", "mode": "Network",
+        "annualised_entries_exits": "Yearly total"})
+    assert df[["mode", "nlc", "station", "year"]].values.tolist() == [
+        ["MET", "5001", "Anytown Central", 2022], ["TRAM", "5009", "Canal Basin", 2022]]
+    assert df["annualised_entries_exits"].iloc[0] == 13_555_371
+    assert math.isnan(df["annualised_entries_exits"].iloc[1]) and df["note"].iloc[1] == "Station Closed"
+    rep = df.attrs["report"]["files"][0]
+    assert rep["columns"]["station"] == "Stop name" and rep["header_row"] == 2
+
+
+def test_station_counts_mapping_overrides_the_detected_column(tmp_path):
+    p = write(tmp_path, "ac.csv", PREAMBLE_2020.replace("Coverage,Source", "Coverage,Name in full")
+              + "LU,500,ACTu,Acton Town,x,Acton Town (District and Piccadilly),1,2,3,4,5,6,7,8,9\n")
+    df = transport.load_station_counts(p, mapping={"station": "Name in full"})
+    assert df["station"].tolist() == ["Acton Town (District and Piccadilly)"]
+    assert df["annualised_entries_exits"].tolist() == [9.0]
+
+
+def test_station_counts_mapping_is_checked(tmp_path):
+    p = write(tmp_path, "ac.csv", PREAMBLE_2020 + "LU,500,ACTu,Acton Town,x,y,1,2,3,4,5,6,7,8,9\n")
+    with pytest.raises(DataFileError) as e:
+        transport.load_station_counts(p, mapping={"staton": "Station"})
+    assert "unknown field 'staton'" in str(e.value)
+    assert "station, nlc, mode, annualised_entries_exits" in str(e.value)
+    with pytest.raises(DataFileError) as e:
+        transport.load_station_counts(p, mapping={"station": "Station", "annualised_entries_exits": "Total"})
+    err = e.value
+    assert "the column 'Total' (mapped to 'annualised_entries_exits') is not in the file" in str(err)
+    assert err.row == 7 and err.column == "Total" and "'Station'" in str(err)
+
+
 def test_notes_and_blank_rows_below_the_table_are_set_aside(tmp_path):
     p = write(tmp_path, "ac.csv", PREAMBLE_2020
               + "LU,500,ACTu,Acton Town,Station entry / exit,Gateline,1,2,3,4,5,6,7,8,\"1,000\"\n"
@@ -203,6 +316,7 @@ def test_real_2020_station_counts(realdata):
     top = df.loc[df["annualised_entries_exits"].idxmax()]
     assert (top["station"], top["mode"], top["annualised_entries_exits"]) == ("Stratford", "LU", 25_071_500)
     assert df.attrs["report"]["files"][0]["header_row"] == 7
+    assert df.attrs["report"]["duplicates"] == []  # no station twice (sort | uniq -d)
 
 
 def test_real_2019_daily_journeys(realdata):
@@ -253,6 +367,56 @@ def test_daily_journeys_bad_date_and_duplicate_date(tmp_path):
                                  "20190102,Wednesday,6\n20190101,Tuesday,7\n")
     with pytest.raises(DataFileError, match=r"2019-01-01 appears twice \(rows 2 and 4\)"):
         transport.load_daily_journeys(p)
+
+
+def test_daily_journeys_from_several_files_joined_by_date(tmp_path):
+    # two years' files with different header spellings, overlapping on 30-31 December
+    a = write(tmp_path, "2018.csv", "TravelDate,DayOFWeek,TubeJourneyCount,BusJourneyCount\n"
+                                    "20181230,Sunday,100,200\n20181231,Monday,110,210\n"
+                                    "20181229,Saturday,90,190\n")
+    b = write(tmp_path, "2019.csv", "Date,Day of week,Tube journeys,Bus journeys\n"
+                                    "30/12/2018,Sunday,100,200\n31/12/2018,Monday,111,210\n"
+                                    "01/01/2019,Tuesday,120,220\n", bom=False)
+    before = a.read_bytes(), b.read_bytes()
+    for given in ([a, b], tmp_path):
+        df = transport.load_daily_journeys(given)
+        assert list(df.columns) == ["date", "day_of_week", "tube_journeys", "bus_journeys",
+                                    "source_file", "source_row"]
+        assert [f"{d:%Y-%m-%d}" for d in df["date"]] == ["2018-12-29", "2018-12-30", "2018-12-31",
+                                                         "2019-01-01"]
+        assert df["tube_journeys"].tolist() == [90, 100, 111, 120]  # 31 Dec: the later file's
+        assert df["tube_journeys"].sum() == 421 and df["bus_journeys"].sum() == 820  # each day once
+        assert df["source_file"].tolist() == ["2018.csv", "2019.csv", "2019.csv", "2019.csv"]
+        assert df["source_row"].tolist() == [4, 2, 3, 4]
+        rep = df.attrs["report"]
+        assert rep["overlap_dates"] == ["2018-12-30", "2018-12-31"]
+        assert rep["conflicting_dates"] == ["2018-12-31"]
+        assert rep["days"] == 4 and (rep["first"], rep["last"]) == ("2018-12-29", "2019-01-01")
+        assert [r["file"] for r in rep["files"]] == ["2018.csv", "2019.csv"]
+    assert (a.read_bytes(), b.read_bytes()) == before
+    # the later file in the order given wins
+    assert transport.load_daily_journeys([b, a])["tube_journeys"].tolist() == [90, 100, 110, 120]
+
+
+def test_daily_journeys_a_mode_in_one_file_only(tmp_path):
+    a = write(tmp_path, "a.csv", "TravelDate,TubeJourneyCount\n20190101,5\n20190102,6\n")
+    b = write(tmp_path, "b.csv", "TravelDate,TubeJourneyCount,TramJourneyCount\n20190102,6,1\n"
+                                 "20190103,7,2\n")
+    df = transport.load_daily_journeys([a, b])
+    assert df["tube_journeys"].tolist() == [5, 6, 7]
+    assert df["tram_journeys"].isna().tolist() == [True, False, False]
+    assert df.attrs["report"]["modes"] == ["tube_journeys", "tram_journeys"]
+    assert df.attrs["report"]["conflicting_dates"] == []
+
+
+def test_daily_journeys_single_file_in_a_list_or_folder_is_as_before(tmp_path):
+    p = write(tmp_path, "d.csv", "TravelDate,DayOFWeek,TubeJourneyCount\n20190101,Tuesday,5\n")
+    one = transport.load_daily_journeys(p)
+    for given in ([p], tmp_path, str(p)):
+        again = transport.load_daily_journeys(given)
+        pd.testing.assert_frame_equal(again, one)
+        assert again.attrs["report"] == one.attrs["report"]
+    assert list(one.columns) == ["date", "day_of_week", "tube_journeys", "source_row"]
 
 
 # ----------------------------------------------------------------------------- stops

@@ -9,6 +9,7 @@ import pytest
 
 from toolkit_helpers import transport
 from toolkit_helpers import transport_analysis as ta
+from toolkit_helpers.errors import DataFileError
 
 M_PER_DEG = 6_371_008.8 * math.pi / 180  # 111,195.08 m per degree along a meridian
 
@@ -49,6 +50,61 @@ def test_change_between_years_like_for_like():
     assert (total["base"], total["latest"], total["change_pct"]) == (300.0, 250.0, -16.7)
     with pytest.raises(ValueError, match="no station counts for 2019"):
         ta.change_between_years(counts_frame(), 2019, 2023)
+
+
+def test_years_of_and_one_year_of_counts():
+    counts = counts_frame()
+    assert ta.years_of(counts) == [2020, 2023]
+    one = counts[counts["year"] == 2023].assign(source_file="AC2023.csv")
+    assert ta.years_of(one) == [2023]
+    expected = "only one year of station counts (2023): add a second year's file to compare years"
+    for call in (lambda: ta.change_between_years(one, 2023, 2023),
+                 lambda: ta.change_between_years(one, 2020, 2023),
+                 lambda: ta.overall_change(one, 2023, 2023)):
+        with pytest.raises(DataFileError) as e:
+            call()
+        assert expected in str(e.value) and "AC2023.csv" in str(e.value)
+    # the one-year analyses still work
+    prof = ta.day_type_profile(one)
+    assert prof["entries"].tolist() == [65.0, 29.0]  # 15+10+40, 6+3+20 (Gamma closed)
+    assert ta.busiest(one, n=1)["station"].tolist() == ["Delta"]
+
+
+def test_two_year_functions_refuse_the_same_year_or_a_missing_one():
+    counts = counts_frame()
+    with pytest.raises(DataFileError, match=r"the base year and the year are both 2023: choose two "
+                                            r"different years \(the files loaded cover 2020, 2023\)"):
+        ta.overall_change(counts, 2023, 2023)
+    with pytest.raises(DataFileError, match="no station counts for 2019: the files loaded cover 2020, 2023"):
+        ta.overall_change(counts, 2019, 2023)
+    with pytest.raises(DataFileError, match="no station counts for 2021"):
+        ta.day_type_profile(counts, 2021)
+    with pytest.raises(DataFileError, match="no station counts for 2021"):
+        ta.busiest(counts, year=2021)
+    only_placeholders = counts[counts["note"] != ""]
+    assert ta.years_of(only_placeholders) == []
+    with pytest.raises(DataFileError, match="no station has an annualised count"):
+        ta.day_type_profile(only_placeholders)
+    no_days = counts[["mode", "station", "year", "annualised_entries_exits", "note"]]
+    with pytest.raises(DataFileError, match="the 2023 station counts have no day-type columns"):
+        ta.day_type_profile(no_days)
+
+
+def test_one_year_file_loaded_then_checked(tmp_path):
+    """The notebook's path with a council that has one year's file: check years_of first."""
+    p = tmp_path / "AC2023.csv"
+    p.write_text(",COUNTS (LU)--2023 // Station annualised entries and exits\n"
+                 ",,,,,,Monday,Midweek,Saturday,Monday,Midweek,Saturday,Annualised\n"
+                 "Mode,NLC,ASC,Station,Coverage,Source,Entries,Entries,Entries,Exits,Exits,Exits,En/Ex\n"
+                 "LU,500,ACTu,Acton Town,x,y,10,20,5,11,21,6,\"1,000\"\n"
+                 "LO,500,ACTo,Acton Town,---see LU---,,---,---,---,---,---,---,---\n")
+    counts = transport.load_station_counts(p)
+    assert ta.years_of(counts) == [2023]
+    prof = ta.day_type_profile(counts)
+    assert prof["day_type"].tolist() == ["Monday", "Midweek", "Saturday"]
+    assert prof["entries_exits"].tolist() == [21.0, 41.0, 11.0]
+    with pytest.raises(DataFileError, match=r"only one year of station counts \(2023\)"):
+        ta.change_between_years(counts, 2023, 2023)
 
 
 def test_totals_by_year():

@@ -301,7 +301,7 @@ def need(df, council: str, region: str | None = None, authorities: list[str] | N
     base = _month(base_month, df) if base_month is not None else None
     ranked = ranks.set_index("code")
     nm = names(df)
-    if region:
+    if region and authorities is not None:
         among = "in the region"
     else:
         kind = {"local authority": "local authorities"}.get(ranks.attrs["kind"],

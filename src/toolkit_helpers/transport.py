@@ -3,12 +3,14 @@
 - :func:`load_station_counts` — TfL annual station counts (``AC2020_AnnualisedEntryExit.csv``
   and the other years' layouts): title, copyright and version rows, two header rows (day type,
   then Entries/Exits), a BOM, thousands separators, day-type columns that change between years,
-  placeholder rows such as ``---see LU---`` and ``---Station Closed---``. One row per station
+  placeholder rows such as ``---see LU---`` and ``---Station Closed---`` (in the count cells, or
+  in the coverage/notes column with ``---`` in the count cells). One row per station
   and mode: ``mode, nlc, station, year, annualised_entries_exits`` plus the day-type columns
   the file has (``weekday_mon_thu_entries``, ``midweek_tue_thu_exits`` …). The year comes from
-  the title row.
+  the title row. The same station twice in one file is counted once (the first row).
 - :func:`load_daily_journeys` — TfL network demand (``TravelDate, DayOFWeek,
-  TubeJourneyCount, BusJourneyCount``): dates as ``yyyymmdd``, header spellings that change.
+  TubeJourneyCount, BusJourneyCount``): dates as ``yyyymmdd``, header spellings that change;
+  several files (a list or a folder) are joined by date, overlaps counted once.
 - :func:`load_stops` — stop and station locations: GTFS ``stops.txt`` from any operator (Bus
   Open Data Service, rail, tram) or a simple CSV of name, latitude, longitude, step-free flag.
 - :func:`stops_from_stoppoint` / :func:`fetch_stoppoints` — the TfL Unified API ``StopPoint``
@@ -34,6 +36,8 @@ from .io import find_header_row, is_blank_row, iter_paths, normalise_header, rea
 _MISSING = {"", "-", "n/a", "na", "..", "x", "null", "none"}
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _PLACEHOLDER = re.compile(r"^-{2,}\s*(.*?)\s*-{2,}$")
+#: A count cell of dashes only (``---``): no count, as in the placeholder rows.
+_DASHES = re.compile(r"^-{2,}$")
 
 
 def parse_count(text: str, *, file=None, row: int | None = None, column=None) -> float:
@@ -54,7 +58,39 @@ def parse_count(text: str, *, file=None, row: int | None = None, column=None) ->
 def _placeholder(text: str) -> str | None:
     """``'---see LU---'`` → ``'see LU'``; ``'---Station Closed---'`` → ``'Station Closed'``."""
     m = _PLACEHOLDER.match(str(text).strip())
-    return m.group(1) if m else None
+    return m.group(1) if m and m.group(1) else None
+
+
+def _check_mapping(mapping, allowed, what: str) -> dict[str, str]:
+    """Validate ``{field: column header}`` (fields from ``allowed``, headers non-empty text)."""
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, dict):
+        raise DataFileError(f"the mapping must be a dictionary of field: column header, not "
+                            f"{type(mapping).__name__}",
+                            hint=f"for example {{'{allowed[0]}': 'My column'}}; the fields are "
+                                 f"{', '.join(allowed)}.")
+    for field, column in mapping.items():
+        if field not in allowed:
+            raise DataFileError(f"unknown field {field!r} in the mapping for {what}",
+                                hint=f"the fields you can map are: {', '.join(allowed)}.")
+        if not isinstance(column, str) or not column.strip():
+            raise DataFileError(f"the mapping for {field!r} must name a column header, not "
+                                f"{column!r}", hint="write the header as it appears in the file.")
+    return dict(mapping)
+
+
+def _match_header(header, wanted: str) -> int | None:
+    """The column whose header is ``wanted``: exactly, then ignoring case, then ignoring
+    punctuation and spacing."""
+    cells = [str(c).strip() for c in header]
+    w = str(wanted).strip()
+    for same in (lambda c: c == w, lambda c: c.lower() == w.lower(),
+                 lambda c: normalise_header(c) == normalise_header(w) != ""):
+        for j, c in enumerate(cells):
+            if same(c):
+                return j
+    return None
 
 
 def _snake(text: str) -> str:
@@ -74,12 +110,22 @@ _MEASURE_WORDS = {"entries": "entries", "entry": "entries", "exits": "exits", "e
                   "total": "entries_exits"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 STATION_COLUMNS = ["mode", "nlc", "station", "year", "annualised_entries_exits"]
+#: The fields ``load_station_counts(mapping=...)`` can name a column for.
+STATION_MAPPING_FIELDS = ("station", "nlc", "mode", "annualised_entries_exits")
 
 
 def _header_score(row) -> float:
     cells = {normalise_header(c) for c in row}
     return sum(1 for k in ("mode", "nlc", "station", "mnlc") if k in cells) \
         + 0.5 * sum(1 for c in row if normalise_header(c) in _MEASURE_WORDS)
+
+
+def _scorer(mapping: dict[str, str] | None):
+    """The header score, with two points for each mapped header the row has."""
+    if not mapping:
+        return _header_score
+    return lambda row: _header_score(row) + 2 * sum(
+        _match_header(row, c) is not None for c in mapping.values())
 
 
 def _title_year(rows, header_i: int, path: Path) -> tuple[int, str]:
@@ -103,15 +149,31 @@ def _title_year(rows, header_i: int, path: Path) -> tuple[int, str]:
              "guesses it from the file name).")
 
 
-def _count_columns(rows, header_i: int, path: Path) -> tuple[dict[int, str], dict[int, str], str]:
+def _count_columns(rows, header_i: int, path: Path, mapping: dict[str, str] | None = None
+                   ) -> tuple[dict[int, str], dict[int, str], str]:
     """Canonical names for every column: identifying columns by name, count columns as
-    ``<day type>_<entries|exits|entries_exits>`` from the day-type row above the header."""
+    ``<day type>_<entries|exits|entries_exits>`` from the day-type row above the header.
+    ``mapping`` (``{field: header}``) names columns outright; a column the file would give the
+    same name is then left out."""
     header = rows[header_i]
     above = rows[header_i - 1] if header_i > 0 else []
     ids: dict[int, str] = {}
     counts: dict[int, str] = {}
+    for field, column in (mapping or {}).items():
+        j = _match_header(header, column)
+        if j is None:
+            raise DataFileError(
+                f"the column {column!r} (mapped to {field!r}) is not in the file", file=path,
+                row=header_i + 1, column=column,
+                hint="columns seen in the header row: "
+                     + ", ".join(repr(c.strip()) for c in header if c.strip())
+                     + "; fix the mapping (headers are matched ignoring case) or the header.")
+        (counts if field == "annualised_entries_exits" else ids)[j] = field
+    mapped = set(ids) | set(counts)
     day = ""
     for j, cell in enumerate(header):
+        if j in mapped:
+            continue
         key = normalise_header(cell)
         day_cell = above[j].strip() if j < len(above) else ""
         if key in _ID_COLUMNS and _ID_COLUMNS[key] not in ids.values():
@@ -139,6 +201,8 @@ def _count_columns(rows, header_i: int, path: Path) -> tuple[dict[int, str], dic
         if _snake(day).startswith("annual"):
             name = "annualised_entries_exits" if measure == "entries_exits" else \
                 f"annualised_{measure}"
+        if name in counts.values() and any(counts.get(k) == name for k in mapped):
+            continue  # the mapping named another column for this
         if name in counts.values():
             raise DataFileError(f"two columns would both be {name!r}", file=path,
                                 row=header_i + 1, column=j + 1,
@@ -159,28 +223,44 @@ def _count_columns(rows, header_i: int, path: Path) -> tuple[dict[int, str], dic
     return ids, counts, layout
 
 
-def _station_sheets(path: Path):
+def _station_sheets(path: Path, mapping: dict[str, str] | None = None):
     """``[(rows, label, source_name)]`` for each CSV, or each workbook sheet with a header row."""
     blocks = read_rows(path)
     if len(blocks) == 1:
         return [(blocks[0][1], path, path.name)]
     found = [(rows, f"{path} [{sheet}]", f"{path.name} [{sheet}]") for sheet, rows in blocks
-             if find_header_row(rows, _header_score, min_score=2.0, search_rows=30) is not None]
+             if find_header_row(rows, _scorer(mapping), min_score=2.0, search_rows=30) is not None]
     return found or [(blocks[0][1], path, path.name)]
 
 
-def _load_station_rows(rows, path, source_name: str):
+def _station_key(mode: str, station: str) -> tuple[str, str]:
+    return mode.strip().upper(), " ".join(station.split()).casefold()
+
+
+def _load_station_rows(rows, path, source_name: str, mapping: dict[str, str] | None = None):
     import pandas as pd
 
-    header_i = find_header_row(rows, _header_score, min_score=2.0, search_rows=30)
+    header_i = find_header_row(rows, _scorer(mapping), min_score=2.0, search_rows=30)
     if header_i is None:
+        if mapping:
+            raise DataFileError("none of the mapped columns ("
+                                + ", ".join(repr(c) for c in mapping.values())
+                                + ") is in a header row", file=path,
+                                hint="check the mapping against the file's header row.")
         raise DataFileError("no header row with Mode, NLC and Station", file=path,
                             hint="is this a TfL station counts file? Its header row starts "
                                  "'Mode,NLC,ASC,Station'.")
     year, title = _title_year(rows, header_i, path)
-    ids, counts, layout = _count_columns(rows, header_i, path)
+    ids, counts, layout = _count_columns(rows, header_i, path, mapping)
+    # text columns other than mode, NLC, ASC and station (coverage, source, notes …) can carry
+    # the placeholder marker, with '---' in the count cells
+    width = max((len(r) for r in rows[header_i:]), default=0)
+    marker_cols = [j for j in range(width) if j not in counts
+                   and ids.get(j) not in ("mode", "nlc", "asc", "station")]
     records = []
     placeholders = no_counts = set_aside = 0
+    seen: dict[tuple[str, str], int] = {}
+    duplicates = []
     for i in range(header_i + 1, len(rows)):
         row = rows[i]
         if is_blank_row(row):
@@ -190,13 +270,19 @@ def _load_station_rows(rows, path, source_name: str):
         if not rec.get("mode") or not rec.get("station") or _header_score(row) >= 2:
             set_aside += 1  # notes, totals, repeated headers
             continue
-        note = ""
+        key = _station_key(rec["mode"], rec["station"])
+        if key in seen:
+            duplicates.append({"station": rec["station"], "mode": rec["mode"], "row": i + 1,
+                               "first_row": seen[key]})
+            continue
+        seen[key] = i + 1
+        note = next((ph for j in marker_cols if (ph := _placeholder(get(j)))), "")
         values = {}
         for j, name in counts.items():
             cell = get(j)
             ph = _placeholder(cell)
-            if ph is not None:
-                note = note or ph
+            if ph is not None or _DASHES.match(cell):
+                note = note or ph or ""
                 values[name] = math.nan
                 continue
             values[name] = parse_count(cell, file=path, row=i + 1, column=rows[header_i][j]
@@ -228,12 +314,15 @@ def _load_station_rows(rows, path, source_name: str):
     report = {"file": source_name, "title": title, "year": year, "layout": layout,
               "header_row": header_i + 1, "stations": int(len(df)),
               "placeholder_rows": placeholders, "rows_without_counts": no_counts,
-              "rows_set_aside": set_aside, "day_type_columns": [c for c in day_cols
-                                                                if c != "annualised_entries_exits"]}
+              "rows_set_aside": set_aside, "duplicate_rows": len(duplicates),
+              "duplicates": duplicates, "mapping": dict(mapping or {}),
+              "columns": {name: rows[header_i][j].strip() for j, name in {**ids, **counts}.items()
+                          if j < len(rows[header_i])},
+              "day_type_columns": [c for c in day_cols if c != "annualised_entries_exits"]}
     return df, report
 
 
-def load_station_counts(path: str | os.PathLike | Iterable):
+def load_station_counts(path: str | os.PathLike | Iterable, *, mapping=None):
     """TfL annual station counts (any year's layout) → one row per station and mode.
 
     Columns: ``mode, nlc, station, year, annualised_entries_exits``, then ``asc, coverage,
@@ -241,15 +330,24 @@ def load_station_counts(path: str | os.PathLike | Iterable):
     ``weekday_mon_thu_entries … sunday_exits``; 2023: ``monday_entries, midweek_entries …``),
     then ``note`` (``"see LU"``, ``"Station Closed"``, ``"no counts"`` or empty),
     ``source_file`` and ``source_row``. Rows that only point elsewhere or mark a closed station
-    carry no counts (NaN). ``path`` may be a file, a list of files or a folder (several years
-    are stacked); CSV or ``.xlsx`` (each sheet with a station header row is read). ``df.attrs["report"]`` lists each file's year, layout and rows set aside.
+    carry no counts (NaN): the marker may be in the count cells (``---see LU---``) or in the
+    coverage/notes column with ``---`` in the count cells. ``path`` may be a file, a list of
+    files or a folder (several years are stacked); CSV or ``.xlsx`` (each sheet with a station
+    header row is read). The same station and mode twice in one file is counted once: the
+    first row is kept and the others are listed in the report (``duplicates``).
+    ``df.attrs["report"]`` lists each file's year, layout and rows set aside.
+
+    ``mapping`` names columns outright, ``{field: column header}``, overriding detection; the
+    fields are :data:`STATION_MAPPING_FIELDS` (``station``, ``nlc``, ``mode``,
+    ``annualised_entries_exits``).
     """
     import pandas as pd
 
+    mapping = _check_mapping(mapping, STATION_MAPPING_FIELDS, "the station counts")
     frames, reports = [], []
     for p in iter_paths(path, patterns=("*.csv", "*.xlsx", "*.xlsm")):
-        for rows, label, source_name in _station_sheets(Path(p)):
-            df, rep = _load_station_rows(rows, label, source_name)
+        for rows, label, source_name in _station_sheets(Path(p), mapping):
+            df, rep = _load_station_rows(rows, label, source_name, mapping)
             frames.append(df)
             reports.append(rep)
     if not frames:
@@ -265,7 +363,9 @@ def load_station_counts(path: str | os.PathLike | Iterable):
     tail = ["note", "source_file", "source_row"]
     cols = [c for c in front if c not in tail] + [c for c in rest if c not in tail] + tail
     out = out[cols]
-    out.attrs["report"] = {"files": reports, "rows": int(len(out)), "years": sorted(years)}
+    out.attrs["report"] = {"files": reports, "rows": int(len(out)), "years": sorted(years),
+                           "duplicates": [dict(d, file=r["file"]) for r in reports
+                                          for d in r["duplicates"]]}
     return out
 
 
@@ -278,7 +378,9 @@ def station_files_table(df):
         "header row": r["header_row"], "stations": r["stations"],
         "placeholder rows (see…, closed)": r["placeholder_rows"],
         "rows without counts": r["rows_without_counts"],
-        "rows set aside": r["rows_set_aside"]} for r in df.attrs.get("report", {}).get("files", [])])
+        "rows set aside": r["rows_set_aside"],
+        "repeated stations set aside": r.get("duplicate_rows", 0)}
+        for r in df.attrs.get("report", {}).get("files", [])])
 
 
 # ----------------------------------------------------------------------------- daily journeys
@@ -313,7 +415,7 @@ def parse_date(text: str, *, file=None, row=None, column=None):
                         hint="dates as yyyymmdd (20190101), yyyy-mm-dd or dd/mm/yyyy.")
 
 
-def load_daily_journeys(path: str | os.PathLike):
+def load_daily_journeys(path: str | os.PathLike | Iterable):
     """TfL network demand daily journeys → ``date`` (datetime64), ``day_of_week`` (from the date),
     then one ``<mode>_journeys`` column per count column in the file (``tube_journeys``,
     ``bus_journeys`` …), ``source_row``. Rows sorted by date.
@@ -321,11 +423,66 @@ def load_daily_journeys(path: str | os.PathLike):
     Headers are matched loosely (``TravelDate``/``Travel Date``/``Date``;
     ``DayOFWeek``/``Day of week``; ``TubeJourneyCount``/``Tube journeys``). A day-of-week
     column that disagrees with the date is reported (``attrs["report"]["day_mismatches"]``), the
-    date wins. Repeated dates raise an error naming both rows.
+    date wins. Repeated dates in one file raise an error naming both rows.
+
+    ``path`` may also be a list of files or a folder (e.g. one file per year, whose headers
+    may be spelt differently): every file is read and they are joined by date, with a
+    ``source_file`` column before ``source_row``. A date in two files is counted once; where
+    the values differ the later file's (in the order given; a folder's files by name) are
+    kept, and ``attrs["report"]["conflicting_dates"]`` lists those dates
+    (``overlap_dates`` lists every date found in more than one file). A mode missing from one
+    file is empty for its dates. A single file gives exactly the frame described above.
     """
+    if isinstance(path, (str, os.PathLike)) and not Path(path).is_dir():
+        return _load_daily_file(Path(path))
+    files = iter_paths(path, patterns=("*.csv", "*.xlsx", "*.xlsm"))
+    if not files:
+        raise DataFileError("no daily journeys files given", file=str(path))
+    if len(files) == 1:
+        return _load_daily_file(files[0])
+    return _join_daily([_load_daily_file(f) for f in files])
+
+
+def _join_daily(frames):
+    """Daily journeys from several files → one frame by date (see :func:`load_daily_journeys`)."""
     import pandas as pd
 
-    path = Path(path)
+    modes: list[str] = []
+    for f in frames:
+        modes += [m for m in f.attrs["report"]["modes"] if m not in modes]
+    parts = []
+    for k, f in enumerate(frames):
+        part = f.copy()
+        part.insert(len(part.columns) - 1, "source_file", f.attrs["report"]["file"])
+        part["_order"] = k
+        parts.append(part)
+    both = pd.concat(parts, ignore_index=True).sort_values(["date", "_order"], kind="stable")
+    per_date = both.groupby("date")["_order"].nunique()
+    overlap = per_date[per_date > 1].index
+    differ = both[both["date"].isin(overlap)].groupby("date")[modes].nunique(dropna=True)
+    conflicting = differ[(differ > 1).any(axis=1)].index
+    # the later file wins; a mode the later file lacks keeps the earlier file's value
+    agg = {c: "last" for c in ["day_of_week", *modes, "source_file", "source_row"]}
+    out = both.groupby("date", sort=True).agg(agg).reset_index()
+    last_file = both.groupby("date", sort=True).tail(1).set_index("date")
+    out["source_file"] = out["date"].map(last_file["source_file"])
+    out["source_row"] = out["date"].map(last_file["source_row"]).astype("int64")
+    out = out[["date", "day_of_week", *modes, "source_file", "source_row"]]
+    reports = [f.attrs["report"] for f in frames]
+    out.attrs["report"] = {
+        "file": ", ".join(r["file"] for r in reports), "files": reports,
+        "header_row": reports[0]["header_row"], "days": int(len(out)),
+        "first": f"{out['date'].min():%Y-%m-%d}", "last": f"{out['date'].max():%Y-%m-%d}",
+        "modes": modes, "day_mismatches": sum(r["day_mismatches"] for r in reports),
+        "overlap_dates": [f"{d:%Y-%m-%d}" for d in overlap],
+        "conflicting_dates": [f"{d:%Y-%m-%d}" for d in conflicting]}
+    return out
+
+
+def _load_daily_file(path: Path):
+    """One daily journeys file (see :func:`load_daily_journeys`)."""
+    import pandas as pd
+
     rows = read_rows(path)[0][1]
 
     def score(row):

@@ -3,8 +3,10 @@
 Demand:
 
 - :func:`busiest` — the busiest stations in a year;
+- :func:`years_of` — the years with station counts (check before comparing years);
 - :func:`change_between_years` — each station's annualised count in two years and the change
-  (e.g. recovery since 2020);
+  (e.g. recovery since 2020); with only one year of counts it raises a clear
+  :class:`~toolkit_helpers.errors.DataFileError` (add a second year's file);
 - :func:`day_type_profile` — entries and exits per typical day type (weekday vs weekend) from
   the station counts, whatever day types the year's file has;
 - :func:`weekday_weekend` — the same question on daily journeys (average day of each kind);
@@ -25,6 +27,8 @@ from __future__ import annotations
 
 import math
 
+from .errors import DataFileError
+
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
 WALK_THRESHOLDS_M = (400, 800)  # about 5 and 10 minutes' walk
 
@@ -35,12 +39,57 @@ def _counted(counts):
     return counts[counts["annualised_entries_exits"].notna()]
 
 
+def years_of(counts) -> list[int]:
+    """The years (ascending) in which at least one station has an annualised count. A notebook
+    compares years only when there are two or more."""
+    df = _counted(counts)
+    return sorted({int(y) for y in df["year"].dropna()})
+
+
+def _files(counts) -> str | None:
+    if "source_file" in counts.columns and len(counts):
+        return ", ".join(sorted(set(counts["source_file"].astype(str))))
+    return None
+
+
+def _check_year(counts, year: int, years: list[int] | None = None) -> None:
+    years = years_of(counts) if years is None else years
+    if not years:
+        raise DataFileError("no station has an annualised count in the files loaded",
+                            file=_files(counts),
+                            hint="check the station counts files: every row is a placeholder "
+                                 "or has no counts.")
+    if int(year) not in years:
+        raise DataFileError(f"no station counts for {year}: the files loaded cover "
+                            f"{', '.join(map(str, years))}", file=_files(counts),
+                            hint="choose one of those years, or add that year's station counts file.")
+
+
+def _check_two_years(counts, base_year: int, year: int) -> None:
+    years = years_of(counts)
+    if len(years) == 1:
+        raise DataFileError(f"only one year of station counts ({years[0]}): add a second year's "
+                            "file to compare years", file=_files(counts),
+                            hint="put another year's annualised counts file (e.g. "
+                                 "AC2019_AnnualisedEntryExit.csv) beside this one; the one-year "
+                                 "analyses (busiest stations, day-type profile) still work.")
+    if int(base_year) == int(year):
+        _check_year(counts, year, years)
+        raise DataFileError(f"the base year and the year are both {year}: choose two different "
+                            f"years (the files loaded cover {', '.join(map(str, years))})",
+                            file=_files(counts))
+    for y in (base_year, year):
+        _check_year(counts, y, years)
+
+
 def busiest(counts, n: int = 10, year: int | None = None, mode: str | None = None):
     """The ``n`` busiest station rows (by annualised entries and exits) in ``year`` (default:
     the latest year in ``counts``), optionally for one ``mode``: ``rank, station, mode,
     annualised_entries_exits, share_pct`` (share of that year's total for the modes shown)."""
+    years = years_of(counts)
+    year = (years[-1] if years else 0) if year is None else int(year)
+    _check_year(counts, year, years)
     df = _counted(counts)
-    year = int(df["year"].max()) if year is None else int(year)
     df = df[df["year"] == year]
     if mode is not None:
         df = df[df["mode"] == mode]
@@ -65,16 +114,20 @@ def totals_by_year(counts):
 def change_between_years(counts, base_year: int, year: int):
     """Each station (and mode) counted in both years: ``station, mode, <base_year>, <year>,
     change, change_pct`` (sorted by the change in per cent, biggest recovery first). Stations
-    counted in only one year are left out; ``attrs["only_in_one_year"]`` lists them."""
+    counted in only one year are left out; ``attrs["only_in_one_year"]`` lists them.
+
+    Raises :class:`DataFileError` when the counts cover only one year ("only one year of station
+    counts (2023): add a second year's file to compare years"), when ``base_year == year``, or
+    when either year has no counts; check :func:`years_of` first."""
     import pandas as pd
 
+    _check_two_years(counts, base_year, year)
     df = _counted(counts)
     a = df[df["year"] == base_year].set_index(["station", "mode"])["annualised_entries_exits"]
     b = df[df["year"] == year].set_index(["station", "mode"])["annualised_entries_exits"]
-    if a.empty or b.empty:
-        missing = base_year if a.empty else year
-        raise ValueError(f"no station counts for {missing}: the files loaded cover "
-                         f"{sorted(set(counts['year']))}")
+    # the same station twice in a year (e.g. stacked by hand) is counted once
+    a = a[~a.index.duplicated(keep="first")]
+    b = b[~b.index.duplicated(keep="first")]
     both = pd.concat([a.rename(str(base_year)), b.rename(str(year))], axis=1, join="inner")
     both["change"] = both[str(year)] - both[str(base_year)]
     both["change_pct"] = (both["change"] / both[str(base_year)] * 100).round(1)
@@ -86,7 +139,8 @@ def change_between_years(counts, base_year: int, year: int):
 
 
 def overall_change(counts, base_year: int, year: int) -> dict:
-    """The network total in two years over the stations counted in both (like for like)."""
+    """The network total in two years over the stations counted in both (like for like).
+    Raises :class:`DataFileError` as :func:`change_between_years` does."""
     ch = change_between_years(counts, base_year, year)
     base, latest = float(ch[str(base_year)].sum()), float(ch[str(year)].sum())
     return {"base_year": base_year, "year": year, "stations": int(len(ch)), "base": base,
@@ -100,11 +154,14 @@ def day_type_profile(counts, year: int | None = None):
     """Entries plus exits on a typical day of each day type the year's file has, summed over
     stations: ``day_type, entries, exits, entries_exits, kind`` (weekday or weekend), in the
     file's order. The 2020 layout gives Weekday (Mon-Thu), Friday, Saturday, Sunday; 2023
-    gives Monday, Midweek, Friday, Saturday, Sunday."""
+    gives Monday, Midweek, Friday, Saturday, Sunday. Works with one year of counts; a year
+    that is not in the counts raises :class:`DataFileError`."""
     import pandas as pd
 
+    years = years_of(counts)
+    year = (years[-1] if years else 0) if year is None else int(year)
+    _check_year(counts, year, years)
     df = _counted(counts)
-    year = int(df["year"].max()) if year is None else int(year)
     df = df[df["year"] == year]
     days = []
     for c in df.columns:
@@ -125,7 +182,10 @@ def day_type_profile(counts, year: int | None = None):
                      "entries": ent, "exits": ex, "entries_exits": ent + ex,
                      "kind": "weekend" if d.startswith(_WEEKEND) else "weekday"})
     if not rows:
-        raise ValueError(f"the {year} station counts have no day-type columns")
+        raise DataFileError(f"the {year} station counts have no day-type columns (only the "
+                            "annualised total)", file=_files(counts),
+                            hint="the day-type profile needs the typical-day entries and exits "
+                                 "(Weekday, Saturday, Sunday …) of TfL's annualised files.")
     return pd.DataFrame(rows)
 
 
