@@ -124,7 +124,8 @@ CONTRACT_SYNONYMS: dict[str, tuple[str, ...]] = {
     "supplier_id": ("supplier registration number", "company number",
                     "company registration number", "companies house number",
                     "supplier company number", "registration number",
-                    "supplier registration no", "charity number",
+                    "supplier registration no", "company registration no", "company no",
+                    "charity number", "charity registration number",
                     "charity or company number", "supplier id"),
     "value": ("value", "contract value", "total value", "total contract value",
               "value of contract", "contract value gbp", "total value gbp", "value gbp",
@@ -146,7 +147,7 @@ CONTRACT_SYNONYMS: dict[str, tuple[str, ...]] = {
     "vcse": ("vcse", "vcse status", "is vcse", "vcse y n", "voluntary sector",
              "voluntary or community sector", "voluntary community sector", "vcs",
              "voluntary community and social enterprise", "voluntary organisation",
-             "vcse supplier", "charity"),
+             "vcse supplier", "is the supplier a vcse", "charity"),
 }
 
 
@@ -176,7 +177,8 @@ class _Spec:
     strict: tuple[str, ...]                # a mostly unreadable column stops loading
     bools: tuple[str, ...] = ()
     names: tuple[str, ...] = ()            # text fields that name what a row is about
-    keys: tuple[str, ...] = ()             # fields whose content makes a row a record
+    keys: tuple[str, ...] = ()             # fields whose content makes a row a record (a row
+    #                                        with none of them is a note, dropped and counted)
     total_name: str = "amount_total"
 
 
@@ -185,7 +187,7 @@ GRANTS = _Spec(
     synonyms=GRANT_SYNONYMS, index=_index(GRANT_SYNONYMS),
     required=(("amount",), ("recipient_name",)), money="amount", dates=("award_date",),
     strict=("amount", "award_date"), names=("recipient_name", "title", "funder_name"),
-    keys=("amount", "recipient_name", "identifier", "award_date", "title"),
+    keys=("amount", "recipient_name", "award_date", "title"),
     total_name="amount_total")
 
 CONTRACTS = _Spec(
@@ -194,12 +196,17 @@ CONTRACTS = _Spec(
     required=(("title", "supplier"), ("value",)), money="value",
     dates=("start_date", "end_date", "review_date"), strict=("value", "start_date"),
     bools=("sme", "vcse"), names=("supplier", "title"),
-    keys=("value", "supplier", "title", "reference", "start_date"),
+    keys=("value", "supplier", "title", "start_date"),
     total_name="value_total")
 
 #: A column is rejected (and loading stops) when more than this share of its non-empty cells
 #: cannot be read: the wrong column was probably picked (the rule ``load_spend`` uses).
 REJECT_SHARE = 0.5
+#: The header row is looked for among this many first rows (title rows, notes above it).
+HEADER_SEARCH_ROWS = 200
+#: When no row names two fields exactly, the header is looked for among this many first rows
+#: allowing typos (slower).
+TYPO_SEARCH_ROWS = 30
 #: How many example problem rows the report keeps per file.
 MAX_EXAMPLES = 20
 
@@ -317,10 +324,40 @@ class _Detection:
         }
 
 
-def _detect(header: Sequence[str], spec: _Spec, user: Mapping[str, str | None], file,
-            similarity: float = 0.88) -> _Detection:
+def _edit_distance(a: str, b: str, cap: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``cap + 1`` once it is surely above ``cap``."""
+    if abs(len(a) - len(b)) > cap:
+        return cap + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i]
+        for j, cb in enumerate(b, start=1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > cap:
+            return cap + 1
+        prev = cur
+    return prev[-1]
+
+
+def _typo_of(key: str, index: Mapping[str, tuple[str, int]]) -> str | None:
+    """The synonym ``key`` is a typo of (one changed letter in a 6–7 letter header, two in a
+    longer one: ``suppler name`` → ``supplier name``), or ``None``. Closer is better; ties go
+    to the table's order. Whole words that differ (``recipient org city`` against ``recipient
+    org id``) are too far to count."""
+    cap = 1 if len(key) < 8 else 2
+    best, best_d = None, cap + 1
+    for variant in index:
+        d = _edit_distance(key, variant, cap)
+        if d < best_d:
+            best, best_d = variant, d
+    return best
+
+
+def _detect(header: Sequence[str], spec: _Spec, user: Mapping[str, str | None],
+            file) -> _Detection:
     """Which column holds each field: the user's mapping, then the synonym table (best-ranked
-    synonym, then leftmost column; the others kept as alternatives), then near misses."""
+    synonym, then leftmost column; the others kept as alternatives), then typos of a synonym
+    (:func:`_typo_of`, reported as ``similar to …``)."""
     header = ["" if h is None else str(h) for h in header]
     keys = [header_key(h) for h in header]
     det = _Detection(header=header)
@@ -355,15 +392,14 @@ def _detect(header: Sequence[str], spec: _Spec, user: Mapping[str, str | None], 
         if len(ranked) > 1:
             det.alternatives[fld] = [i for _r, i in ranked[1:]]
     alt = {p for ps in det.alternatives.values() for p in ps}
-    variants = list(spec.index)
     for i, k in enumerate(keys):
         if i in taken or i in alt or len(k) < 6 or k in spec.index:
             continue
-        close = difflib.get_close_matches(k, variants, n=1, cutoff=similarity)
+        close = _typo_of(k, spec.index)
         if close:
-            fld = spec.index[close[0]][0]
+            fld = spec.index[close][0]
             if fld not in det.positions and fld not in det.absent:
-                det.positions[fld], det.how[fld] = i, f"similar to {close[0]!r}"
+                det.positions[fld], det.how[fld] = i, f"similar to {close!r}"
                 taken.add(i)
     det.left_out = [i for i, k in enumerate(keys) if k and i not in taken and i not in alt]
     return det
@@ -388,10 +424,9 @@ class _NoHeader(DataFileError):
 
 def _missing_error(file, sheet, spec: _Spec, header: Sequence[str], missing) -> DataFileError:
     need = " and ".join(" or ".join(f.replace("_", " ") for f in g) for g in missing)
-    looked = "; ".join(
-        f"{f}: " + ", ".join(repr(v) for v in spec.synonyms[f][:6])
-        + (", …" if len(spec.synonyms[f]) > 6 else "")
-        for g in missing for f in g)
+    shown = {f: [v for v in spec.synonyms[f] if " 0 " not in v] for g in missing for f in g}
+    looked = "; ".join(f"{f}: " + ", ".join(repr(v) for v in vs[:6]) + (", …" if len(vs) > 6 else "")
+                       for f, vs in shown.items())
     seen = [h.strip() for h in header if h and h.strip()]
     example = ", ".join(f"'{g[0]}': '<column in your file>'" for g in missing)
     where = f" (sheet {sheet!r})" if sheet else ""
@@ -612,13 +647,22 @@ def _tidy(block: _Block, spec: _Spec, user: Mapping[str, str | None]):
         h = 0
     else:
         h = find_header_row(grid, lambda r: _score(r, spec, extra),
-                            min_score=1 if extra else 2)
-    if h is None:
-        first = next((r for r in grid[:50] if any(grid_c for grid_c in r)), [])
-        if user and first:
-            _detect(first, spec, user, block.file)  # names a mapped column the file lacks
-        raise _missing_error(block.file, block.sheet, spec, first,
-                             [g for g in spec.required])
+                            min_score=1 if extra else 2, search_rows=HEADER_SEARCH_ROWS)
+    if h is None:  # headers with typos only (``Suppler Name``): the first rows, more slowly
+        scores = [(len(_detect(r, spec, {}, None).positions), -i) for i, r in
+                  enumerate(grid[:TYPO_SEARCH_ROWS]) if any(r)]
+        if scores and max(scores)[0] >= 2:
+            h = -max(scores)[1]
+    if h is None:  # say what the most header-like row (or the first row) lacks
+        best = find_header_row(grid, lambda r: _score(r, spec, extra), min_score=1,
+                               search_rows=HEADER_SEARCH_ROWS)
+        first = grid[best] if best is not None else next((r for r in grid[:50] if any(r)), [])
+        try:
+            found = _detect(first, spec, user, block.file).positions if first else {}
+        except DataFileError as exc:  # a mapped column missing: skippable like no header
+            raise _NoHeader(exc.problem, file=exc.file, column=exc.column, hint=exc.hint) from None
+        missing = [g for g in spec.required if not any(f in found for f in g)]
+        raise _missing_error(block.file, block.sheet, spec, first, missing or list(spec.required))
     header = [str(c) for c in rows[h]] + [""] * (width - len(rows[h]))
     det = _detect(header, spec, user, block.file)
     missing = [g for g in spec.required if not any(f in det.positions for f in g)]
