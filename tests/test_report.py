@@ -97,7 +97,7 @@ def _parse(path: Path) -> Parsed:
 
 def test_build_pack_html(outputs, config):
     paths = report.build_pack(outputs, config)
-    assert set(paths) == {"html", "docx"}
+    assert set(paths) == {"html", "docx", "json"}
     assert paths["html"] == outputs / "business_case.html"
     p = _parse(paths["html"])
     tags = [t for t, _ in p.tags]

@@ -814,3 +814,51 @@ def scenario_sliders(options, option: str, *, mitigation: float = 0.0,
                     "costs_pct": (-50, 150, 5, 0, "Costs change (%)"),
                     "mitigation": (0.0, 1.0, 0.05, float(mitigation),
                                    "Optimism bias mitigation (0 = upper bound)")}, show)
+
+
+#: Names a do-minimum / business-as-usual option goes by.
+DO_MINIMUM_NAMES = ("do minimum", "do-minimum", "do nothing", "business as usual", "bau",
+                    "status quo", "baseline")
+
+
+def choose_options(options, do_minimum: str | None = None, preferred: str | None = None,
+                   **appraise_kw) -> tuple[str, str, str]:
+    """The do-minimum and preferred options for an options table, and a sentence saying how
+    they were chosen. ``do_minimum`` / ``preferred`` given: checked against the options (a
+    :class:`~toolkit_helpers.errors.DataFileError` names the options there). Not given: the
+    do-minimum is the option named like one (``Do minimum``, ``Business as usual``…), the
+    preferred option the other option with the highest NPSV."""
+    from .errors import DataFileError
+
+    names = list(dict.fromkeys(str(o) for o in options["option"]))
+    source = options.attrs.get("source")
+
+    def check(name, what):
+        if name not in names:
+            raise DataFileError(f"{what} {name!r} is not an option in the file", file=source,
+                                column="option", hint=f"the options are: {', '.join(names)}.")
+
+    how = []
+    if do_minimum:
+        check(do_minimum, "the do-minimum option")
+    else:
+        found = [n for n in names if n.strip().lower() in DO_MINIMUM_NAMES]
+        if not found:
+            raise DataFileError("no do-minimum option (business as usual) in the options file",
+                                file=source, column="option",
+                                hint="add an option called 'Do minimum' (what happens anyway), "
+                                     f"or set DO_MINIMUM to one of: {', '.join(names)}.")
+        do_minimum = found[0]
+        how.append(f"do-minimum: '{do_minimum}'")
+    if preferred:
+        check(preferred, "the preferred option")
+    else:
+        others = [n for n in names if n != do_minimum]
+        if not others:
+            raise DataFileError("the options file has only the do-minimum option", file=source,
+                                column="option", hint="add at least one option to compare with it.")
+        result = appraise(options, **appraise_kw)
+        preferred = max(others, key=lambda n: (result.option(n)["npsv"], n))
+        how.append(f"preferred: '{preferred}', the option with the highest NPSV")
+    return do_minimum, preferred, ("Chosen from the options file: " + "; ".join(how) + "."
+                                   if how else "")

@@ -73,22 +73,24 @@ def compare_figure(df, areas: list[str], measure: str = "rate", since=None, titl
     return fig, alt
 
 
-def small_multiples(df, areas: list[str], measure: str = "rate", reference: str = "E92000001",
+def small_multiples(df, areas: list[str], measure: str = "rate", reference: str | None = "E92000001",
                     ncols: int = 4):
     """One small panel per area on a shared scale, each with the reference (England) as a
-    dashed black line."""
+    dashed black line; ``reference=None`` (England not in the data) draws the areas alone."""
     import math
 
     areas = [a for a in dict.fromkeys(areas) if a != reference]
-    wide = series(df, areas + [reference], measure)
+    refs = [reference] if reference else []
+    wide = series(df, areas + refs, measure)
     nm = names(df)
-    nrows = math.ceil(len(areas) / ncols)
+    nrows = max(1, math.ceil(len(areas) / ncols))
     fig, axes = new_figure(nrows, ncols, figsize=(2.6 * ncols, 1.9 * nrows + 0.6),
                            sharex=True, sharey=True, squeeze=False)
     flat = axes.ravel()
     for ax, code in zip(flat, areas):
-        ax.plot(wide.index, wide[reference], color=PALETTE[7], linestyle="--", linewidth=1,
-                marker="", label=nm.get(reference, reference))
+        if reference:
+            ax.plot(wide.index, wide[reference], color=PALETTE[7], linestyle="--", linewidth=1,
+                    marker="", label=nm.get(reference, reference))
         ax.plot(wide.index, wide[code], color=PALETTE[0], linewidth=1.6, marker="",
                 label=nm.get(code, code))
         ax.set_title(f"{nm.get(code, code)}: {_fmt(measure, wide[code].iloc[-1])}", fontsize=9)
@@ -96,17 +98,20 @@ def small_multiples(df, areas: list[str], measure: str = "rate", reference: str 
         ax.grid(alpha=0.3)
     for ax in flat[len(areas):]:
         ax.set_visible(False)
-    fig.suptitle(f"{MEASURE_LABEL[measure]} by area (dashed: {nm.get(reference, reference)})",
-                 fontsize=11)
+    ref_name = nm.get(reference, reference) if reference else None
+    fig.suptitle(f"{MEASURE_LABEL[measure]} by area"
+                 + (f" (dashed: {ref_name})" if ref_name else ""), fontsize=11)
     last = wide.iloc[-1]
-    above = [nm.get(c, c) for c in areas if last[c] > last[reference]]
     alt = (f"Small multiples: {len(areas)} panels, one per area, of {MEASURE_LABEL[measure].lower()} "
-           f"from {wide.index[0]:%Y} to {wide.index[-1]:%B %Y}, each with "
-           f"{nm.get(reference, reference)} as a dashed line ({_fmt(measure, last[reference])} in "
-           f"{wide.index[-1]:%B %Y}). Above it then: "
-           f"{', '.join(above) if above else 'none'}. Highest: "
-           f"{nm.get(last[areas].idxmax())} {_fmt(measure, last[areas].max())}; lowest: "
-           f"{nm.get(last[areas].idxmin())} {_fmt(measure, last[areas].min())}.")
+           f"from {wide.index[0]:%Y} to {wide.index[-1]:%B %Y}")
+    if reference:
+        above = [nm.get(c, c) for c in areas if last[c] > last[reference]]
+        alt += (f", each with {ref_name} as a dashed line ({_fmt(measure, last[reference])} in "
+                f"{wide.index[-1]:%B %Y}). Above it then: {', '.join(above) if above else 'none'}")
+    if areas:
+        alt += (f". Highest: {nm.get(last[areas].idxmax())} {_fmt(measure, last[areas].max())}; "
+                f"lowest: {nm.get(last[areas].idxmin())} {_fmt(measure, last[areas].min())}")
+    alt += "."
     return fig, alt
 
 

@@ -4,7 +4,7 @@
   toolkit list                          the notebooks and what each depends on
   toolkit samples [--out data/sample]   regenerate the synthetic sample data
   toolkit refresh [NOTEBOOK ...]        re-execute notebooks in place (fresh stored outputs)
-  toolkit check-config FILE             validate a council config
+  toolkit check-config FILE [--load]    validate a council config (--load: read every file)
   toolkit init FOLDER --name N --gss-code C   classify a folder of downloads, draft a config
   toolkit archive [--config FILE]       zip a council's outputs into one file to download
   toolkit guide                         regenerate the facilitator guide's notebook index
@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("notebooks", nargs="*", help="notebook files (default: all)")
     c = sub.add_parser("check-config", help="validate a council config")
     c.add_argument("config")
+    c.add_argument("--load", action="store_true",
+                   help="also read every file of every data key with its loader and show rows, "
+                        "dates and totals (exit 1 if a file cannot be read)")
     i = sub.add_parser("init", help="classify a folder of a council's downloaded files and "
                                      "write a draft config with blank templates")
     i.add_argument("folder", help="the folder of downloaded files (read only, never changed)")
@@ -88,10 +91,32 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "check-config":
             from .config import load_config
+            from .kinds import check_config
 
             cfg = load_config(args.config)
             print(f"OK: {cfg.council.name} ({cfg.council.gss_code}); data keys: "
                   f"{', '.join(cfg.data) or 'none'}; outputs → {cfg.output_dir}")
+            result = check_config(cfg, load=args.load)
+            if args.load and result.rows:
+                print()
+                print(result.table())
+                print()
+            for note in result.notes:
+                print(f"note: {note}")
+            for warning in result.warnings:
+                print(f"warning: {warning}")
+            if not args.load:
+                return 0
+            for row in result.failed:
+                if row.hint:
+                    print(f"what to do ({row.key}, {row.file}): {row.hint}")
+            files = [r for r in result.rows if not r.file.startswith("(all ")]
+            if result.failed:
+                print(f"{len(result.failed)} failed to load: fix the files (or the config's data and "
+                      f"mappings) named above, then run  toolkit check-config --load "
+                      f"{args.config}  again")
+                return 1
+            print(f"all {len(files)} files checked: OK")
             return 0
         if args.command == "init":
             import json

@@ -9,6 +9,7 @@ config, and opens the notebook's artefacts folder.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,51 @@ class Context:
     artefacts: Artefacts
     output_dir: Path
     interactive: bool
+
+    def inputs(self, value, key: str) -> list[Path]:
+        """The files for a data key: ``value`` (a notebook parameter: a path, a list or a
+        folder) when given, else the config's ``data.<key>``; an empty list when neither."""
+        from .paths import resolve_user_path
+
+        if value is None or (isinstance(value, (list, tuple)) and not value):
+            return self.config.data_paths(key)
+        items = [value] if isinstance(value, (str, os.PathLike)) else list(value)
+        return [resolve_user_path(v) for v in items]
+
+    def missing_input(self, key: str, path=None) -> str:
+        """Markdown saying what to give or fill in for an input that is absent or blank."""
+        from .config import DATA_KEYS
+        from .templates import TEMPLATES
+
+        what = TEMPLATES[key].what if key in TEMPLATES else DATA_KEYS.get(key, key)
+        if path:
+            name = Path(path[0] if isinstance(path, (list, tuple)) else path).name
+            return (f"**Still to fill in: `{name}`** ({what}). It is a blank template: fill it "
+                    f"in (config key `data.{key}`) and run this notebook again.")
+        return (f"**Not given: `data.{key}`** ({what}). Add it to the council config (or the "
+                "Parameters cell) to include this part.")
+
+    def wait_for(self, key: str, path) -> bool:
+        """Stop the notebook here, saying what to fill in, while the input ``key`` is absent or
+        a blank template: the following cells are skipped (this run only). Call it as the last
+        line of a cell. Returns True when the notebook goes on."""
+        from .templates import is_blank
+
+        if path and not is_blank(path):
+            return True
+        from IPython.display import Markdown, display
+
+        text = self.missing_input(key, path)
+        display(Markdown(text + "\n\nThe rest of this notebook needs it, so it stops here."))
+        self.artefacts.text(f"to_fill_in_{key}", text.replace("**", ""), case=self._case,
+                            title=f"Still to fill in: {key.replace('_', ' ')}")
+        _skip_following_cells(True)
+        return False
+
+    @property
+    def _case(self) -> str:
+        return {"01_goals": "strategic", "02_data_use": "management",
+                "03_demonstrating_value": "economic"}.get(self.name, "management")
 
     def describe(self) -> str:
         c = self.config.council
@@ -53,6 +99,29 @@ def install_error_display() -> None:
     ip.set_custom_exc((ToolkitError,), _show_toolkit_error)
 
 
+def _skip_cell(lines: list[str]) -> list[str]:
+    # the cell that calls start() is let through: running the notebook again from the top
+    # (after filling in a template) starts afresh
+    if any("ctx = start(" in line for line in lines):
+        return lines
+    return ["pass\n"]
+
+
+def _skip_following_cells(on: bool) -> None:
+    """Turn every following cell into a no-op (``on``), or stop doing so."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    ip = get_ipython()
+    if ip is None:
+        return
+    hooks = ip.input_transformers_post
+    hooks[:] = [h for h in hooks if h is not _skip_cell]
+    if on:
+        hooks.append(_skip_cell)
+
+
 def start(name: str, config: str = "councils/sample.yaml", output_dir: str = "",
           interactive: bool = True, title: str | None = None, quiet: bool = False) -> Context:
     """Set up a notebook run: style, error display, config, artefacts folder."""
@@ -60,6 +129,7 @@ def start(name: str, config: str = "councils/sample.yaml", output_dir: str = "",
 
     apply_style()
     install_error_display()
+    _skip_following_cells(False)  # "Run all" again after filling in a template
     cfg = load_config(config)
     out = Path(output_dir) if output_dir else cfg.output_dir
     art = Artefacts(out, name, title=title, council=cfg.council.name)

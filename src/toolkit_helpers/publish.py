@@ -719,3 +719,12 @@ def check_readiness(path, out_folder, *, name: str | None = None, title: str | N
                      result=result, findings=findings_table(result), neutralised=changed,
                      package=pkg, validation=validation, stars=stars, stars_table=stars_table,
                      label=label)
+
+
+def default_title(path, service: str | None = None) -> str:
+    """A dataset title from its file name and the service (``library_events.csv`` for
+    *Libraries* → ``"Libraries: library events"``), used when no title is given."""
+    stem = Path(path).stem if path else "dataset"
+    words = " ".join(w for w in re.split(r"[_\-\s]+", stem) if w) or "dataset"
+    words = words[:1].upper() + words[1:] if not service else words
+    return f"{service}: {words}" if service else words

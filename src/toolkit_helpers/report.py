@@ -101,6 +101,33 @@ class Pack:
     ran: list[str]
     notebook_titles: dict[str, str]
     expected: list[str]
+    #: notebook → why it does not apply to this council's data
+    not_applicable: dict[str, str] = field(default_factory=dict)
+    #: notebook → the inputs it reads: [{"key", "files", "origin"}]
+    inputs: dict[str, list[dict]] = field(default_factory=dict)
+
+    def section_inputs(self, case: str) -> list[dict]:
+        """The inputs behind a section: those of every notebook that gave it an artefact."""
+        out = []
+        for nb in dict.fromkeys(i.notebook for i in self.items[case]):
+            out += [dict(x, notebook=nb) for x in self.inputs.get(nb, [])]
+        return out
+
+    def provenance_note(self, case: str) -> str | None:
+        """A warning when a section rests on example or still-blank inputs."""
+        found = self.section_inputs(case)
+        example = sorted({x["key"] for x in found if x["origin"] == "example"})
+        blank = sorted({x["key"] for x in found if x["origin"] == "template"})
+        notes = []
+        if example:
+            notes.append("Built from the toolkit's example inputs (the fictional sample council, "
+                         f"synthetic data), not this council's: {', '.join(example)}. Replace "
+                         "them with your own files (the config's data keys) and run again.")
+        if blank:
+            notes.append(f"Still to fill in: {', '.join(blank)} "
+                         f"{'is a blank template' if len(blank) == 1 else 'are blank templates'}"
+                         "; this section says what it can without them.")
+        return " ".join(notes) or None
 
     @property
     def not_run(self) -> list[str]:
@@ -115,7 +142,35 @@ def _order_key(name: str) -> tuple:
     return (keys.index(name), "") if name in keys else (len(keys), name)
 
 
-def collect(output_dir, config=None, expected: list[str] | None = None) -> Pack:
+def inputs_by_notebook(config) -> dict[str, list[dict]]:
+    """For each notebook of the collection, the config inputs it reads (its required and
+    optional data keys that the config gives), each with its files and origin (``council``,
+    ``example`` or ``template``; see :func:`toolkit_helpers.templates.origin`)."""
+    import os
+
+    from .collection import discover
+    from .templates import origin
+
+    base = config.path.parent
+    out: dict[str, list[dict]] = {}
+    for n in discover():
+        rows = []
+        for key in dict.fromkeys(n.requires + n.optional):
+            paths = config.data_paths(key)
+            if not paths:
+                continue
+            files = []
+            for p in paths:
+                rel = os.path.relpath(Path(p).resolve(), base.resolve())
+                files.append(Path(p).name if rel.startswith("..") and os.path.isabs(str(p))
+                             and rel.count("..") > 2 else rel)
+            rows.append({"key": key, "files": files, "origin": origin(paths)})
+        out[n.name] = rows
+    return out
+
+
+def collect(output_dir, config=None, expected: list[str] | None = None,
+            not_applicable: dict[str, str] | None = None) -> Pack:
     """Everything the pack needs: the artefacts of every notebook that ran, by case."""
     output_dir = Path(output_dir)
     manifests = read_manifests(output_dir) if output_dir.is_dir() else {}
@@ -139,9 +194,13 @@ def collect(output_dir, config=None, expected: list[str] | None = None) -> Pack:
     else:
         council = next((str(m.get("council")) for m in manifests.values() if m.get("council")), "")
     exp = list(expected) if expected is not None else list(NOTEBOOKS)
+    na = dict(not_applicable or {})
+    ran = [n for n in sorted(manifests, key=_order_key) if n not in na]
+    if na:  # artefacts of a notebook that does not apply are not about this council
+        items = {c: [i for i in its if i.notebook not in na] for c, its in items.items()}
     return Pack(council=council or "the council", service=service, problem=problem,
-                items=items, ran=sorted(manifests, key=_order_key), notebook_titles=titles,
-                expected=exp)
+                items=items, ran=ran, notebook_titles=titles, expected=exp, not_applicable=na,
+                inputs=inputs_by_notebook(config) if config is not None else {})
 
 
 def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -304,6 +363,7 @@ thead th{background:#f3f2f1}
 figure{margin:1rem 0}img{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#505a5f}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .missing{border-left:6px solid #D55E00;background:#fdf3ec;padding:.6rem 1rem}
+.provenance{border-left:6px solid #0072B2;background:#eef5fb;padding:.6rem 1rem}
 .meta,.source{color:#505a5f;font-size:.9rem}
 """
 
@@ -420,7 +480,60 @@ def summary_lines(pack: Pack) -> list[str]:
                  + (f" Still to come: the {', '.join(empty)}." if empty else ""))
     if pack.not_run:
         lines.append("Notebooks that did not run: " + ", ".join(pack.not_run) + ".")
+    if pack.not_applicable:
+        lines.append("Not applicable to this council's data: " + "; ".join(
+            f"{pack.notebook_titles.get(n, n)} ({why})" for n, why in pack.not_applicable.items())
+            + ".")
     return lines
+
+
+def _status(pack: Pack, n: str) -> str:
+    if n in pack.ran:
+        return "ran"
+    if n in pack.not_applicable:
+        return "not applicable: " + pack.not_applicable[n]
+    return "did not run"
+
+
+def headline_figures(pack: Pack, case: str) -> dict:
+    """The figures a section states: every plain value of its data artefacts."""
+    out = {}
+    for item in pack.items[case]:
+        if item.kind != "data":
+            continue
+        try:
+            pairs = _flat_pairs(_read_data(item.path)) or []
+        except (OSError, ValueError):
+            continue
+        for k, v in pairs:
+            out[f"{item.notebook}.{item.name}.{k}"] = v
+    return out
+
+
+def provenance(pack: Pack, config=None) -> dict:
+    """``business_case.json``: for each section, the notebooks and input files it used, each
+    input's origin and the headline figures it states."""
+    sections = []
+    for case in CASE_ORDER:
+        its = pack.items[case]
+        used = pack.section_inputs(case)
+        origins = sorted({x["origin"] for x in used})
+        sections.append({
+            "section": case, "title": CASE_TITLES[case],
+            "notebooks": list(dict.fromkeys(i.notebook for i in its)),
+            "artefacts": len(its),
+            "inputs": used,
+            "origins": origins,
+            "marked": ("example" if "example" in origins else
+                       "template" if "template" in origins else None),
+            "figures": headline_figures(pack, case),
+        })
+    notebooks = {n: {"status": _status(pack, n), "inputs": pack.inputs.get(n, [])}
+                 for n in sorted(set(pack.expected) | set(pack.ran) | set(pack.not_applicable),
+                                 key=_order_key)}
+    return {"council": pack.council,
+            "gss_code": getattr(getattr(config, "council", None), "gss_code", None),
+            "service": pack.service, "sections": sections, "notebooks": notebooks}
 
 
 def case_overview(pack: Pack) -> list[str]:
@@ -455,6 +568,10 @@ def render_html(pack: Pack) -> str:
             for line in summary_lines(pack):
                 body.append(f"<p>{_e(line)}</p>")
             body.append("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in case_overview(pack)) + "</ul>")
+        origin_note = pack.provenance_note(case)
+        if origin_note:
+            body.append(f'<p class="provenance" role="note"><strong>Where this comes from.'
+                        f'</strong> {_e(origin_note)}</p>')
         note = _missing_text(pack, case)
         if note:
             body.append(f'<p class="missing">{_e(note)}</p>')
@@ -463,8 +580,9 @@ def render_html(pack: Pack) -> str:
         for item in pack.items[case]:
             body.append(_item_html(item))
         if case == "appendix":
-            rows = [[n, pack.notebook_titles.get(n, n), "ran" if n in pack.ran else "did not run"]
-                    for n in sorted(set(pack.expected) | set(pack.ran), key=_order_key)]
+            rows = [[n, pack.notebook_titles.get(n, n), _status(pack, n)]
+                    for n in sorted(set(pack.expected) | set(pack.ran) | set(pack.not_applicable),
+                                    key=_order_key)]
             body.append("<h3>Notebooks in this pack</h3>")
             body.append(_html_table(["notebook", "title", "status"], rows,
                                     "Which notebooks' artefacts this pack contains"))
@@ -603,6 +721,11 @@ def render_docx(pack: Pack) -> bytes:
                 doc.add_paragraph(line)
             for x in case_overview(pack):
                 doc.add_paragraph(x, style="List Bullet")
+        origin_note = pack.provenance_note(case)
+        if origin_note:
+            p = doc.add_paragraph()
+            p.add_run("Where this comes from. ").bold = True
+            p.add_run(origin_note)
         note = _missing_text(pack, case)
         if note:
             doc.add_paragraph(note)
@@ -612,8 +735,9 @@ def render_docx(pack: Pack) -> bytes:
             _docx_item(doc, item)
         if case == "appendix":
             doc.add_heading("Notebooks in this pack", level=2)
-            rows = [[n, pack.notebook_titles.get(n, n), "ran" if n in pack.ran else "did not run"]
-                    for n in sorted(set(pack.expected) | set(pack.ran), key=_order_key)]
+            rows = [[n, pack.notebook_titles.get(n, n), _status(pack, n)]
+                    for n in sorted(set(pack.expected) | set(pack.ran) | set(pack.not_applicable),
+                                    key=_order_key)]
             _docx_table(doc, ["notebook", "title", "status"], rows,
                         "Which notebooks' artefacts this pack contains")
     buf = _io.BytesIO()
@@ -656,18 +780,24 @@ def notebooks_status(pack: Pack):
                           "artefacts": counts.get(n, 0)} for n in names])
 
 
-def build_pack(output_dir, config=None, expected: list[str] | None = None) -> dict[str, Path]:
-    """Write ``business_case.html`` and ``business_case.docx`` into ``output_dir`` (atomically)
-    from the artefacts found there; return their paths ``{"html": …, "docx": …}``.
+def build_pack(output_dir, config=None, expected: list[str] | None = None,
+               not_applicable: dict[str, str] | None = None) -> dict[str, Path]:
+    """Write ``business_case.html``, ``business_case.docx`` and ``business_case.json`` into
+    ``output_dir`` (atomically) from the artefacts found there; return their paths
+    ``{"html": …, "docx": …, "json": …}``.
 
     ``expected`` lists the notebooks that should have run (default: the whole collection);
-    those missing are named in the pack.
+    those missing are named in the pack. ``not_applicable`` names the notebooks that do not
+    apply to the council's data, with why (their old artefacts are left out).
     """
     output_dir = Path(output_dir)
-    pack = collect(output_dir, config, expected)
+    pack = collect(output_dir, config, expected, not_applicable)
     html_path = atomic_write_text(output_dir / "business_case.html", render_html(pack))
     docx_path = atomic_write_bytes(output_dir / "business_case.docx", render_docx(pack))
-    return {"html": html_path, "docx": docx_path}
+    json_path = atomic_write_text(output_dir / "business_case.json",
+                                  json.dumps(provenance(pack, config), indent=2,
+                                             ensure_ascii=False) + "\n")
+    return {"html": html_path, "docx": docx_path, "json": json_path}
 
 
 def main(argv: list[str] | None = None) -> int:
