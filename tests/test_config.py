@@ -104,3 +104,137 @@ def test_unknown_data_key_lookup(tmp_path):
     cfg = load_config(write(tmp_path, minimal()))
     with pytest.raises(ConfigError, match="unknown data key"):
         cfg.data_path("nonsense")
+
+
+# ------------------------------------------------------------------ column mappings
+
+def test_legacy_mapping_form_is_unchanged(tmp_path):
+    cfg = load_config(write(tmp_path, minimal(
+        mappings={"spend": {"supplier": "Vendor", "amount": "Value (GBP)"}})))
+    assert cfg.mappings == {"spend": {"supplier": "Vendor", "amount": "Value (GBP)"}}
+    assert cfg.mapping_for("spend", tmp_path / "any.csv") == (
+        {"supplier": "Vendor", "amount": "Value (GBP)"}, None)
+    assert cfg.mapping_for("grants", tmp_path / "any.csv") == (None, None)
+    assert [(r.where, r.files, r.sheet) for r in cfg.mapping_rules["spend"]] == [
+        ("mappings.spend", None, None)]
+
+
+def test_no_mappings_and_empty_mappings(tmp_path):
+    cfg = load_config(write(tmp_path, minimal(mappings={"spend": {}, "grants": None})))
+    assert cfg.mappings == {} and cfg.mapping_rules == {}
+    assert cfg.mapping_for("spend", tmp_path / "a.csv") == (None, None)
+
+
+def test_kind_wide_columns_and_sheet(tmp_path):
+    cfg = load_config(write(tmp_path, minimal(mappings={
+        "grants": {"columns": {"recipient_name": "Organisation"}, "sheet": "Data"},
+        "contracts": {"sheet": 0}})))
+    assert cfg.mappings == {"grants": {"recipient_name": "Organisation"}}
+    assert cfg.mapping_for("grants", tmp_path / "g.xlsx") == (
+        {"recipient_name": "Organisation"}, "Data")
+    assert cfg.mapping_for("contracts", tmp_path / "c.xlsx") == (None, 0)
+
+
+def test_per_file_entries_pick_the_first_match_then_the_entry_for_every_file(tmp_path):
+    (tmp_path / "downloads" / "2023").mkdir(parents=True)
+    cfg = load_config(write(tmp_path, minimal(mappings={"spend": [
+        {"files": "Spend-2022-*.CSV", "columns": {"supplier": "Vendor"}},
+        {"files": ["2023/*.xlsx", "extra.csv"], "columns": {"supplier": "Payee"},
+         "sheet": "Payments"},
+        {"columns": {"supplier": "Supplier Name"}},
+    ]})))
+    d = tmp_path / "downloads"
+    assert cfg.mapping_for("spend", d / "spend-2022-04.csv") == ({"supplier": "Vendor"}, None)
+    assert cfg.mapping_for("spend", d / "2023" / "q1.xlsx") == ({"supplier": "Payee"}, "Payments")
+    assert cfg.mapping_for("spend", d / "extra.csv") == ({"supplier": "Payee"}, "Payments")
+    assert cfg.mapping_for("spend", d / "q1.xlsx") == ({"supplier": "Supplier Name"}, None)
+    # the path relative to the config's folder matches too
+    assert cfg.mapping_for("spend", d / "2023" / "q2.xlsx")[1] == "Payments"
+    assert cfg.mappings == {"spend": {"supplier": "Supplier Name"}}
+
+
+def test_per_file_entries_without_an_entry_for_every_file(tmp_path):
+    cfg = load_config(write(tmp_path, minimal(mappings={"spend": [
+        {"files": "a.csv", "columns": {"supplier": "Vendor"}}]})))
+    assert cfg.mappings == {}
+    assert cfg.mapping_for("spend", tmp_path / "a.csv") == ({"supplier": "Vendor"}, None)
+    assert cfg.mapping_for("spend", tmp_path / "b.csv") == (None, None)
+
+
+def test_misspelt_field_is_rejected_with_did_you_mean_and_the_allowed_fields(tmp_path):
+    from toolkit_helpers import spend
+
+    p = write(tmp_path, minimal(mappings={"spend": {"suplier": "Vendor"}}))
+    with pytest.raises(ConfigError) as err:
+        load_config(p)
+    assert err.value.problem == "key 'mappings.spend.suplier': unknown spend field " \
+                                "(did you mean 'supplier'?)"
+    assert err.value.file == str(p)
+    assert err.value.hint == (f"expected one of the spend loader's fields: "
+                              f"{', '.join(spend.FIELDS)}; the value is the column header in "
+                              "your file.")
+
+
+def test_misspelt_field_in_a_per_file_entry_names_the_entry(tmp_path):
+    p = write(tmp_path, minimal(mappings={"spend": [
+        {"files": "a.csv", "columns": {"supplier": "Vendor"}},
+        {"files": "b.csv", "columns": {"ammount": "Value"}}]}))
+    with pytest.raises(ConfigError) as err:
+        load_config(p)
+    assert err.value.problem == ("key 'mappings.spend[1].columns.ammount': unknown spend field "
+                                 "(did you mean 'amount'?)")
+
+
+def test_a_kind_whose_field_list_is_missing_is_not_field_checked(tmp_path, monkeypatch):
+    from toolkit_helpers import kinds
+
+    monkeypatch.setitem(kinds.MAPPING_FIELD_CONSTANTS, "spend", "spend:NO_SUCH_CONSTANT")
+    assert kinds.mapping_fields("spend") is None
+    cfg = load_config(write(tmp_path, minimal(mappings={"spend": {"anything": "Vendor"}})))
+    assert cfg.mappings == {"spend": {"anything": "Vendor"}}
+
+
+def test_a_sheet_for_a_loader_that_reads_no_chosen_sheet(tmp_path, monkeypatch):
+    from toolkit_helpers import kinds
+
+    monkeypatch.setattr(kinds, "takes_sheet", lambda key: False)
+    p = write(tmp_path, minimal(mappings={"spend": {"sheet": "Data"}}))
+    with pytest.raises(ConfigError) as err:
+        load_config(p)
+    assert err.value.problem == ("key 'mappings.spend.sheet': the spend loader reads no "
+                                 "chosen sheet")
+
+
+@pytest.mark.parametrize("mappings, problem, hint", [
+    ({"daily_journeys": {"date": "Day"}},
+     "key 'mappings.daily_journeys': the daily_journeys loader "
+     "(transport.load_daily_journeys) takes no column mapping", "remove mappings.daily_journeys"),
+    ({"benefits": {"benefit": "What"}},
+     "key 'mappings.benefits': benefits is a file the council writes from the toolkit's "
+     "template, read without a column mapping", "remove mappings.benefits"),
+    ({"spnd": {"supplier": "Vendor"}}, "unknown key 'mappings.spnd' (did you mean 'spend'?)",
+     "allowed keys in mappings"),
+    ({"spend": {"supplier": "Vendor", "sheet": "Data"}},
+     "key 'mappings.spend.supplier': a field next to 'sheet': fields go under 'columns:'",
+     "{columns: {supplier: '<column header>'}, sheet: ...}"),
+    ({"spend": {"colums": {"supplier": "Vendor"}, "sheet": "Data"}},
+     "unknown key 'mappings.spend.colums' (did you mean 'columns'?)",
+     "allowed keys in mappings.spend: columns, files, sheet"),
+    ({"spend": [{"columns": {"supplier": "V"}}, {"files": "a.csv", "columns": {"supplier": "W"}}]},
+     "key 'mappings.spend[0]': has no 'files' but is not the last entry",
+     "at most one entry without 'files'"),
+    ({"spend": [{"files": "", "columns": {"supplier": "V"}}]},
+     "key 'mappings.spend[0].files': has ''", "a file name pattern"),
+    ({"spend": {"columns": {"supplier": 12}}},
+     "key 'mappings.spend.columns.supplier': has 12", "put it in quotes"),
+    ({"spend": {"sheet": -1}}, "key 'mappings.spend.sheet': has -1", "a sheet number"),
+    ({"spend": "Vendor"}, "key 'mappings.spend': has 'Vendor'", "canonical field"),
+    (["spend"], "key 'mappings': has ['spend']", "canonical field"),
+])
+def test_bad_mappings_name_the_key_and_what_is_expected(tmp_path, mappings, problem, hint):
+    p = write(tmp_path, minimal(mappings=mappings))
+    with pytest.raises(ConfigError) as err:
+        load_config(p)
+    assert err.value.problem == problem
+    assert hint in err.value.hint
+    assert err.value.file == str(p)

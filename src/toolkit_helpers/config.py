@@ -7,9 +7,47 @@ commented example and :data:`SCHEMA` for every key.
 
 >>> cfg = load_config("councils/sample.yaml")          # doctest: +SKIP
 >>> cfg.council.name, cfg.data["spend"], cfg.output_dir  # doctest: +SKIP
+
+Column mappings
+---------------
+When a loader cannot recognise a file's headers, ``mappings:`` names the columns, per data key
+(``spend``, ``procurement_card``, ``grants``, ``contracts``, ``ocds``, ``claimants``,
+``station_counts``: the kinds whose loader takes a mapping). Under a data key, write either
+
+* ``{field: column header}`` — one mapping for every file of that key (the short form), or
+* an *entry* ``{files: ..., columns: {field: column header}, sheet: ...}`` — every part
+  optional: ``columns`` the mapping, ``sheet`` the workbook sheet to read (a name, or a number
+  from 0), ``files`` which files it is for; or
+* a list of entries, when files of one key have different layouts. Each file takes the first
+  entry whose ``files`` matches it; one entry without ``files`` may come last and applies to
+  every other file (files no entry matches are read with automatic detection).
+
+``files`` is a glob (``*`` any characters, ``?`` one character; a list of globs for several)
+matched, ignoring case, against the file's name or the end of its path relative to the
+config's folder (``2023/*.xlsx`` matches the workbooks in a folder called ``2023``). Field
+names are checked against the loader's fields (``spend``: :data:`toolkit_helpers.spend.FIELDS`,
+``grants``: ``registers.GRANT_FIELDS``, …), with a did-you-mean for a typo. For example::
+
+    mappings:
+      spend: {supplier: "Vendor", amount: "Value (GBP)"}     # every spend file
+      grants:
+        columns: {recipient_name: "Organisation", amount: "Grant (£)"}
+        sheet: "Data"                                        # read only this sheet
+      contracts:
+        - files: "contracts-2022*.xlsx"                      # this council's old layout
+          columns: {supplier: "Contractor", value: "Total value"}
+          sheet: "Register"
+        - columns: {supplier: "Supplier name"}               # every other contracts file
+
+:meth:`Config.mapping_for` gives the mapping and sheet for one file and
+:func:`toolkit_helpers.kinds.load_config_key` loads a key's files with them.
+``Config.mappings`` keeps the short form: ``{key: {field: column header}}`` for the mapping
+that applies to every file of a key (the entry without ``files``).
 """
 from __future__ import annotations
 
+import difflib
+import fnmatch
 import os
 import re
 from dataclasses import dataclass, field
@@ -52,13 +90,14 @@ TOP_KEYS = {
     "council": "the council: name, gss_code (required); slug, region_name, region_code, comparators",
     "service": "the service: name (required); description, users, problem, patterns",
     "data": "paths of the council's files, by kind (see DATA_KEYS)",
-    "mappings": "optional column mappings per loader, e.g. spend: {supplier: 'Vendor'}",
+    "mappings": "optional column mappings per data key, e.g. spend: {supplier: 'Vendor'}, or "
+                "a list of per-file entries {files: pattern, columns: {...}, sheet: name}",
     "notebook_parameters": "optional parameter values per notebook, e.g. spend_network_tenders: {TOP_N: 15}",
     "settings": "optional settings: live (bool, allow live fetches), timeout_seconds (number)",
     "output_dir": "optional output folder (default: outputs/<council slug>)",
 }
 COUNCIL_KEYS = {"name", "gss_code", "slug", "region_name", "region_code", "comparators",
-                "statistical_neighbours"}
+                "statistical_neighbours", "domain"}
 SERVICE_KEYS = {"name", "description", "users", "problem", "patterns", "goals"}
 SETTINGS_KEYS = {"live": bool, "timeout_seconds": (int, float), "cache_dir": str}
 
@@ -72,6 +111,7 @@ class Council:
     region_code: str | None = None
     comparators: list[str] = field(default_factory=list)
     statistical_neighbours: list[str] = field(default_factory=list)
+    domain: str = ""  # the council's web domain (e.g. exampleshire.gov.uk), for published URIs
 
 
 @dataclass
@@ -82,6 +122,49 @@ class Service:
     problem: str = ""
     patterns: list[str] = field(default_factory=list)
     goals: list[str] = field(default_factory=list)
+
+
+#: The parts of a mapping entry (see the module docstring).
+ENTRY_KEYS = ("files", "columns", "sheet")
+MAPPING_EXPECTED = ("data key → {canonical field: column header}, e.g. spend: {supplier: "
+                    "'Vendor Name'}, or an entry {files: pattern, columns: {canonical field: "
+                    "column header}, sheet: name}, or a list of such entries")
+
+
+def _match_candidates(path, base) -> list[str]:
+    """The texts a ``files`` glob is matched against: the name and every tail of the path
+    relative to ``base`` (lower case, ``/`` separators)."""
+    p = Path(path)
+    try:
+        rel = Path(os.path.relpath(p, base)).as_posix() if base is not None else p.as_posix()
+    except ValueError:  # another drive (Windows)
+        rel = p.as_posix()
+    parts = rel.split("/")
+    return list(dict.fromkeys([p.name.lower()] + ["/".join(parts[i:]).lower()
+                                                  for i in range(len(parts))]))
+
+
+@dataclass(frozen=True, eq=False)
+class MappingRule:
+    """One entry of ``mappings.<key>``: the files it is for (``None``: every file), the column
+    mapping (``None``: detect) and the sheet (``None``: every sheet)."""
+    where: str  # e.g. "mappings.spend[1]", for messages
+    files: tuple[str, ...] | None = None
+    columns: dict[str, str] | None = None
+    sheet: str | int | None = None
+
+    def matches(self, path, base=None) -> bool:
+        """Whether this entry is for ``path`` (relative to the config folder ``base``)."""
+        if self.files is None:
+            return True
+        cands = _match_candidates(path, base)
+        for pat in self.files:
+            pat = pat.replace("\\", "/").lower()
+            while pat.startswith("./"):
+                pat = pat[2:]
+            if any(fnmatch.fnmatchcase(c, pat) for c in cands):
+                return True
+        return False
 
 
 @dataclass
@@ -95,6 +178,8 @@ class Config:
     settings: dict[str, Any]
     output_dir: Path
     raw: dict[str, Any]
+    #: every entry of ``mappings:`` per data key, in order (see :meth:`mapping_for`)
+    mapping_rules: dict[str, tuple[MappingRule, ...]] = field(default_factory=dict)
 
     def data_path(self, key: str, default=None):
         """The path (or list of paths) configured for ``key``, or ``default``."""
@@ -109,6 +194,16 @@ class Config:
         if v is None:
             return []
         return list(v) if isinstance(v, list) else [v]
+
+    def mapping_for(self, key: str, path) -> tuple[dict[str, str] | None, str | int | None]:
+        """``(column mapping, sheet)`` for one file of data ``key``: from the first entry of
+        ``mappings.<key>`` whose ``files`` matches it, else the entry for every file, else
+        ``(None, None)`` (automatic detection, every sheet)."""
+        base = Path(self.path).parent
+        for rule in self.mapping_rules.get(key, ()):
+            if rule.matches(path, base):
+                return (dict(rule.columns) if rule.columns else None), rule.sheet
+        return None, None
 
     @property
     def live(self) -> bool:
@@ -126,7 +221,6 @@ def _fail(path, key: str, problem: str, expected: str) -> ConfigError:
 def _check_unknown(path, section: str, given: dict, known) -> None:
     unknown = [k for k in given if k not in known]
     if unknown:
-        import difflib
         k = unknown[0]
         close = difflib.get_close_matches(str(k), [str(x) for x in known], n=1)
         guess = f" (did you mean '{close[0]}'?)" if close else ""
@@ -184,6 +278,118 @@ def _resolve_data(path: Path, key: str, value) -> list[Path] | Path:
     return resolved if isinstance(value, list) else resolved[0]
 
 
+def _check_takes_mapping(path, where: str, key: str) -> None:
+    from . import kinds
+
+    if kinds.takes_mapping(key):
+        return
+    takers = [k for k in kinds.MAPPING_FIELD_CONSTANTS if kinds.takes_mapping(k)]
+    if key in kinds.KINDS:
+        module, func = kinds.KINDS[key].loader.split(":")
+        problem = f"the {key} loader ({module}.{func}) takes no column mapping"
+    else:
+        problem = (f"{key} is a file the council writes from the toolkit's template, "
+                   "read without a column mapping")
+    raise ConfigError(f"key '{where}': {problem}", file=path,
+                      hint=f"remove mappings.{key}; column mappings are for "
+                           f"{', '.join(takers)}.")
+
+
+def _parse_columns(path, where: str, key: str, cols, fields) -> dict[str, str]:
+    if not isinstance(cols, dict):
+        raise _fail(path, where, f"has {cols!r}",
+                    "canonical field: column header pairs, e.g. {supplier: 'Vendor Name'}")
+    out = {}
+    for f, header in cols.items():
+        if not isinstance(f, str) or (fields is not None and f not in fields):
+            close = difflib.get_close_matches(str(f), fields or (), n=1)
+            guess = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ConfigError(
+                f"key '{where}.{f}': unknown {key} field{guess}", file=path,
+                hint=(f"expected one of the {key} loader's fields: {', '.join(fields)}"
+                      if fields is not None else "expected a field name (text)")
+                     + "; the value is the column header in your file.")
+        if not isinstance(header, str) or not header.strip():
+            raise _fail(path, f"{where}.{f}", f"has {header!r}",
+                        "the column header in your file, as text (put it in quotes)")
+        out[f] = header.strip()
+    return out
+
+
+def _parse_entry(path, where: str, key: str, entry, fields) -> MappingRule:
+    from . import kinds
+
+    if not isinstance(entry, dict):
+        raise _fail(path, where, f"has {entry!r}", MAPPING_EXPECTED)
+    if not any(k in ENTRY_KEYS for k in entry):  # the short form: {field: column header}
+        cols = _parse_columns(path, where, key, entry, fields)
+        return MappingRule(where, None, cols or None, None)
+    for k in entry:
+        if k not in ENTRY_KEYS and isinstance(k, str) and (fields is None or k in fields):
+            given = " and ".join(f"'{x}'" for x in ENTRY_KEYS if x in entry)
+            raise ConfigError(
+                f"key '{where}.{k}': a field next to {given}: fields go under 'columns:'",
+                file=path, hint=f"expected {where}: {{columns: {{{k}: '<column header>'}}, "
+                                f"{', '.join(f'{x}: ...' for x in ENTRY_KEYS if x in entry)}}}.")
+    _check_unknown(path, where, entry, ENTRY_KEYS)
+    files = None
+    if "files" in entry:
+        v = entry["files"]
+        items = [v] if isinstance(v, str) else v
+        if not isinstance(items, list) or not items or not all(
+                isinstance(x, str) and x.strip() for x in items):
+            raise _fail(path, f"{where}.files", f"has {v!r}",
+                        "a file name pattern such as 'spend-2023-*.csv' (or a list of them)")
+        files = tuple(x.strip() for x in items)
+    cols = None
+    if entry.get("columns") is not None:
+        cols = _parse_columns(path, f"{where}.columns", key, entry["columns"], fields) or None
+    sheet = entry.get("sheet")
+    if sheet is not None:
+        named = isinstance(sheet, str) and sheet.strip()
+        numbered = isinstance(sheet, int) and not isinstance(sheet, bool) and sheet >= 0
+        if not (named or numbered):
+            raise _fail(path, f"{where}.sheet", f"has {sheet!r}",
+                        "a sheet name (text, in quotes) or a sheet number counting from 0")
+        if not kinds.takes_sheet(key):
+            raise _fail(path, f"{where}.sheet", f"the {key} loader reads no chosen sheet",
+                        "no 'sheet' for this key (remove it)")
+        sheet = sheet.strip() if isinstance(sheet, str) else sheet
+    return MappingRule(where, files, cols, sheet)
+
+
+def _parse_mappings(path, raw) -> dict[str, tuple[MappingRule, ...]]:
+    """``mappings:`` validated (see the module docstring) → the entries per data key."""
+    from . import kinds
+
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise _fail(path, "mappings", f"has {raw!r}", MAPPING_EXPECTED)
+    _check_unknown(path, "mappings", raw, DATA_KEYS)
+    out = {}
+    for key, value in raw.items():
+        if value is None or value == [] or value == {}:
+            continue
+        where = f"mappings.{key}"
+        if not isinstance(value, (dict, list)):
+            raise _fail(path, where, f"has {value!r}", MAPPING_EXPECTED)
+        _check_takes_mapping(path, where, key)
+        fields = kinds.mapping_fields(key)
+        if isinstance(value, dict):
+            rules = [_parse_entry(path, where, key, value, fields)]
+        else:
+            rules = [_parse_entry(path, f"{where}[{i}]", key, e, fields)
+                     for i, e in enumerate(value)]
+        every = [r for r in rules if r.files is None]
+        if len(every) > 1 or (every and rules[-1].files is not None):
+            raise _fail(path, every[0].where, "has no 'files' but is not the last entry",
+                        "per-file entries (with 'files') first, then at most one entry without "
+                        "'files', which applies to every other file")
+        out[key] = tuple(rules)
+    return out
+
+
 def _check_output_dir(path: Path, given: str, output_dir: Path, data: dict) -> None:
     """Refuse an output folder that would mix outputs with inputs or replace a folder the user
     needs: the project, the config's folder, the home or root folder, or any data path (or a
@@ -230,6 +436,7 @@ def parse_config(raw: Any, path: Path) -> Config:
         statistical_neighbours=[_gss(path, "council.statistical_neighbours", v) for v in
                                 _str_list(path, "council.statistical_neighbours",
                                           c.get("statistical_neighbours"))],
+        domain=_str(path, "council.domain", c.get("domain"), required=False) or "",
     )
     s = raw["service"]
     _check_unknown(path, "service", s, SERVICE_KEYS)
@@ -252,13 +459,9 @@ def parse_config(raw: Any, path: Path) -> Config:
     _check_unknown(path, "data", data_raw, DATA_KEYS)
     data = {k: _resolve_data(path, k, v) for k, v in data_raw.items() if v is not None}
 
-    mappings = raw.get("mappings") or {}
-    if not isinstance(mappings, dict) or not all(
-            isinstance(v, dict) and all(isinstance(a, str) and isinstance(b, str)
-                                        for a, b in v.items()) for v in mappings.values()):
-        raise _fail(path, "mappings", f"has {mappings!r}",
-                    "loader name → {canonical field: column in your file}, e.g. "
-                    "spend: {supplier: 'Vendor Name'}")
+    mapping_rules = _parse_mappings(path, raw.get("mappings"))
+    mappings = {k: dict(rules[-1].columns) for k, rules in mapping_rules.items()
+                if rules[-1].files is None and rules[-1].columns}
     nbp = raw.get("notebook_parameters") or {}
     if not isinstance(nbp, dict) or not all(isinstance(v, dict) for v in nbp.values()):
         raise _fail(path, "notebook_parameters", f"has {nbp!r}",
@@ -285,7 +488,8 @@ def parse_config(raw: Any, path: Path) -> Config:
             raise _fail(path, "output_dir", f"{out!r} is a file", "a folder path")
         _check_output_dir(path, out, output_dir, data)
     return Config(path=path, council=council, service=service, data=data, mappings=mappings,
-                  notebook_parameters=nbp, settings=settings, output_dir=output_dir, raw=raw)
+                  notebook_parameters=nbp, settings=settings, output_dir=output_dir, raw=raw,
+                  mapping_rules=mapping_rules)
 
 
 def load_config(path: str | os.PathLike = "councils/sample.yaml") -> Config:

@@ -9,12 +9,24 @@ how to summarise what was loaded (rows, date range, total), so ``toolkit init`` 
 >>> df = kinds.load("spend", ["a.csv"])                 # doctest: +SKIP
 >>> kinds.summarise("spend", df)                        # doctest: +SKIP
 {'rows': 120, 'first': '2024-04-02', 'last': '2024-06-28', 'total': 53211.5, 'detail': ''}
+
+Column mappings (the config's ``mappings:``, see :mod:`toolkit_helpers.config`):
+:func:`takes_mapping` / :func:`takes_sheet` say whether a kind's loader takes a ``mapping`` or a
+``sheet``; :func:`mapping_fields` lists the fields a mapping may name (read from the loader's
+module, ``None`` when the module does not say). :func:`load_config_key` loads every file of a
+config's data key with the mapping and sheet that apply to each file, and :func:`check_config`
+is what ``toolkit check-config --load`` prints.
+
+>>> df = kinds.load_config_key(load_config("councils/my-council.yaml"), "spend")  # doctest: +SKIP
 """
 from __future__ import annotations
 
 import importlib
 import inspect
-from dataclasses import dataclass
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -53,11 +65,74 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
 #: Kinds whose loader reads one file at a time (a list is loaded file by file).
 SINGLE_FILE = {"stops", "service_locations", "inventory", "tile_map"}
 
+#: The files a loader reads from a folder (its ``iter_paths`` patterns); others: CSV and Excel.
+FOLDER_PATTERNS: dict[str, tuple[str, ...]] = {
+    "grants": ("*.csv", "*.xlsx", "*.xlsm", "*.json"),
+    "ocds": ("*.json", "*.jsonl", "*.csv"),
+    "catalogue": ("*.json",),
+}
+DEFAULT_PATTERNS = ("*.csv", "*.xlsx", "*.xlsm")
+
+#: Where each kind's loader lists the fields a column mapping may name ("module:CONSTANT").
+#: A constant that is not there (yet) means "no field check" for that kind.
+MAPPING_FIELD_CONSTANTS: dict[str, str] = {
+    "spend": "spend:FIELDS",
+    "procurement_card": "spend:FIELDS",
+    "grants": "registers:GRANT_FIELDS",
+    "contracts": "registers:CONTRACT_FIELDS",
+    "ocds": "procurement:MAPPING_FIELDS",
+    "claimants": "claimants:MAPPING_FIELDS",
+    "station_counts": "transport:STATION_MAPPING_FIELDS",
+}
+
 
 def loader(key: str):
     """The loader function for a kind."""
     module, func = KINDS[key].loader.split(":")
     return getattr(importlib.import_module(f"toolkit_helpers.{module}"), func)
+
+
+def _params(key: str):
+    return inspect.signature(loader(key)).parameters if key in KINDS else {}
+
+
+def takes_mapping(key: str) -> bool:
+    """Whether the kind's loader takes a column ``mapping`` (a template or an unknown key:
+    ``False``)."""
+    return "mapping" in _params(key)
+
+
+def takes_sheet(key: str) -> bool:
+    """Whether the kind's loader reads one chosen ``sheet`` of a workbook."""
+    return "sheet" in _params(key)
+
+
+def mapping_fields(key: str) -> tuple[str, ...] | None:
+    """The fields a column mapping for ``key`` may name, as the loader's module lists them
+    (:data:`MAPPING_FIELD_CONSTANTS`), or ``None`` when the kind takes no mapping or its
+    module does not list them (then any field name is passed on to the loader)."""
+    spec = MAPPING_FIELD_CONSTANTS.get(key)
+    if spec is None or not takes_mapping(key):
+        return None
+    module, name = spec.split(":")
+    try:
+        mod = importlib.import_module(f"toolkit_helpers.{module}")
+    except ImportError:
+        return None
+    value = getattr(mod, name, None)
+    if not value or isinstance(value, str):
+        return None
+    return tuple(str(v) for v in value)
+
+
+def files(key: str, paths) -> list[Path]:
+    """The files ``paths`` (a path, a list, folders) stand for, as the kind's loader reads
+    them: a folder gives its files matching the loader's patterns, sorted by name. Raises
+    :class:`~toolkit_helpers.errors.DataFileError` for a folder with none."""
+    from .io import iter_paths
+
+    items = list(paths) if isinstance(paths, (list, tuple)) else [paths]
+    return iter_paths(items, FOLDER_PATTERNS.get(key, DEFAULT_PATTERNS))
 
 
 def load(key: str, paths, mapping: dict | None = None, sheet=None):
@@ -81,6 +156,9 @@ def load(key: str, paths, mapping: dict | None = None, sheet=None):
         out.attrs["report"] = {"files": [f.attrs.get("report", {}) for f in frames]}
         return out
     return fn(items if len(items) > 1 else items[0], **kw)
+
+
+_load = load  # for check_config, whose ``load`` parameter hides the function
 
 
 def _day(v) -> str | None:
@@ -149,4 +227,340 @@ def summarise(key: str, obj) -> dict:
         out["detail"] = f"{len(df)} datasets"
     elif key == "tile_map":
         out["detail"] = f"{len(df)} tiles"
+    return out
+
+
+# ------------------------------------------------------------------ a config's data keys
+
+def _template_keys() -> set[str]:
+    from .templates import TEMPLATES
+
+    return set(TEMPLATES) | {k for k, kind in KINDS.items() if not kind.downloaded}
+
+
+@dataclass
+class _Unit:
+    """What one loader call reads: a file, or a whole folder when every file in it takes the
+    same mapping and sheet (so the loader's own folder rules apply)."""
+    path: Path
+    mapping: dict | None
+    sheet: object
+    in_folder: bool  # a file of a configured folder, loaded on its own
+
+
+def _units(config, key: str) -> list[_Unit]:
+    from .errors import DataFileError
+
+    out = []
+    for item in config.data_paths(key):
+        item = Path(item)
+        if item.is_dir():
+            try:
+                found = files(key, item)
+            except DataFileError:  # no files: the loader says so in its own words
+                found = []
+            choices = [config.mapping_for(key, f) for f in found]
+            if not found or all(c == choices[0] for c in choices):
+                out.append(_Unit(item, *(choices[0] if found else config.mapping_for(key, item)),
+                                 False))
+            else:
+                out += [_Unit(f, m, s, True) for f, (m, s) in zip(found, choices)]
+        else:
+            out.append(_Unit(item, *config.mapping_for(key, item), False))
+    return out
+
+
+def _skip_reason(key: str, path: Path, exc) -> str | None:
+    """Why the loader, reading the folder ``path`` is in, would skip it rather than fail (a
+    CSV that is not spend in a spend folder), or ``None`` (a real problem)."""
+    if key not in ("spend", "procurement_card"):
+        return None
+    from . import spend
+
+    not_spend = getattr(spend, "_not_spend_problem", None)
+    if not_spend is not None and not not_spend(exc):
+        return None
+    header_found = getattr(spend, "_spend_header_found", None)
+    if header_found is not None and header_found(path):
+        return None
+    likely = getattr(spend, "likely_kind", None)
+    kind = likely(path)[0] if likely is not None else "unknown"
+    if kind in getattr(spend, "SPEND_KINDS", ("spend", "procurement_card")):
+        return None
+    return "not a spend file" + (f" (looks like {kind})" if kind != "unknown" else "")
+
+
+def _merge_reports(reports: list[dict], rows: int) -> dict:
+    out: dict = {"files": [], "rows": rows, "loaded_separately": True, "parts": reports}
+    for r in reports:
+        out["files"] += list(r.get("files") or [r])
+        for k in ("issues", "amount_total", "value_total"):
+            if isinstance(r.get(k), (int, float)) and not isinstance(r.get(k), bool):
+                out[k] = round(out.get(k, 0) + r[k], 2)
+    return out
+
+
+def _combine(key: str, parts: list):
+    """Frames loaded apart (each file with its own mapping) → one frame, with the cross-file
+    rules the loader applies when it reads the files together."""
+    import pandas as pd
+
+    from .errors import DataFileError
+
+    if len(parts) == 1:
+        return parts[0]
+    if all(isinstance(p, list) for p in parts):
+        return [x for p in parts for x in p]
+    if key == "station_counts":
+        seen: dict = {}
+        for p in parts:
+            for y in sorted({int(v) for v in p["year"].dropna()}):
+                if y in seen:
+                    raise DataFileError(f"more than one file for {y}", file=seen[y],
+                                        hint="give one annualised counts file per year.")
+                seen[y] = p["source_file"].iloc[0] if "source_file" in p and len(p) else None
+    frames = [p for p in parts if len(p)] or parts[:1]
+    out = pd.concat(frames, ignore_index=True)
+    if key == "claimants":
+        ids = ["area_code", "series", "measure", "date"]
+        dup = out.duplicated(ids, keep=False)
+        if dup.any():
+            clash = out[dup].groupby(ids)["value"].nunique(dropna=False)
+            clash = clash[clash > 1]
+            if len(clash):
+                code, _, measure, date = clash.index[0]
+                raise DataFileError(f"two different {measure} values for {code} in "
+                                    f"{pd.Timestamp(date):%B %Y} in different files",
+                                    hint="load one extract at a time, or remove the older file.")
+            out = out.drop_duplicates(ids, keep="first")
+        out = out.sort_values(ids).reset_index(drop=True)
+    out.attrs["report"] = _merge_reports([p.attrs.get("report", {}) for p in parts], len(out))
+    return out
+
+
+def load_config_key(config, key: str):
+    """Load every file of the config's data ``key`` with the column mapping and sheet that
+    apply to each (:meth:`toolkit_helpers.config.Config.mapping_for`).
+
+    When every file takes the same mapping and sheet, the loader reads them all at once, exactly
+    as ``load(key, config.data[key], mapping, sheet)``; otherwise each file (or each folder whose
+    files agree) is read with its own and the frames are joined (``attrs["report"]["files"]``
+    lists every file). Raises :class:`~toolkit_helpers.errors.ConfigError` for a key that is not
+    set or has no loader, and the loader's own error for a file it cannot read.
+    """
+    from .config import DATA_KEYS
+    from .errors import ConfigError, DataFileError
+
+    if key not in KINDS:
+        raise ConfigError(f"data key {key!r} has no loader", file=config.path,
+                          hint=f"keys with a loader: {', '.join(KINDS)}.")
+    if not config.data_paths(key):
+        raise ConfigError(f"key 'data.{key}' is not set", file=config.path,
+                          hint=f"add it under data: in the config: {DATA_KEYS.get(key, key)}.")
+    units = _units(config, key)
+    first = (units[0].mapping, units[0].sheet)
+    if all((u.mapping, u.sheet) == first for u in units):
+        return load(key, config.data[key], *first)
+    parts = []
+    for u in units:
+        try:
+            parts.append(load(key, u.path, u.mapping, u.sheet))
+        except DataFileError as exc:
+            why = _skip_reason(key, u.path, exc) if u.in_folder else None
+            if why is None:
+                raise
+            from . import spend
+
+            warnings.warn(f"{u.path.name} is {why}: skipped; the other files are loaded.",
+                          getattr(spend, "NotSpendFileWarning", UserWarning), stacklevel=2)
+    if not parts:
+        raise DataFileError(f"no file of data.{key} could be read", file=config.path,
+                            hint=f"check data.{key} in the config.")
+    return _combine(key, parts)
+
+
+# ------------------------------------------------------------------ toolkit check-config
+
+@dataclass
+class CheckRow:
+    """One line of ``toolkit check-config --load``."""
+    key: str
+    file: str
+    rows: int | None = None
+    first: str | None = None
+    last: str | None = None
+    total: float | None = None
+    status: str = "OK"
+    ok: bool = True
+    hint: str | None = None
+
+
+@dataclass
+class ConfigCheck:
+    """What :func:`check_config` found: a row per file (and per key of several files), the
+    loaders' notes (warnings) and :func:`config_warnings`."""
+    rows: list[CheckRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[CheckRow]:
+        return [r for r in self.rows if not r.ok]
+
+    def table(self) -> str:
+        """The rows as a plain-text table: key, file, rows, date range, total, status."""
+        head = ("key", "file", "rows", "dates", "total", "status")
+        body = [(r.key, r.file, "" if r.rows is None else f"{r.rows:,}",
+                 f"{r.first} – {r.last}" if r.first else "",
+                 "" if r.total is None else f"{r.total:,.2f}", r.status) for r in self.rows]
+        widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head) - 1)]
+        right = {2, 4}
+
+        def line(cells):
+            out = [c.rjust(w) if i in right else c.ljust(w)
+                   for i, (c, w) in enumerate(zip(cells, widths))]
+            return "  ".join(out + [cells[-1]]).rstrip()
+
+        return "\n".join([line(head), line(tuple("-" * w for w in widths) + ("------",)),
+                          *(line(b) for b in body)])
+
+
+def _shown(config, path) -> str:
+    """A path as the config's folder sees it (what the user wrote under ``data:``)."""
+    try:
+        return Path(os.path.relpath(Path(path), Path(config.path).parent)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return Path(path).as_posix()
+
+
+def config_warnings(config) -> list[str]:
+    """Warnings about a config that loads: data keys that still point at the toolkit's sample
+    data (``data/sample/``), and per-file mapping patterns that match none of a key's files."""
+    from .errors import ToolkitError
+    from .templates import origin
+
+    out = []
+    for key in config.data:
+        paths = config.data_paths(key)
+        if origin(paths) == "example":
+            out.append(f"data.{key} points at the toolkit's sample data "
+                       f"({', '.join(_shown(config, p) for p in paths)}), not the council's own "
+                       "file: replace it before using the results")
+    for key, rules in getattr(config, "mapping_rules", {}).items():
+        if not any(r.files for r in rules) or not config.data_paths(key):
+            continue
+        try:
+            found = files(key, config.data_paths(key))
+        except ToolkitError:
+            continue
+        base = Path(config.path).parent
+        for r in rules:
+            if r.files and not any(r.matches(f, base) for f in found):
+                out.append(f"{r.where}.files ({', '.join(r.files)}) matches none of the files "
+                           f"of data.{key}: check the pattern")
+    return out
+
+
+def _error_status(exc) -> str:
+    from .errors import ToolkitError
+
+    if isinstance(exc, ToolkitError):
+        where = []
+        if exc.file is not None:
+            where.append(Path(exc.file).name)
+        if exc.row is not None:
+            where.append(f"row {exc.row}")
+        if exc.column is not None:
+            where.append(f"column {exc.column!r}" if isinstance(exc.column, str)
+                         else f"column {exc.column}")
+        return "error: " + (", ".join(where) + ": " if where else "") + exc.problem
+    return f"error: unexpected {type(exc).__name__}: {exc}"
+
+
+def _try(row: CheckRow, key: str, fn, notes: list[str], what: str):
+    """Run ``fn`` (a load) and fill ``row`` from what it loaded, or from the error. Returns
+    ``(object or None, exception or None)``; the loader's warnings go to ``notes``."""
+    obj = error = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            obj = fn()
+            s = summarise(key, obj)
+        except Exception as exc:  # noqa: BLE001 - every problem is a row of the table
+            obj, error = None, exc
+            row.ok, row.status = False, _error_status(exc)
+            row.hint = getattr(exc, "hint", None)
+    for w in caught:
+        note = f"{key} {what}: {str(w.message).splitlines()[0]}"
+        if note not in notes:
+            notes.append(note)
+    if obj is not None:
+        row.rows, row.first, row.last, row.total = s["rows"], s["first"], s["last"], s["total"]
+        row.status = "OK" + (f" ({s['detail']})" if s.get("detail") else "")
+    return obj, error
+
+
+def check_config(config, load: bool = True) -> ConfigCheck:
+    """Check every data key of a loaded config the way the notebooks read it.
+
+    Each file of a key with a loader is loaded on its own with the mapping and sheet that
+    apply to it, and a key of several files is also loaded whole (:func:`load_config_key`, a
+    row ``(all N files)``) so problems between files show. Inputs the council writes itself
+    (templates: benefits, options, barriers …) are only checked for existence and whether they
+    are still blank. ``load=False`` gives only the warnings."""
+    from .errors import ToolkitError
+    from .templates import TEMPLATES, is_blank
+
+    out = ConfigCheck(warnings=config_warnings(config))
+    if not load:
+        return out
+    templates = _template_keys()
+    for key in config.data:
+        paths = [Path(p) for p in config.data_paths(key)]
+        if key in templates:
+            for p in paths:
+                row = CheckRow(key, _shown(config, p))
+                if not p.exists():
+                    row.ok, row.status = False, "error: file not found"
+                elif is_blank(p):
+                    what = TEMPLATES[key].what if key in TEMPLATES else "the template"
+                    row.status = f"blank template: fill in {what}"
+                else:
+                    row.status = "OK (filled in)"
+                out.rows.append(row)
+            continue
+        if key not in KINDS:
+            out.rows += [CheckRow(key, _shown(config, p), status="not checked: no loader")
+                         for p in paths]
+            continue
+        found: list[tuple[Path, bool]] = []
+        for p in paths:
+            if p.is_dir():
+                try:
+                    found += [(f, True) for f in files(key, p)]
+                except ToolkitError as exc:
+                    out.rows.append(CheckRow(key, _shown(config, p), ok=False,
+                                             status=_error_status(exc), hint=exc.hint))
+            else:
+                found.append((p, False))
+        loaded = 0
+        key_ok = all(r.ok for r in out.rows if r.key == key)
+        for f, in_folder in found:
+            row = CheckRow(key, _shown(config, f))
+            mapping, sheet = config.mapping_for(key, f)
+            obj, err = _try(row, key, lambda: _load(key, [f], mapping, sheet), out.notes,
+                            f.name)
+            if in_folder and isinstance(err, ToolkitError):
+                why = _skip_reason(key, f, err)
+                if why:  # the loader skips it when it reads the folder: not a failure
+                    row.ok, row.status, row.hint = True, f"skipped: {why}", None
+                    out.rows.append(row)
+                    continue
+            loaded += obj is not None
+            key_ok = key_ok and row.ok
+            out.rows.append(row)
+        if key_ok and loaded and len(found) > 1:
+            row = CheckRow(key, f"(all {len(found)} files)")
+            _try(row, key, lambda: load_config_key(config, key), out.notes, "(all files)")
+            out.rows.append(row)
     return out
