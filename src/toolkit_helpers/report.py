@@ -502,11 +502,18 @@ def headline_figures(pack: Pack, case: str) -> dict:
         if item.kind != "data":
             continue
         try:
-            pairs = _flat_pairs(_read_data(item.path)) or []
+            obj = _read_data(item.path)
         except (OSError, ValueError):
             continue
-        for k, v in pairs:
-            out[f"{item.notebook}.{item.name}.{k}"] = v
+
+        def walk(prefix, value, depth=0):
+            if isinstance(value, dict) and depth < 3:
+                for k, v in value.items():
+                    walk(f"{prefix}.{k}", v, depth + 1)
+            elif not isinstance(value, (dict, list)):
+                out[prefix] = "" if value is None else str(value)
+
+        walk(f"{item.notebook}.{item.name}", obj)
     return out
 
 

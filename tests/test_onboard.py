@@ -1,0 +1,267 @@
+"""Your council, end to end: ``toolkit init`` on a folder of files, then ``toolkit run``.
+
+- classification of every kind of file, and nothing in the folder changed;
+- the real published files in ../shared/realdata (skipped when absent): init classifies every
+  file, the run exits 0 and the pack never mentions the sample council;
+- a second synthetic council's downloads: the pack's figures agree with the generated data,
+  and the stage notebooks, given blank templates, say what to fill in;
+- notebooks that do not apply are reported as such, with what they need; optional inputs left
+  out are named; a toolkit error's own message reaches the runner's summary.
+"""
+import hashlib
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from toolkit_helpers import onboard, samples, templates
+from toolkit_helpers.artefacts import read_manifests
+from toolkit_helpers.collection import applicability, discover
+from toolkit_helpers.config import load_config
+from toolkit_helpers.runner import run
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_WORDS = re.compile(r"anytown|northvale", re.IGNORECASE)
+# What only the sample council's own config and inputs say (its service, goals, options,
+# dataset and domain). A second synthetic council's region holds an authority called Anytown,
+# so its data may name it; its pack must never carry the sample council's case.
+SAMPLE_CASE = re.compile(r"Anytown Borough Council|Library and "
+                         r"community hub events|anytown\.example|Head of Libraries|Open service "
+                         r"data and app partnership|wasted trip", re.IGNORECASE)
+
+
+def _hashes(folder: Path) -> dict:
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
+
+
+def _docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read("word/document.xml").decode("utf-8")
+
+
+def _run(cfg: Path, **kw):
+    out = io.StringIO()
+    results = run(cfg, jobs=2, out=out, **kw)
+    return results, out.getvalue()
+
+
+# ------------------------------------------------------------------ classification
+
+def test_every_sample_file_is_classified_as_its_config_key(tmp_path):
+    """The sample config names each file under its kind: init must agree with it."""
+    cfg = load_config(ROOT / "councils" / "sample.yaml")
+    from toolkit_helpers import kinds
+
+    checked = 0
+    for key in kinds.KINDS:
+        if not kinds.KINDS[key].downloaded and key != "inventory":
+            continue
+        for p in kinds.files(key, cfg.data_paths(key)) if cfg.data_paths(key) else []:
+            c = onboard.classify_file(p)
+            assert c.kind == key, (p.name, c.kind, c.reason)
+            assert c.reason and (c.rows or 0) > 0
+            checked += 1
+    assert checked >= 20
+
+
+def test_unknown_files_say_why(tmp_path):
+    (tmp_path / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (tmp_path / "map.xml").write_text("<x/>", encoding="utf-8")
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (tmp_path / "other.json").write_text('{"hello": 1}', encoding="utf-8")
+    why = {p.name: onboard.classify_file(p) for p in tmp_path.iterdir()}
+    assert all(c.kind == "unknown" for c in why.values())
+    assert "no header row" in why["notes.csv"].reason
+    assert "XML" in why["map.xml"].reason
+    assert ".xlsx" in why["old.xls"].reason
+    assert "hello" in why["other.json"].reason
+
+
+# ------------------------------------------------------------------ applicability
+
+def _config(tmp_path, data: dict, patterns=("access", "delivery", "policy")) -> Path:
+    lines = ["council: {name: Testshire Council, gss_code: 'E07000901', slug: testshire}",
+             f"service: {{name: Waste, patterns: [{', '.join(patterns)}]}}",
+             f"output_dir: {json.dumps(str(tmp_path / 'out'))}", "data:"]
+    lines += [f"  {k}: {json.dumps(str(v))}" for k, v in data.items()] or ["  {}"]
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return cfg
+
+
+def test_applicability_needs_an_input_and_the_pattern(tmp_path):
+    spend_dir = ROOT / "data" / "sample" / "spend"
+    cfg = load_config(_config(tmp_path, {"spend": spend_dir}, patterns=("delivery",)))
+    by = {n.name: applicability(n, cfg) for n in discover()}
+    assert by["spend_network_tenders"].applicable
+    assert by["spend_network_tenders"].left_out == ("ocds", "procurement_card")
+    assert not by["dwp_jobseekers"].applicable
+    assert "policy" in by["dwp_jobseekers"].reason
+    assert not by["03_demonstrating_value"].applicable
+    assert "data.options" in by["03_demonstrating_value"].reason
+    assert by["00_start_here"].applicable  # needs nothing; barriers are optional
+
+
+def test_run_records_not_applicable_and_exits_clean(tmp_path):
+    cfg = _config(tmp_path, {}, patterns=("policy",))
+    results, text = _run(cfg, only=["dwp_jobseekers", "01_goals", "tfl_transport"])
+    assert [r.status for r in results] == ["not_applicable"] * 3
+    summary = json.loads((tmp_path / "out" / "run.json").read_text())
+    reasons = {n["name"]: n["reason"] for n in summary["notebooks"]}
+    assert "data.claimants" in reasons["dwp_jobseekers"]
+    assert "data.benefits" in reasons["01_goals"]
+    assert "do not include access" in reasons["tfl_transport"]
+    assert "not applicable: needs data.claimants" in text
+    pack = json.loads((tmp_path / "out" / "business_case.json").read_text())
+    assert pack["notebooks"]["dwp_jobseekers"]["status"].startswith("not applicable")
+    from toolkit_helpers.cli import main
+
+    assert main(["run", "--config", str(cfg), "--only", "dwp_jobseekers"]) == 0
+
+
+def test_a_toolkit_error_reaches_the_summary(tmp_path):
+    bad = tmp_path / "spend.csv"
+    bad.write_text("Colour,Shape\nred,round\n", encoding="utf-8")
+    cfg = _config(tmp_path, {"spend": bad}, patterns=("delivery",))
+    results, text = _run(cfg, only=["spend_network_tenders"])
+    assert results[0].status == "failed"
+    assert results[0].error.startswith("DataFileError: ")
+    assert "spend.csv" in text and "What to do:" in text and "CellExecutionError" not in text
+    assert results[0].cell is not None
+
+
+@pytest.mark.slow
+def test_optional_inputs_left_out(tmp_path):
+    """Spend without tenders, claimants without a region, England or tile map, one year of
+    station counts and no stops, start-here without barriers: each notebook runs and says what
+    it left out."""
+    s = ROOT / "data" / "sample"
+    claim = tmp_path / "claimants.csv"
+    lines = (s / "claimants" / "nomis_claimant_count_authorities.csv").read_text().splitlines()
+    claim.write_text("\n".join(lines[:1] + [l for l in lines[1:] if '"Total"' in l]) + "\n")
+    cfg = _config(tmp_path, {"spend": s / "spend",
+                             "claimants": claim,
+                             "station_counts": s / "transport" / "station_counts" / "AC2023_AnnualisedEntryExit.csv"})
+    results, text = _run(cfg, only=["00_start_here", "spend_network_tenders", "dwp_jobseekers",
+                                    "tfl_transport"])
+    assert {r.name: r.status for r in results} == {
+        "00_start_here": "ok", "spend_network_tenders": "ok", "dwp_jobseekers": "ok",
+        "tfl_transport": "ok"}, text
+    assert "without data.ocds" in text and "without data.tile_map" in text
+    import nbformat
+
+    def printed(name):
+        nb = nbformat.read(tmp_path / "out" / "notebooks" / f"{name}.ipynb", as_version=4)
+        return "\n".join(o.get("text", "") + json.dumps(o.get("data", {}))
+                         for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "the contract pipeline, CPV and SME sections are left out" in printed("spend_network_tenders")
+    assert "add a second year's file" in printed("tfl_transport")
+    dwp = printed("dwp_jobseekers")
+    assert "no region (none in the file)" in dwp and "not England (not in the file)" in dwp
+    assert "Not given: `data.barriers`" in printed("00_start_here")
+    manifests = read_manifests(tmp_path / "out")
+    assert "contract_expiry_pipeline" not in {e["name"] for e in manifests["spend_network_tenders"]["entries"]}
+
+
+# ------------------------------------------------------------------ a second council
+
+@pytest.fixture(scope="module")
+def second(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("second-init")
+    downloads = tmp / "downloads"
+    council = samples.SECOND_COUNCIL
+    samples.generate(downloads, council, topics=["spend", "procurement", "claimants", "transport"])
+    before = _hashes(downloads)
+    res = onboard.init(downloads, name=council.name, gss_code=council.gss_code,
+                       config_out=tmp / "councils" / "second.yaml")
+    results, text = _run(res.config)
+    return {"tmp": tmp, "downloads": downloads, "before": before, "init": res,
+            "results": results, "text": text, "council": council,
+            "out": load_config(res.config).output_dir}
+
+
+@pytest.mark.slow
+def test_init_and_run_for_a_second_council(second):
+    res, council = second["init"], second["council"]
+    assert _hashes(second["downloads"]) == second["before"], "init or run changed a file"
+    kinds = {c.file.name: c.kind for c in res.files}
+    assert "unknown" not in kinds.values(), res.table()
+    assert {"spend", "ocds", "claimants", "station_counts", "daily_journeys", "stops",
+            "service_locations"} <= set(kinds.values())
+    text = res.config.read_text()
+    assert "data/sample" not in text and council.name in text
+    assert all(r.status == "ok" for r in second["results"]), second["text"]
+    out = second["out"]
+    pack = json.loads((out / "business_case.json").read_text())
+    origins = {o for s in pack["sections"] for o in s["origins"]}
+    assert origins == {"council", "template"}
+    html = (out / "business_case.html").read_text()
+    assert not SAMPLE_CASE.search(html) and not SAMPLE_CASE.search(_docx_text(out / "business_case.docx"))
+    assert "Still to fill in" in html
+
+
+@pytest.mark.slow
+def test_second_council_pack_figures_match_the_generated_data(second):
+    from toolkit_helpers import claimants, spend
+
+    cfg = load_config(second["init"].config)
+    out = second["out"]
+    figures = {k: v for s in json.loads((out / "business_case.json").read_text())["sections"]
+               for k, v in s["figures"].items()}
+    df = spend.load_spend(cfg.data_paths("spend"))
+    assert float(figures["spend_network_tenders.spend_findings.net_spend"]) == pytest.approx(
+        round(float(df["amount"].sum()), 2), abs=0.01)
+    assert int(figures["spend_network_tenders.spend_findings.lines"]) == len(df)
+    cl = claimants.load_claimant_count(cfg.data_paths("claimants"))
+    mine = cl[(cl["area_code"] == second["council"].gss_code) & (cl["measure"] == "count")]
+    latest = mine[mine["date"] == mine["date"].max()]["value"].iloc[0]
+    assert float(figures["dwp_jobseekers.need.count"]) == float(latest)
+    assert figures["dwp_jobseekers.need.base_month"] == f"{cl['date'].min():%B %Y}"
+
+
+@pytest.mark.slow
+def test_blank_templates_say_what_to_fill_in(second):
+    manifests = read_manifests(second["out"])
+    for nb, key in (("01_goals", "benefits"), ("02_data_use", "inventory"),
+                    ("03_demonstrating_value", "options"), ("04_championing_open", "publish_dataset")):
+        names = {e["name"] for e in manifests[nb]["entries"]}
+        assert f"to_fill_in_{key}" in names, (nb, names)
+    for key, path in second["init"].templates.items():
+        assert templates.is_blank(path), key
+        assert not re.search(r"\d{3,}", path.read_text().split("scores:")[-1].replace("1 to 5", "")), key
+
+
+# ------------------------------------------------------------------ real published files
+
+@pytest.mark.slow
+def test_init_and_run_on_real_published_files(realdata, tmp_path):
+    before = _hashes(realdata)
+    res = onboard.init(realdata, name="City of London", gss_code="E09000001",
+                       config_out=tmp_path / "city.yaml")
+    kinds = {c.file.name: c.kind for c in res.files}
+    assert kinds.pop("SOURCES.md") == "unknown"
+    assert "unknown" not in kinds.values(), res.table()
+    assert kinds["trafford_council_procurement_card_2026-27.csv"] == "procurement_card"
+    text = res.config.read_text()
+    cfg_text = text.replace(str(tmp_path), "")
+    assert "output_dir" not in cfg_text
+    raw = load_config(res.config)
+    raw.output_dir  # noqa: B018 - the default
+    cfg = tmp_path / "city-out.yaml"
+    cfg.write_text(text + f"output_dir: {json.dumps(str(tmp_path / 'out'))}\n")
+    results, out_text = _run(cfg)
+    assert all(r.status == "ok" for r in results), out_text
+    assert _hashes(realdata) == before
+    pack = json.loads((tmp_path / "out" / "business_case.json").read_text())
+    assert {o for s in pack["sections"] for o in s["origins"]} <= {"council", "template"}
+    html = (tmp_path / "out" / "business_case.html").read_text()
+    assert not SAMPLE_WORDS.search(html)
+    assert not SAMPLE_WORDS.search(_docx_text(tmp_path / "out" / "business_case.docx"))
+    # the tenders are other buyers': none is shown as the council's
+    assert "none of the 4 releases name City of London" in "".join(
+        o.get("text", "") for c in __import__("nbformat").read(
+            tmp_path / "out" / "notebooks" / "spend_network_tenders.ipynb", as_version=4).cells
+        if c.cell_type == "code" for o in c.outputs)
