@@ -71,6 +71,44 @@ def test_bad_snapshots_are_refused_clearly(tmp_path):
         cat.load_snapshot(tmp_path / "empty")
 
 
+def organization_show(include_datasets=True):
+    """A synthetic CKAN organization_show answer (the shape data.gov.uk returns)."""
+    org = {"id": "org-1", "name": "anytown-borough-council", "title": "Anytown Borough Council",
+           "type": "organization", "is_organization": True, "state": "active",
+           "package_count": 2, "description": "Open data from Anytown", "users": []}
+    if include_datasets:
+        visits = pkg("visits", "Library visits", org="Anytown Borough Council")
+        bins = pkg("bins", "Bin collection days")
+        del bins["organization"]  # some CKAN versions leave it out of the listed packages
+        org["packages"] = [visits, bins]
+    return {"help": "https://data.gov.uk/api/3/action/help_show?name=organization_show",
+            "success": True, "result": org}
+
+
+def test_organization_show_answers_are_that_organisations_datasets(tmp_path):
+    pkgs = cat.packages_from_answer(organization_show())
+    assert [p["name"] for p in pkgs] == ["visits", "bins"]
+    t = cat.normalise(pkgs)
+    assert t["title"].tolist() == ["Library visits", "Bin collection days"]
+    assert t["organisation"].tolist() == ["Anytown Borough Council", "Anytown Borough Council"]
+    f = tmp_path / "org.json"
+    f.write_text(json.dumps(organization_show()))
+    assert [p["name"] for p in cat.load_snapshot(f)] == ["visits", "bins"]
+    assert [p["name"] for p in cat.search_snapshot(cat.load_snapshot(f), "bin")] == ["bins"]
+
+
+def test_organization_show_without_its_datasets_is_refused(tmp_path):
+    f = tmp_path / "org.json"
+    f.write_text(json.dumps(organization_show(include_datasets=False)))
+    with pytest.raises(DataFileError, match="organization_show answer for Anytown Borough "
+                                            "Council without its datasets") as e:
+        cat.load_snapshot(f)
+    assert "include_datasets=true" in e.value.hint
+    assert "id=anytown-borough-council" in e.value.hint
+    with pytest.raises(DataFileError, match="without its datasets"):
+        cat.packages_from_answer(organization_show(include_datasets=False)["result"])
+
+
 def test_real_datagovuk_package_show_answer(realdata):
     files = sorted((realdata / "catalogue").glob("*.json"))
     if not files:

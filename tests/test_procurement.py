@@ -270,6 +270,166 @@ def test_contracts_finder_flat_csv(tmp_path):
     assert list(df["source_row"]) == [2, 3]
 
 
+def test_flat_csv_sme_flags_from_json_paths(tmp_path):
+    base = {"releases/0/ocid": "o1", "releases/0/id": "r1", "releases/0/tag/0": "award",
+            "releases/0/date": "2024-05-01T00:00:00Z", "releases/0/buyer/name": "Anytown"}
+    rows = [
+        # the supplier's party found by its id
+        {**base, "releases/0/tender/suitability/sme": "Yes",
+         "releases/0/awards/0/suppliers/0/id": "S1", "releases/0/awards/0/suppliers/0/name": "Acme Ltd",
+         "releases/0/parties/0/id": "S1", "releases/0/parties/0/name": "Acme Ltd",
+         "releases/0/parties/0/details/scale": "sme"},
+        # no ids in the export: the party found by the supplier's name
+        {**base, "releases/0/ocid": "o2", "releases/0/id": "r2",
+         "releases/0/tender/suitability/sme": "False",
+         "releases/0/awards/0/suppliers/0/name": "Big plc",
+         "releases/0/parties/0/name": "BIG PLC", "releases/0/parties/0/details/scale": "large"},
+        # details written on the award's supplier itself; a yes/no flag where a scale belongs
+        {**base, "releases/0/ocid": "o3", "releases/0/id": "r3",
+         "releases/0/tender/suitability/sme": "true",
+         "releases/0/awards/0/suppliers/0/name": "Tiny CIC",
+         "releases/0/awards/0/suppliers/0/details/scale": "Yes",
+         "releases/0/awards/0/suppliers/0/details/vcse": "Yes"},
+        # nothing said
+        {**base, "releases/0/ocid": "o4", "releases/0/id": "r4",
+         "releases/0/awards/0/suppliers/0/name": "Who Ltd"},
+    ]
+    df = procurement.load_ocds(flat_csv(tmp_path / "flat.csv", rows))
+    got = [[None if pd.isna(x) else x for x in r] for r in
+           df[["suitable_for_sme", "supplier_sme", "supplier_scales", "supplier_vcse"]].values.tolist()]
+    assert got == [[True, True, "sme", None], [False, False, "large", None],
+                   [True, True, "sme", True], [None, None, "unknown", None]]
+    assert str(df["suitable_for_sme"].dtype) == str(df["supplier_sme"].dtype) == "boolean"
+    assert df.attrs["report"]["files"][0]["layout"] == "json paths"
+
+
+NOTICE_HEADER = ["Notice Identifier", "Notice Type", "Organisation Name", "Status",
+                 "Published Date", "Title", "Cpv Codes", "Suitable for SME", "Suitable for VCO",
+                 "Value Low", "Value High", "Awarded Date", "Awarded Value",
+                 "Supplier [Name|Address|Ref type|Ref Number|Is SME|Is VCSE]",
+                 "Contract start date", "Contract end date"]
+
+
+def table_csv(path, header, rows):
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
+    w.writerows(rows)
+    path.write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
+    return path
+
+
+def test_contracts_finder_notice_export_headers(tmp_path):
+    p = table_csv(tmp_path / "notices.csv", NOTICE_HEADER, [
+        ["N1", "Contract", "Anytown Borough Council", "Awarded", "2024-05-01T12:00:00+01:00",
+         "Grounds maintenance", "77314000 77310000", "Yes", "No", "100000", "150000",
+         "20/05/2024", "140,000", "[Green Ltd|1 High St|COMPANIES_HOUSE|0123|Yes|No]",
+         "01/06/2024", "31/05/2027"],
+        ["N2", "Contract", "Anytown Borough Council", "Open", "2024-06-01T09:00:00+01:00",
+         "Library IT", "72000000", "No", "No", "50000", "50000", "", "", "", "", ""],
+        ["N3", "Contract", "Anytown Borough Council", "Awarded", "2024-06-02T09:00:00+01:00",
+         "School meals", "15000000", "Yes", "Yes", "", "", "02/06/2024", "900",
+         "[A Ltd|x|||No|No][B CIC|y|||Yes|Yes]", "01/07/2024", "30/06/2025"],
+    ])
+    df = procurement.load_ocds(p)
+    assert df["release_id"].tolist() == df["ocid"].tolist() == ["N1", "N2", "N3"]
+    assert df["tag"].tolist() == ["award", "tender", "award"]
+    assert [None if pd.isna(x) else bool(x) for x in df["suitable_for_sme"]] == [True, False, True]
+    assert [None if pd.isna(x) else bool(x) for x in df["supplier_sme"]] == [True, None, True]
+    assert [None if pd.isna(x) else bool(x) for x in df["suitable_for_vcse"]] == [False, False, True]
+    assert df["suppliers"].fillna("").tolist() == ["Green Ltd", "", "A Ltd; B CIC"]
+    assert df["supplier_scales"].fillna("").tolist() == ["sme", "", "large; sme"]
+    assert df["supplier_vcse_flags"].fillna("").tolist() == ["no", "", "no; yes"]
+    a = df.iloc[0]
+    assert (a["value_amount"], a["award_value_amount"]) == (150000.0, 140000.0)
+    assert (a["contract_start"], a["contract_end"]) == (pd.Timestamp("2024-06-01"),
+                                                        pd.Timestamp("2027-05-31"))
+    assert a["award_date"] == pd.Timestamp("2024-05-20") and a["date"] == pd.Timestamp("2024-05-01 12:00")
+    assert (a["cpv_codes"], a["cpv_division"]) == ("77314000;77310000", "77")
+    assert a["buyer"] == "Anytown Borough Council"
+    rep = df.attrs["report"]["files"][0]
+    assert (rep["layout"], rep["header_row"]) == ("notice table", 1)
+    assert rep["columns"]["suitable_for_sme"] == "Suitable for SME"
+    # the SME flags reach the analyses: supplier sizes and award shares
+    from toolkit_helpers import spend_analysis as sa
+
+    flags = sa.supplier_flags(df).set_index("supplier")["sme"].astype(object).to_dict()
+    assert flags == {"A Ltd": False, "B CIC": True, "Green Ltd": True}
+
+
+@pytest.mark.parametrize("sme_header", ["Supplier is SME", "Awarded supplier SME", "Is SME"])
+def test_supplier_sme_columns_of_notice_tables(tmp_path, sme_header):
+    header = ["Notice Identifier", "Organisation Name", "Title", "Suitable for SME", "Supplier",
+              sme_header, "Awarded Value", "Contract end date"]
+    p = table_csv(tmp_path / "n.csv", header, [
+        ["N1", "Anytown", "A", "Yes", "Acme Ltd", "Yes", "10", "31/03/2026"],
+        ["N2", "Anytown", "B", "True", "Big plc", "No", "20", ""],
+        ["N3", "Anytown", "C", "False", "Who Ltd", "", "30", ""],
+        ["N4", "Anytown", "D", "No", "Two Ltd; Three Ltd", "FALSE", "40", ""],
+    ])
+    df = procurement.load_ocds(p)
+    assert [None if pd.isna(x) else bool(x) for x in df["suitable_for_sme"]] == [True, True, False, False]
+    assert [None if pd.isna(x) else bool(x) for x in df["supplier_sme"]] == [True, False, None, False]
+    # one supplier: the flag is that supplier's; several: the row's flag only
+    assert df["supplier_scales"].tolist() == ["sme", "large", "unknown", "unknown; unknown"]
+    assert df["contract_end"].tolist()[0] == pd.Timestamp("2026-03-31")
+
+
+def test_mapping_names_the_columns_of_any_notice_table(tmp_path):
+    header = ["Ref", "Authority", "Contract", "Ends on", "Supplier(s)", "Small firm?", "Worth",
+              "Published Date"]
+    p = table_csv(tmp_path / "register.csv", header, [
+        ["C-1", "Anytown Borough Council", "Bins", "31/03/2026", "Acme Ltd", "Yes", "£1,000",
+         "2024-01-10"],
+        ["C-2", "Anytown Borough Council", "Parks", "2027-03-31", "Big plc", "No", "2500", ""],
+    ])
+    mapping = {"ocid": "Ref", "buyer": "Authority", "title": "Contract", "contract_end": "Ends on",
+               "suppliers": "Supplier(s)", "supplier_sme": "Small firm?",
+               "award_value_amount": "Worth", "date": None}
+    df = procurement.load_ocds(p, mapping=mapping)
+    assert df["ocid"].tolist() == ["C-1", "C-2"] and df["title"].tolist() == ["Bins", "Parks"]
+    assert df["buyer"].tolist() == ["Anytown Borough Council"] * 2
+    assert df["contract_end"].tolist() == [pd.Timestamp("2026-03-31"), pd.Timestamp("2027-03-31")]
+    assert df["award_value_amount"].tolist() == [1000.0, 2500.0]
+    assert [bool(x) for x in df["supplier_sme"]] == [True, False]
+    assert df["date"].isna().all()  # mapped to None: the Published Date column is not read
+    assert df.attrs["report"]["files"][0]["columns"]["suppliers"] == "Supplier(s)"
+    # without the mapping the table is not recognised
+    with pytest.raises(DataFileError, match="not a Contracts Finder OCDS export"):
+        procurement.load_ocds(p)
+    # a mapping on a JSON-path export overrides what the paths say
+    flat = flat_csv(tmp_path / "flat.csv", [
+        {"releases/0/ocid": "o1", "releases/0/id": "r1", "releases/0/buyer/name": "Anytown",
+         "releases/0/tender/title": "Bins", "Buyer (corrected)": "Anytown Borough Council"}])
+    got = procurement.load_ocds(flat, mapping={"buyer": "Buyer (corrected)"})
+    assert got["buyer"].tolist() == ["Anytown Borough Council"]
+    assert got["title"].tolist() == ["Bins"]
+
+
+def test_mapping_is_checked(tmp_path):
+    p = table_csv(tmp_path / "n.csv", NOTICE_HEADER[:6], [["N1", "Contract", "A", "Open",
+                                                           "2024-01-01", "T"]])
+    with pytest.raises(DataFileError, match="unknown field 'buyer_name'") as e:
+        procurement.load_ocds(p, mapping={"buyer_name": "Organisation Name"})
+    assert e.value.hint.startswith("mapping keys are these fields: " + ", ".join(procurement.MAPPING_FIELDS))
+    with pytest.raises(DataFileError, match="did you mean 'contract_end'"):
+        procurement.load_ocds(p, mapping={"contract_ends": "End"})
+    with pytest.raises(DataFileError, match="the mapping says contract_end is in column 'Ends', "
+                                            "but the file has no such column") as e:
+        procurement.load_ocds(p, mapping={"contract_end": "Ends"})
+    assert e.value.column == "Ends" and "'Notice Identifier'" in e.value.problem
+    # a table the loader does not recognise at all: the missing column is still named
+    q = table_csv(tmp_path / "q.csv", ["Ref", "Authority"], [["1", "A"]])
+    with pytest.raises(DataFileError, match="the mapping says ocid is in column 'Reference' and "
+                                            "buyer in column 'Buyer', but the file has no such "
+                                            "columns. Columns seen: 'Ref', 'Authority'"):
+        procurement.load_ocds(q, mapping={"ocid": "Reference", "buyer": "Buyer"})
+    assert set(procurement.MAPPING_FIELDS) == {
+        "ocid", "release_id", "date", "buyer", "title", "status", "value_amount",
+        "value_currency", "award_value_amount", "procurement_method", "contract_start",
+        "contract_end", "suitable_for_sme", "supplier_sme", "suppliers"}
+
+
 def test_a_spend_csv_is_not_taken_for_notices(tmp_path):
     (tmp_path / "spend.csv").write_text("Supplier Name,Amount\nAcme,1\n")
     with pytest.raises(DataFileError, match="not a Contracts Finder OCDS export"):
@@ -455,3 +615,55 @@ def test_filter_buyer(tmp_path):
     assert list(procurement.filter_buyer(df, "west anytown")["release_id"]) == ["b1"]
     assert len(procurement.filter_buyer(df, None)) == 2 and len(procurement.filter_buyer(df, " ")) == 2
     assert procurement.filter_buyer(df, "nobody").empty
+
+
+def two_buyers(tmp_path):
+    """A release package with the council's notices and a neighbour's."""
+    ours = [release(ocid=f"ours-{i}", rid=f"ours-{i}", tender=TENDER) for i in (1, 2)]
+    ours[1]["buyer"] = {"id": "GB-LAE-ANY", "name": "ANYTOWN B.C."}  # another spelling
+    ours[1]["parties"] = [{"id": "GB-LAE-ANY", "name": "ANYTOWN B.C.", "roles": ["buyer"],
+                           "identifier": {"scheme": "GB-GOR", "id": "E07000999"}}]
+    theirs = [release(ocid=f"west-{i}", rid=f"west-{i}", tender=TENDER) for i in (1, 2, 3)]
+    for r in theirs:
+        r["buyer"] = {"id": "GB-LAE-WAN", "name": "West Anytown Council"}
+    return procurement.load_ocds(dump(tmp_path / "p.json", package(*ours, *theirs)))
+
+
+def test_council_releases_by_name_code_or_buyer(tmp_path):
+    df = two_buyers(tmp_path)
+    assert df["buyer_identifiers"].tolist()[:2] == ["GB-LAE-ANY", "GB-LAE-ANY; E07000999; GB-GOR-E07000999"]
+    got, msg = procurement.council_releases(df, "The Anytown Borough Council")
+    assert got["release_id"].tolist() == ["ours-1"]  # 'West Anytown Council' is not ours
+    assert msg == ("Tender notices: 1 of 5 releases name The Anytown Borough Council as the "
+                   "buyer (by name: 'Anytown Borough Council').")
+    got, msg = procurement.council_releases(df, "Anytown Borough Council", gss_code="E07000999")
+    assert got["release_id"].tolist() == ["ours-1", "ours-2"]
+    assert msg == ("Tender notices: 2 of 5 releases name Anytown Borough Council as the buyer "
+                   "(by name: 'Anytown Borough Council'; by the code E07000999: 'ANYTOWN B.C.').")
+    assert got.attrs["buyer_filter"] == msg and got.attrs["report"] == df.attrs["report"]
+    # BUYER wins: a name (or part of one) or an identifier
+    got, msg = procurement.council_releases(df, "Anytown Borough Council", buyer="west anytown")
+    assert got["release_id"].tolist() == ["west-1", "west-2", "west-3"]
+    assert msg == ("Tender notices: 3 of 5 releases have a buyer matching 'west anytown' "
+                   "(buyers matched: 'West Anytown Council').")
+    got, _ = procurement.council_releases(df, None, buyer="GB-LAE-ANY")
+    assert got["release_id"].tolist() == ["ours-1", "ours-2"]
+
+
+def test_council_releases_say_plainly_when_none_is_the_councils(tmp_path):
+    df = two_buyers(tmp_path)
+    got, msg = procurement.council_releases(df, "Otherton District Council", "E07000001")
+    assert got.empty and list(got.columns) == list(df.columns)
+    assert msg == ("Tender notices: none of the 5 releases name Otherton District Council as "
+                   "the buyer (or carry its code E07000001); buyers in the file: West Anytown "
+                   "Council, ANYTOWN B.C., Anytown Borough Council; set BUYER to the buyer's "
+                   "name (or part of it) to use its notices.")
+    got, msg = procurement.council_releases(df, "Anytown", buyer="Nowhere")
+    assert got.empty
+    assert msg.startswith("Tender notices: none of the 5 releases have a buyer matching 'Nowhere'; "
+                          "buyers in the file: West Anytown Council, ")
+    got, msg = procurement.council_releases(df, None)
+    assert len(got) == 5 and "all 5 releases are used" in msg
+    assert procurement.council_name_key("London Borough of Camden") == \
+        procurement.council_name_key("Camden Council") == "camden"
+    assert procurement.council_name_key("Brighton & Hove City Council") == "brighton and hove"

@@ -391,6 +391,209 @@ def test_a_list_of_files_and_a_folder_give_one_frame(tmp_path):
     assert layouts == 3
 
 
+# ----------------------------------------------------------------------------- procurement cards
+
+CARD = ("OrganisationLabel,OrganisationURI,EffectiveDate,OrganisationalUnit,BeneficiaryName,"
+        "PaymentDate,Amount,IrrecoverableVATAmount,Purpose,CategoryInternalName,"
+        "MerchantCategoryCode,CardTransaction\n"
+        "Anytown,u,2026-05-31,Libraries,Dunsters Farm Limited,2026-05-29,181.56,0,Catering,"
+        "Other Nondurable Goods,5199,GPC\n"
+        "Anytown,u,2026-05-31,Parks,Amazon Marketplace,2026-05-30,-12.00,0,Refund,"
+        "Book Stores,5942,GPC\n")
+
+
+def test_procurement_card_files_are_their_own_kind(tmp_path):
+    card = write(tmp_path / "card_2026-05.csv", CARD)
+    supplier = write(tmp_path / "spend_2026-05.csv", simple_rows())
+    assert spend.is_procurement_card(card) is True
+    assert spend.is_procurement_card(supplier) is False
+    # by the header alone: a card-only column (a plain "Merchant Category" is not enough: the
+    # Transparency Code lists it among the spend over £500 fields)
+    assert spend.is_procurement_card(["Merchant Name", "Amount", "Date"]) is True
+    assert spend.is_procurement_card(["Supplier", "Amount", "Cardholder"]) is True
+    assert spend.is_procurement_card(["Supplier", "Amount", "MCC"]) is True
+    assert spend.is_procurement_card(["Supplier", "Amount", "Merchant Category"]) is False
+    assert spend.is_procurement_card(["Supplier Name", "Net Amount", "Discard Date"]) is False
+    # or by the file name, when the columns are those of spend
+    named = write(tmp_path / "anytown_procurement_card_2026.csv", simple_rows())
+    assert spend.is_procurement_card(named) is True
+    assert spend.is_procurement_card(write(tmp_path / "p-cards.csv", simple_rows())) is True
+    assert spend.is_procurement_card(write(tmp_path / "scorecard.csv", simple_rows())) is False
+
+    df = spend.load_spend([supplier, card, named])
+    files = {f["file"]: (f["kind"], f["kind_reason"]) for f in df.attrs["report"]["files"]}
+    assert files == {"spend_2026-05.csv": ("spend", ""),
+                     "card_2026-05.csv": ("procurement_card", "column 'MerchantCategoryCode'"),
+                     "anytown_procurement_card_2026.csv": ("procurement_card", "file name")}
+    assert list(df.columns) == list(spend.COLUMNS)  # no new column: the kind is in the report
+    sup, cards = spend.split_procurement_card(df)
+    assert sup["supplier"].tolist() == ["Acme Ltd", "Bobs Trees"]
+    assert cards["supplier"].tolist() == ["Dunsters Farm Limited", "Amazon Marketplace",
+                                          "Acme Ltd", "Bobs Trees"]
+    assert cards["source_file"].tolist() == ["card_2026-05.csv"] * 2 + \
+        ["anytown_procurement_card_2026.csv"] * 2
+    assert (sup.attrs["report"]["rows"], sup.attrs["report"]["amount_total"]) == (2, 1250.5)
+    assert (cards.attrs["report"]["rows"], cards.attrs["report"]["amount_total"]) == \
+        (4, round(181.56 - 12 + 1250.5, 2))
+    assert [f["file"] for f in cards.attrs["report"]["files"]] == [
+        "card_2026-05.csv", "anytown_procurement_card_2026.csv"]
+    assert len(df) == 6 and df.attrs["report"]["rows"] == 6  # the whole frame is unchanged
+
+
+def test_split_procurement_card_by_workbook_sheet(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Payments"
+    ws.append(["Supplier Name", "Net Amount", "Paid Date"])
+    ws.append(["Acme", 100, "03/04/2023"])
+    cs = wb.create_sheet("Cards")
+    cs.append(["Merchant Name", "Amount", "Transaction Date", "Merchant Category Code"])
+    cs.append(["Cafe", 4.5, "04/04/2023", "5814"])
+    wb.save(tmp_path / "q1.xlsx")
+    df = spend.load_spend(tmp_path / "q1.xlsx")
+    assert [(f["sheet"], f["kind"]) for f in df.attrs["report"]["files"]] == [
+        ("Payments", "spend"), ("Cards", "procurement_card")]
+    sup, cards = spend.split_procurement_card(df)
+    assert (sup["supplier"].tolist(), cards["supplier"].tolist()) == (["Acme"], ["Cafe"])
+    with pytest.raises(ValueError, match="no loader report"):
+        spend.split_procurement_card(pd.DataFrame(df.to_dict()))  # a frame without the report
+
+
+def test_real_trafford_file_is_a_procurement_card_file(realdata):
+    path = realdata / "spend" / "trafford_council_procurement_card_2026-27.csv"
+    assert spend.is_procurement_card(path)
+    df = spend.load_spend(path)
+    assert df.attrs["report"]["files"][0]["kind"] == "procurement_card"
+    sup, cards = spend.split_procurement_card(df)
+    assert sup.empty and len(cards) == len(df)
+    assert not spend.is_procurement_card(realdata / "spend" / "hyndburn_bc_spend_over_250_2023-04.csv")
+
+
+# ----------------------------------------------------------------------------- folders
+
+CLAIMANTS = ('"DATE","DATE_NAME","GEOGRAPHY_NAME","GEOGRAPHY_CODE","MEASURES_NAME","OBS_VALUE"\n'
+             '"2018-01","January 2018","City of London","E09000001","Value","5"\n')
+
+
+class _Classified:
+    def __init__(self, kind, reason):
+        self.kind, self.reason = kind, reason
+
+
+def fake_onboard(monkeypatch, kinds: dict):
+    """toolkit_helpers.onboard.classify_file answering ``kinds[file name]`` (kind, reason)."""
+    import sys
+    import types
+
+    mod = types.ModuleType("toolkit_helpers.onboard")
+    mod.classify_file = lambda path: _Classified(*kinds.get(Path(path).name, ("unknown", "")))
+    monkeypatch.setitem(sys.modules, "toolkit_helpers.onboard", mod)
+
+
+def spend_folder(tmp_path):
+    folder = tmp_path / "spend"
+    folder.mkdir()
+    write(folder / "a_spend.csv", simple_rows())
+    write(folder / "b_claimants.csv", CLAIMANTS)
+    write(folder / "c_notes.csv", "Notes about these files\nPublished quarterly\n")
+    write(folder / "d_notices.json", '{"releases": []}')
+    write(folder / "e_feed.xml", "<feed/>")
+    write(folder / "f_ocds_flat.csv", "releases/0/ocid,releases/0/tender/title\nocds-1,Bins\n")
+    return folder
+
+
+def test_a_folder_skips_files_that_are_not_spend_with_a_warning(tmp_path, monkeypatch):
+    folder = spend_folder(tmp_path)
+    fake_onboard(monkeypatch, {
+        "b_claimants.csv": ("claimants", "headers matched: DATE_NAME, GEOGRAPHY_CODE, OBS_VALUE"),
+        "d_notices.json": ("ocds", "an OCDS release package"),
+        "f_ocds_flat.csv": ("ocds", "JSON-path headers (releases/0/…)")})
+    before = {f.name: f.read_bytes() for f in folder.iterdir()}
+    with pytest.warns(spend.NotSpendFileWarning) as got:
+        df = spend.load_spend(folder)
+    assert df["supplier"].tolist() == ["Acme Ltd", "Bobs Trees"]
+    assert set(df["source_file"]) == {"a_spend.csv"}
+    messages = [str(w.message) for w in got]
+    assert messages == [
+        "b_claimants.csv is not a spend file (looks like claimants): skipped (headers matched: "
+        "DATE_NAME, GEOGRAPHY_CODE, OBS_VALUE); the other files are loaded.",
+        "c_notes.csv is not a spend file (looks like unknown): skipped (cannot find the "
+        "supplier and amount columns in this spend file. Columns seen: 'Notes about these "
+        "files'); the other files are loaded.",
+        "d_notices.json is not a spend file (looks like ocds): skipped (an OCDS release "
+        "package); the other files are loaded.",
+        "e_feed.xml is not a spend file (looks like unknown): skipped (JSON and XML files are "
+        "not read as spend); the other files are loaded.",
+        "f_ocds_flat.csv is not a spend file (looks like ocds): skipped (JSON-path headers "
+        "(releases/0/…)); the other files are loaded."]
+    skipped = [(f["file"], f["skipped"]) for f in df.attrs["report"]["files"] if f.get("skipped")]
+    assert skipped == [("b_claimants.csv", "not a spend file (looks like claimants)"),
+                       ("c_notes.csv", "not a spend file (looks like unknown)"),
+                       ("d_notices.json", "not a spend file (looks like ocds)"),
+                       ("e_feed.xml", "not a spend file (looks like unknown)"),
+                       ("f_ocds_flat.csv", "not a spend file (looks like ocds)")]
+    files = spend.files_table(df).set_index("file")
+    assert files.loc["b_claimants.csv", "why dropped"] == \
+        "file skipped: not a spend file (looks like claimants)"
+    assert spend.mapping_table(df)["files"].unique().tolist() == ["a_spend.csv"]
+    assert {f.name: f.read_bytes() for f in folder.iterdir()} == before  # never modified
+
+
+def test_without_the_classifier_the_likely_kind_is_unknown(tmp_path, monkeypatch):
+    import sys
+
+    folder = spend_folder(tmp_path)
+    monkeypatch.setitem(sys.modules, "toolkit_helpers.onboard", None)  # import fails
+    assert spend.likely_kind(folder / "b_claimants.csv") == ("unknown", "")
+    with pytest.warns(spend.NotSpendFileWarning) as got:
+        df = spend.load_spend(folder)
+    assert str(got[0].message).startswith("b_claimants.csv is not a spend file (looks like "
+                                          "unknown): skipped (cannot find the supplier")
+    assert len(got) == 5 and len(df) == 2
+    assert sum(1 for f in df.attrs["report"]["files"] if f.get("skipped")) == 5
+
+
+def test_a_non_spend_file_given_by_name_still_raises(tmp_path, monkeypatch):
+    folder = spend_folder(tmp_path)
+    fake_onboard(monkeypatch, {"b_claimants.csv": ("claimants", "")})
+    for name in ("b_claimants.csv", "c_notes.csv", "d_notices.json"):
+        with pytest.raises(DataFileError, match="cannot find the supplier and amount columns"):
+            spend.load_spend(folder / name)
+    with pytest.raises(DataFileError, match="cannot find"):
+        spend.load_spend([folder / "a_spend.csv", folder / "b_claimants.csv"])
+
+
+def test_a_folder_of_nothing_but_other_data_is_refused(tmp_path, monkeypatch):
+    fake_onboard(monkeypatch, {"claimants.csv": ("claimants", "")})
+    folder = tmp_path / "f"
+    folder.mkdir()
+    write(folder / "claimants.csv", CLAIMANTS)
+    write(folder / "n.json", "{}")
+    with pytest.warns(spend.NotSpendFileWarning):
+        with pytest.raises(DataFileError, match="no spend file here: every file was skipped as "
+                                                r"not spend: claimants.csv \(not a spend file "
+                                                r"\(looks like claimants\)\); n.json"):
+            spend.load_spend(folder)
+
+
+def test_a_spend_file_in_a_folder_that_cannot_be_mapped_still_raises(tmp_path, monkeypatch):
+    folder = tmp_path / "f"
+    folder.mkdir()
+    write(folder / "a.csv", simple_rows())
+    write(folder / "b.csv", "Payee,Sum\nAcme,1\n")  # spend with headers the loader cannot map
+    fake_onboard(monkeypatch, {"b.csv": ("spend", "looks like spend")})
+    with pytest.raises(DataFileError, match="cannot find the supplier and amount") as e:
+        spend.load_spend(folder)
+    assert str(e.value.file).endswith("b.csv")
+    # a user mapping that one spend file does not fit is an error, not a skipped file
+    write(folder / "b.csv", LGA + "\nC,u,2023-05-31,Waste,Zed,,2023-05-12,T9,7.00,0,x,Fuel,1\n")
+    fake_onboard(monkeypatch, {})
+    with pytest.raises(DataFileError, match="the mapping says supplier is in column 'Supplier Name'"):
+        spend.load_spend(folder, mapping={"supplier": "Supplier Name"})
+
+
 def test_organisation_can_be_filled_in(tmp_path):
     df = spend.load_spend(write(tmp_path / "s.csv", "Supplier Name,Amount\nA,1\n"),
                           organisation="Anytown Borough Council")

@@ -237,6 +237,95 @@ def notices(tmp_path):
     return procurement.load_ocds(p)
 
 
+def test_supplier_key_of_one_name():
+    assert sa.supplier_key("Acme  Ltd.") == "ACME"
+    assert sa.supplier_key("ACME LTD") == sa.supplier_key("Acme Ltd.") == "ACME"
+    assert sa.supplier_key(None) == "" and sa.supplier_key(float("nan")) == ""
+    assert sa.supplier_key(["Acme Ltd", None]).tolist()[0] == "ACME"
+
+
+def test_supplier_names_are_the_most_frequent_spelling():
+    names = pd.Series(["ACME LTD", "Acme Ltd.", " Acme  Ltd. ", "Bravo plc", None, "  "])
+    assert sa.supplier_names(names).tolist()[:4] == ["Acme Ltd.", "Acme Ltd.", "Acme Ltd.",
+                                                     "Bravo plc"]
+    assert sa.supplier_names(names).isna().tolist()[4:] == [True, True]
+    # a tie goes to the spelling first in alphabetical order
+    assert sa.supplier_names(pd.Series(["Acme Ltd", "ACME LIMITED"])).tolist() == \
+        ["ACME LIMITED", "ACME LIMITED"]
+
+
+def spellings():
+    """Acme in three spellings (one of them twice), Bravo in two; all in several months."""
+    return frame([
+        row("ACME LTD", 100, "2023-04-03", transaction_id="A1"),
+        row("Acme Ltd.", 100, "2023-05-03", transaction_id="A2"),
+        row("Acme  Ltd", 100, "2023-06-05", transaction_id="A3"),
+        row("Acme Ltd.", 100, "2023-06-05", transaction_id="A4"),  # same day and amount as A3
+        row("Acme Ltd.", -20, "2023-06-30", transaction_id="A5"),
+        row("BRAVO PLC", 50, "2023-04-10", transaction_id="B1"),
+        row("Bravo plc", 30, "2023-05-10", transaction_id="B2"),
+        row("Charlie", 10, "2023-04-11", transaction_id="C1"),
+    ])
+
+
+def test_one_supplier_whatever_its_spelling_in_every_table(notices):
+    df = spellings()
+    by = sa.spend_by(df, "supplier")
+    assert by[["supplier", "amount", "transactions"]].values.tolist() == [
+        ["Acme Ltd.", 380.0, 5], ["BRAVO PLC", 80.0, 2], ["Charlie", 10.0, 1]]
+    assert sa.spend_by(df, "supplier", top=1)["supplier"].tolist() == ["Acme Ltd.",
+                                                                       "All others (2)"]
+    assert sa.supplier_totals(df)["supplier"].tolist() == ["Acme Ltd.", "BRAVO PLC", "Charlie"]
+    c = sa.concentration(df, top_n=1)
+    assert (c.suppliers, c.total, c.top_n_amount) == (3, 470.0, 380.0)
+    assert c.hhi == pytest.approx((380 / 4.7) ** 2 + (80 / 4.7) ** 2 + (10 / 4.7) ** 2, abs=0.1)
+    dup = sa.duplicate_candidates(df)
+    assert dup[["group", "supplier", "transaction_id"]].values.tolist() == [
+        [1, "Acme  Ltd", "A3"], [1, "Acme Ltd.", "A4"]]  # each line's name as published
+    rep = sa.repeat_payments(df, min_months=3)
+    assert rep[["supplier", "amount", "months", "payments", "total"]].values.tolist() == [
+        ["Acme Ltd.", 100.0, 3, 4, 400.0]]
+    cr = sa.credits(df)
+    assert cr.by_supplier.values.tolist() == [["Acme Ltd.", -20.0, 1]]
+    # Acme is in the notices ("Acme Ltd", an SME): its regular payments have a contract
+    assert sa.regular_without_contract(rep, notices).empty
+    assert len(sa.regular_without_contract(rep, None)) == 1
+    share = sa.sme_vcse_share(df, notices).set_index(["measure", "group"])
+    assert share.loc[("size", "SME"), ["suppliers", "amount"]].tolist() == [1, 380.0]
+    assert share.loc[("size", "unknown"), ["suppliers", "amount"]].tolist() == [2, 90.0]
+    # the evidence is untouched: every line keeps the name as published
+    assert df["supplier"].tolist()[:3] == ["ACME LTD", "Acme Ltd.", "Acme  Ltd"]
+
+
+def test_supplier_spellings_from_a_file_stay_as_published(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text("Supplier Name,Amount,Payment Date\nACME LTD,10,01/04/2023\n"
+                 "Acme Ltd.,20,02/04/2023\n\"Acme  Ltd\",30,03/04/2023\nAcme Ltd.,5,04/04/2023\n")
+    df = spend.load_spend(p)
+    assert df["supplier"].tolist() == ["ACME LTD", "Acme Ltd.", "Acme  Ltd", "Acme Ltd."]
+    assert sa.spend_by(df, "supplier").values.tolist() == [["Acme Ltd.", 65.0, 4, 1.0]]
+
+
+def test_as_of_default_is_the_first_day_of_the_datas_latest_month(notices):
+    df = frame([row("A", 1, "2023-04-03"), row("B", 2, "2024-02-29"), row("C", 3, None)])
+    assert sa.as_of_default(df) == pd.Timestamp("2024-02-01")
+    assert sa.as_of_default(df, notices) == pd.Timestamp("2024-02-01")  # spend first
+    # no spend dates: the latest release date (2024-03-01 in the notices)
+    assert sa.as_of_default(None, notices) == pd.Timestamp("2024-03-01")
+    assert sa.as_of_default(frame([row("A", 1, None)]), notices) == pd.Timestamp("2024-03-01")
+    zoned = pd.DataFrame({"date": pd.to_datetime(["2024-05-31T23:30:00Z"])})  # 1 June in the UK
+    assert sa.as_of_default(ocds_df=zoned) == pd.Timestamp("2024-06-01")
+    # counted from it, the pipeline windows are the data's own
+    p = sa.expiry_pipeline(notices, sa.as_of_default(None, notices))
+    assert p.attrs["as_of"] == "2024-03-01"
+    from toolkit_helpers.errors import ToolkitError
+
+    with pytest.raises(ToolkitError, match="no date to count from"):
+        sa.as_of_default(frame([row("A", 1, None)]))
+    with pytest.raises(ToolkitError):
+        sa.as_of_default()
+
+
 def test_expiry_pipeline_windows(notices):
     p = sa.expiry_pipeline(notices, "2024-04-01")
     assert dict(zip(p["ocid"], p["window"])) == {

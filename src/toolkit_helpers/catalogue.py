@@ -6,7 +6,8 @@ data.gov.uk runs CKAN; its action API answers ``package_search`` (``?q=…&rows=
 - asks the catalogue **live** through the ``ckanapi`` client (``RemoteCKAN``, GET only, with a
   timeout) when live fetching is allowed, caching each answer on disk;
 - otherwise, or when the live call fails, searches a **snapshot** — JSON files in the real
-  ``package_search`` / ``package_show`` shape (the toolkit ships a synthetic one in
+  ``package_search`` / ``package_show`` / ``organization_show`` (with
+  ``include_datasets=true``) shape (the toolkit ships a synthetic one in
   ``data/sample/catalogue/``; a saved real answer works the same) — and says so;
 - returns one table: ``title, organisation, licence, formats, last_modified, url`` (plus the
   dataset's ``name`` and its number of ``resources``).
@@ -32,9 +33,39 @@ USER_AGENT = "open-data-public-services-toolkit (catalogue search)"
 
 
 # ------------------------------------------------------------------ snapshots
+def _is_organisation(d: dict) -> bool:
+    """An ``organization_show`` (or ``group_show``) result rather than a package."""
+    return (d.get("is_organization") is True or d.get("type") in ("organization", "group")
+            or ("package_count" in d and "resources" not in d))
+
+
+def _organisation_packages(org: dict, file=None) -> list[dict]:
+    """The datasets of an ``organization_show`` answer (asked with ``include_datasets=true``),
+    each knowing its organisation."""
+    name = org.get("title") or org.get("display_name") or org.get("name") or "this organisation"
+    if not isinstance(org.get("packages"), list):
+        count = org.get("package_count")
+        raise DataFileError(
+            f"this is a CKAN organization_show answer for {name} without its datasets"
+            + (f" ({count} datasets not listed)" if count else ""),
+            file=file,
+            hint="ask again with include_datasets=true, e.g. https://data.gov.uk/api/action/"
+                 f"organization_show?id={org.get('name') or '<name>'}&include_datasets=true, "
+                 "or save a package_search answer (fq=organization:<name>).")
+    summary = {k: org[k] for k in ("id", "name", "title") if org.get(k) is not None}
+    out = []
+    for p in org["packages"]:
+        if isinstance(p, dict) and not p.get("organization") and org.get("is_organization", True):
+            p = {**p, "organization": summary}
+        out.append(p)
+    return out
+
+
 def packages_from_answer(data, file=None) -> list[dict]:
     """Packages in a CKAN answer: a ``package_search`` result (``result.results``), a
-    ``package_show`` result (``result`` is one package), or a bare package / list of them."""
+    ``package_show`` result (``result`` is one package), an ``organization_show`` result (the
+    organisation's ``packages``: ask with ``include_datasets=true`` — an answer without them is
+    refused, never read as one empty dataset), or a bare package / list of them."""
     if isinstance(data, dict) and data.get("success") is False:
         err = data.get("error") or {}
         msg = err.get("message", err) if isinstance(err, dict) else err
@@ -44,6 +75,8 @@ def packages_from_answer(data, file=None) -> list[dict]:
         data = data["result"]
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         data = data["results"]
+    if isinstance(data, dict) and _is_organisation(data):
+        data = _organisation_packages(data, file)
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list) or not all(isinstance(p, dict) for p in data):

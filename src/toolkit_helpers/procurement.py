@@ -8,6 +8,10 @@
   JSON Lines of packages, a bare release, or a **record package** (its compiled releases);
 - the **Contracts Finder flat CSV export**, whose headers are JSON paths
   (``releases/0/tender/value/amount``, ``releases/0/awards/0/suppliers/0/name`` …);
+- the **Contracts Finder notice export** and similar tables with human headers (``Notice
+  Identifier``, ``Organisation Name``, ``Suitable for SME``, ``Suitable for VCO``, ``Awarded
+  Value``, ``Supplier [Name|Address|Ref type|Ref Number|Is SME|Is VCSE]``, ``Supplier is SME``
+  …; :data:`NOTICE_HEADERS`), or any table whose columns a ``mapping`` names;
 - a list of such files, a folder of them, or packages already in memory (dicts),
 
 and returns one row per release with the columns of :data:`COLUMNS`: the product brief's
@@ -27,11 +31,18 @@ Real-file quirks handled (and written into ``notes`` so nobody is misled):
 - **mixed time-zone offsets** (``+00:00``, ``+01:00``, ``Z``): every date is converted to UK
   local time (Europe/London) and stored without a zone, so ``2029-09-30T23:59:59+01:00`` is
   30 September, not 22:59 UTC; dates given without an offset are taken as UK local;
-- suppliers' size (``parties[].details.scale``: ``sme``/``micro``/``large``) and VCSE status
-  are kept per supplier, in the order of ``suppliers`` (``supplier_scales``,
-  ``supplier_vcse_flags``), so spend can be matched to them by supplier name;
+- suppliers' size (``parties[].details.scale``: ``sme``/``micro``/``large``, found by the
+  supplier's id or else its name; yes/no SME flags in flat exports) and VCSE status are kept per
+  supplier, in the order of ``suppliers`` (``supplier_scales``, ``supplier_vcse_flags``), so
+  spend can be matched to them by supplier name; ``supplier_sme`` / ``supplier_vcse`` say
+  whether any supplier of the release is one, ``suitable_for_sme`` / ``suitable_for_vcse``
+  whether the tender was marked suitable;
 - **missing contract end dates**: taken from ``durationInDays`` when given, otherwise left
   empty (the expiry pipeline counts them as "end date not published").
+
+:func:`council_releases` keeps the council's own notices (by its name, compared without
+"Council", "Borough", punctuation…, or its GSS code in a buyer identifier) and says plainly when
+none is the council's; :func:`filter_buyer` filters by any buyer name.
 
 :func:`fetch_release_packages` pages through the Find a Tender API (``limit`` ≤ 100,
 ``cursor`` in ``links.next``) through :mod:`toolkit_helpers.net` (timeouts, bounded retries
@@ -53,7 +64,7 @@ COLUMNS = (
     "value_currency", "award_value_amount", "procurement_method", "contract_start",
     "contract_end", "suitable_for_sme", "suppliers",
     # extras
-    "buyer_id", "value_amount_gross", "award_value_currency", "award_value_basis", "award_date",
+    "buyer_id", "buyer_identifiers", "value_amount_gross", "award_value_currency", "award_value_basis", "award_date",
     "award_status", "contract_max_end", "cpv", "cpv_codes", "cpv_division", "main_category",
     "suitable_for_vcse", "supplier_scales", "supplier_vcse_flags", "supplier_sme",
     "supplier_vcse", "lots", "notes",
@@ -199,6 +210,56 @@ def _supplier_parties(release: dict) -> dict[str, dict]:
             if isinstance(p, dict) and p.get("id") is not None}
 
 
+def _details(party) -> dict:
+    """A party's (or supplier reference's) ``details``, with flat ``scale``/``sme``/``vcse``
+    keys some flat exports put beside them."""
+    if not isinstance(party, dict):
+        return {}
+    d = dict(party.get("details") or {}) if isinstance(party.get("details"), dict) else {}
+    for k in ("scale", "sme", "vcse"):
+        if k not in d and party.get(k) is not None:
+            d[k] = party[k]
+    return d
+
+
+def _scale(details: dict) -> str:
+    """``details.scale`` in lower case (``sme``, ``micro``, ``large`` …); a yes/no ``sme`` flag
+    (flat exports) as ``sme``/``large``; otherwise ``unknown``."""
+    scale = details.get("scale")
+    if scale is not None and str(scale).strip():
+        flag = _bool(scale)
+        if flag is not None:  # "Yes"/"No" written where a scale belongs
+            return "sme" if flag else "large"
+        return str(scale).strip().lower()
+    flag = _bool(details.get("sme"))
+    if flag is not None:
+        return "sme" if flag else "large"
+    return "unknown"
+
+
+def _identifiers(*orgs) -> list[str]:
+    """Every identifier of an organisation (the buyer reference and its party): ``id``,
+    ``identifier.id`` and ``scheme-id``, ``identifier.uri``, ``additionalIdentifiers``."""
+    out: list[str] = []
+
+    def add(x):
+        if x is not None and str(x).strip() and str(x).strip() not in out:
+            out.append(str(x).strip())
+
+    for org in orgs:
+        if not isinstance(org, dict):
+            continue
+        add(org.get("id"))
+        for ident in [org.get("identifier")] + _list(org.get("additionalIdentifiers")):
+            if not isinstance(ident, dict):
+                continue
+            add(ident.get("id"))
+            if ident.get("scheme") and ident.get("id"):
+                add(f"{ident['scheme']}-{ident['id']}")
+            add(ident.get("uri"))
+    return out
+
+
 # ----------------------------------------------------------------------------- one release
 
 def release_row(release: dict) -> dict:
@@ -213,6 +274,8 @@ def release_row(release: dict) -> dict:
             if "buyer" in _list(p.get("roles")):
                 buyer, buyer_id = p.get("name"), p.get("id")
                 break
+    buyer_ids = _identifiers(release.get("buyer"), parties.get(str(buyer_id)) if buyer_id is not None
+                             else None)
     tags = _list(release.get("tag"))
     # the tender's value; lots only where the tender gives none (and in its currency)
     value = tender.get("value") or {}
@@ -240,6 +303,7 @@ def release_row(release: dict) -> dict:
     award_amounts, award_currencies, bases, award_dates, award_statuses = [], set(), set(), [], []
     suppliers: list[str] = []
     supplier_ids: list[str | None] = []
+    supplier_refs: list[dict] = []
     for a in _list(release.get("awards")):
         if not isinstance(a, dict):
             continue
@@ -254,6 +318,7 @@ def release_row(release: dict) -> dict:
                 if name and name not in suppliers:
                     suppliers.append(name)
                     supplier_ids.append(str(s["id"]) if s.get("id") is not None else None)
+                    supplier_refs.append(s)
         if status in DEAD_AWARD_STATUSES:
             continue
         av = a.get("value") or {}
@@ -278,11 +343,19 @@ def release_row(release: dict) -> dict:
             if "supplier" in _list(p.get("roles")) and p.get("name"):
                 suppliers.append(p["name"].strip())
                 supplier_ids.append(str(p["id"]) if p.get("id") is not None else None)
-    # each supplier's size and VCSE status (from parties[].details), in the order of suppliers
+                supplier_refs.append({})
+    # each supplier's size and VCSE status (from parties[].details — the party with the
+    # supplier's id, else with its name — or details on the award's supplier reference), in
+    # the order of suppliers
+    by_name = {" ".join(str(p.get("name")).lower().split()): p
+               for p in _list(release.get("parties")) if isinstance(p, dict) and p.get("name")}
     scales, vcse = [], []
-    for sid in supplier_ids:
-        details = (parties.get(sid, {}) if sid is not None else {}).get("details") or {}
-        scales.append(str(details["scale"]).lower() if details.get("scale") else "unknown")
+    for sid, name, ref in zip(supplier_ids, suppliers, supplier_refs):
+        party = parties.get(sid) if sid is not None else None
+        if party is None:
+            party = by_name.get(" ".join(name.lower().split()), {})
+        details = {**_details(ref), **_details(party)}
+        scales.append(_scale(details))
         vcse.append(_bool(details.get("vcse")))
     known_scales = [x for x in scales if x != "unknown"]
     supplier_sme = any(x in SME_SCALES for x in known_scales) if known_scales else None
@@ -323,6 +396,7 @@ def release_row(release: dict) -> dict:
         "suitable_for_sme": sme,
         "suppliers": "; ".join(suppliers) if suppliers else None,
         "buyer_id": buyer_id,
+        "buyer_identifiers": "; ".join(buyer_ids) if buyer_ids else None,
         "value_amount_gross": v_gross,
         "award_value_currency": sorted(award_currencies)[0] if award_currencies else None,
         "award_value_basis": ("mixed" if len(bases) > 1 else next(iter(bases))) if bases else None,
@@ -447,30 +521,357 @@ def _drop_none(x):
     return x
 
 
-def _read_flat_csv(path: Path) -> list[tuple[dict, int]]:
-    """Contracts Finder flat CSV → [(release, row number)]."""
+# ----------------------------------------------------------------------------- CSV tables
+
+#: Fields a CSV ``mapping`` may name: ``load_ocds(path, mapping={field: column header})``.
+MAPPING_FIELDS = ("ocid", "release_id", "date", "buyer", "title", "status", "value_amount",
+                  "value_currency", "award_value_amount", "procurement_method", "contract_start",
+                  "contract_end", "suitable_for_sme", "supplier_sme", "suppliers")
+
+#: Headers of human-readable notice tables — the Contracts Finder notice export ("Notice
+#: Identifier, Organisation Name, Published Date, … Suitable for SME, Suitable for VCO, …
+#: Awarded Value, Supplier [Name|Address|Ref type|Ref Number|Is SME|Is VCSE], Contract start
+#: date, Contract end date") and similar tables — by field, as
+#: :func:`toolkit_helpers.io.normalise_header` writes them, best first.
+NOTICE_HEADERS: dict[str, tuple[str, ...]] = {
+    "ocid": ("ocid", "ocds id", "ocds ocid"),
+    "release_id": ("notice identifier", "notice id", "release id", "notice reference"),
+    "date": ("published date", "publication date", "date published", "release date"),
+    "buyer": ("organisation name", "organization name", "buyer name", "buyer",
+              "contracting authority"),
+    "buyer_id": ("organisation identifier", "organization identifier", "buyer identifier",
+                 "buyer id"),
+    "title": ("title", "notice title", "contract title"),
+    "status": ("status", "notice status"),
+    "value_amount": ("value high", "estimated value", "tender value", "value", "value low"),
+    "value_currency": ("currency", "value currency"),
+    "award_value_amount": ("awarded value", "award value", "contract value"),
+    "award_date": ("awarded date", "award date"),
+    "procurement_method": ("procurement method", "procedure type", "ojeu procedure type"),
+    "contract_start": ("contract start date", "start date"),
+    "contract_end": ("contract end date", "end date"),
+    "suitable_for_sme": ("suitable for sme", "suitable for smes", "sme suitable"),
+    "suitable_for_vcse": ("suitable for vco", "suitable for vcse", "suitable for vcses"),
+    "supplier_sme": ("supplier is sme", "awarded supplier sme", "awarded supplier is sme",
+                     "supplier sme", "is sme"),
+    "supplier_vcse": ("supplier is vcse", "awarded supplier vcse", "awarded supplier is vcse",
+                      "supplier vcse", "is vcse"),
+    "suppliers": ("awarded supplier", "awarded suppliers", "supplier name", "supplier",
+                  "suppliers", "awarded to"),
+    "cpv_codes": ("cpv codes", "cpv code", "cpv"),
+}
+#: Headers only a notice table has (a spend file with "Supplier" and "Date" is not one).
+NOTICE_MARKERS = frozenset({
+    "ocid", "notice identifier", "notice id", "notice type", "published date", "awarded value",
+    "awarded date", "suitable for sme", "suitable for vco", "suitable for vcse", "value low",
+    "value high", "contract start date", "contract end date", "cpv codes", "procedure type",
+    "ojeu procedure type", "closing date", "supplier is sme", "awarded supplier sme", "is sme"})
+_DATE_FIELDS = ("date", "contract_start", "contract_end", "award_date")
+_NUMBER_FIELDS = ("value_amount", "award_value_amount")
+_BOOL_FIELDS = ("suitable_for_sme", "suitable_for_vcse", "supplier_sme", "supplier_vcse")
+
+
+def _check_ocds_mapping(mapping) -> dict[str, str | None]:
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, dict):
+        raise DataFileError(f"mapping must be a dict of field → column, not {type(mapping).__name__}",
+                            hint="e.g. mapping={'buyer': 'Authority', 'contract_end': 'Ends'}.")
+    out = {}
+    for k, v in mapping.items():
+        if k not in MAPPING_FIELDS:
+            import difflib
+
+            close = difflib.get_close_matches(str(k), MAPPING_FIELDS, n=1)
+            raise DataFileError(
+                f"the mapping names an unknown field {k!r}"
+                + (f" (did you mean {close[0]!r}?)" if close else ""),
+                hint=f"mapping keys are these fields: {', '.join(MAPPING_FIELDS)}; values are "
+                     "the column headers in your file.")
+        if v is not None and not isinstance(v, str):
+            raise DataFileError(f"the mapping for {k!r} must be a column name (text), not {v!r}")
+        out[k] = v.strip() if isinstance(v, str) and v.strip() else None
+    return out
+
+
+def _packed_supplier_fields(header: str) -> list[str] | None:
+    """``'Supplier [Name|Address|Ref type|Ref Number|Is SME|Is VCSE]'`` → the field names
+    (normalised), or ``None`` for any other header."""
+    import re
+
+    from .io import normalise_header
+
+    m = re.fullmatch(r"\s*(?:awarded\s+)?suppliers?\s*\[(.*\|.*)\]\s*", str(header), re.IGNORECASE)
+    return [normalise_header(x) for x in m.group(1).split("|")] if m else None
+
+
+def _detect_notice_columns(header: list[str], skip=()) -> dict[str, int]:
+    """field → 0-based column of a notice table header (by :data:`NOTICE_HEADERS`)."""
+    from .io import normalise_header
+
+    keys = [normalise_header(h) for h in header]
+    out: dict[str, int] = {}
+    for fld, variants in NOTICE_HEADERS.items():
+        for v in variants:
+            pos = next((i for i, k in enumerate(keys) if k == v and i not in skip
+                        and i not in out.values()), None)
+            if pos is not None:
+                out[fld] = pos
+                break
+    if "suppliers" not in out:
+        pos = next((i for i, h in enumerate(header) if i not in skip
+                    and _packed_supplier_fields(h)), None)
+        if pos is not None:
+            out["suppliers"] = pos
+    return out
+
+
+def _column_of(header: list[str], col: str) -> int | None:
+    from .io import normalise_header
+
+    pos = next((i for i, h in enumerate(header) if h.strip() == col), None)
+    if pos is None:
+        want = normalise_header(col)
+        pos = next((i for i, h in enumerate(header) if want and normalise_header(h) == want), None)
+    return pos
+
+
+def _find_csv_header(rows: list[list[str]], user: dict) -> tuple[int | None, str]:
+    """(header row index, ``'json paths'`` or ``'notice table'``), searched in the first 20
+    rows: JSON-path headers first; else the row naming most notice fields (at least two and
+    one header only notice tables have) or, with a mapping, most of its columns."""
+    from .io import is_blank_row, normalise_header
+
+    top = rows[:20]
+    for i, r in enumerate(top):
+        if any(str(c).strip().startswith("releases/") for c in r):
+            return i, "json paths"
+    mapped = [c for c in user.values() if c]
+    best, best_i = 0, None
+    for i, r in enumerate(top):
+        if is_blank_row(r):
+            continue
+        header = [str(c) for c in r]
+        found = _detect_notice_columns(header)
+        marker = any(normalise_header(h) in NOTICE_MARKERS for h in header) or \
+            any(_packed_supplier_fields(h) for h in header)
+        hits = sum(_column_of(header, c) is not None for c in mapped)
+        ok = hits > 0 or (len(found) >= 2 and marker)
+        score = len(found) + hits
+        if ok and score > best:
+            best, best_i = score, i
+    return best_i, "notice table"
+
+
+def _iso_date(text) -> str | None:
+    """A date cell → ISO text (``31/03/2025`` → ``2025-03-31``; ISO kept, with its time and
+    offset). Unreadable text is returned as it is (the loader then notes it)."""
+    import re
+
+    t = str(text or "").strip()
+    if not t:
+        return None
+    if re.match(r"\d{4}-\d{2}-\d{2}", t):
+        return t
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?", t)
+    if m:
+        d, mo, y, hh, mm, ss = m.groups()
+        out = f"{y}-{int(mo):02d}-{int(d):02d}"
+        return out + (f"T{int(hh):02d}:{mm}:{ss or '00'}" if hh else "")
+    from .spend import parse_dates
+
+    got = parse_dates([t]).values.iloc[0]
+    return t if got is None or got != got else f"{got:%Y-%m-%d}"
+
+
+def _split_suppliers(cell: str, fields: list[str] | None) -> list[dict]:
+    """Supplier cell → ``[{name, sme, vcse}]``: Contracts Finder's packed
+    ``[Name|Address|…|Is SME|Is VCSE][…]`` blocks, or names separated by ``;`` or new lines."""
+    import re
+
+    text = str(cell or "").strip()
+    if not text:
+        return []
+    out = []
+    if fields:
+        name_i = fields.index("name") if "name" in fields else 0
+        sme_i = next((i for i, f in enumerate(fields) if f in ("is sme", "sme")), None)
+        vcse_i = next((i for i, f in enumerate(fields) if f in ("is vcse", "vcse", "is vco")), None)
+        for block in re.split(r"\]\s*\[", text.strip().removeprefix("[").removesuffix("]")):
+            parts = [x.strip() for x in block.split("|")]
+            name = " ".join(parts[name_i].split()) if name_i < len(parts) else ""
+            if not name:
+                continue
+            out.append({"name": name,
+                        "sme": _bool(parts[sme_i]) if sme_i is not None and sme_i < len(parts) else None,
+                        "vcse": _bool(parts[vcse_i]) if vcse_i is not None and vcse_i < len(parts) else None})
+        return out
+    for name in re.split(r"\s*(?:;|\r?\n)\s*", text):
+        if name.strip():
+            out.append({"name": " ".join(name.split()), "sme": None, "vcse": None})
+    return out
+
+
+def _notice_release(v: dict, sups: list[dict], where: str) -> dict:
+    """One row of a notice table → an OCDS release (so :func:`release_row` reads it as any
+    other notice). ``v`` holds the cells by field; ``sups`` the suppliers."""
+    import re
+
+    rid = v.get("release_id") or None
+    ocid = v.get("ocid") or rid or where
+    tender: dict = {}
+    for fld, key in (("title", "title"), ("status", "status"),
+                     ("procurement_method", "procurementMethod")):
+        if v.get(fld):
+            tender[key] = v[fld]
+    if v.get("value_amount"):
+        tender["value"] = {"amount": v["value_amount"], "currency": v.get("value_currency") or None}
+    suit = {k: _bool(v.get(f)) for k, f in (("sme", "suitable_for_sme"), ("vcse", "suitable_for_vcse"))}
+    if any(x is not None for x in suit.values()):
+        tender["suitability"] = {k: x for k, x in suit.items() if x is not None}
+    period = {"startDate": _iso_date(v.get("contract_start")), "endDate": _iso_date(v.get("contract_end"))}
+    if any(period.values()):
+        tender["contractPeriod"] = {k: x for k, x in period.items() if x}
+    codes = re.findall(r"(?<!\d)\d{8}(?!\d)", str(v.get("cpv_codes") or ""))
+    if codes:
+        tender["classification"] = {"scheme": "CPV", "id": codes[0]}
+        tender["additionalClassifications"] = [{"scheme": "CPV", "id": c} for c in codes[1:]]
+    parties, refs = [], []
+    for i, sup in enumerate(sups, start=1):
+        details: dict = {}
+        if sup.get("sme") is not None:
+            details["scale"] = "sme" if sup["sme"] else "large"
+        if sup.get("vcse") is not None:
+            details["vcse"] = sup["vcse"]
+        parties.append({"id": f"supplier-{i}", "name": sup["name"], "roles": ["supplier"],
+                        "details": details})
+        refs.append({"id": f"supplier-{i}", "name": sup["name"]})
+    awards = []
+    if refs or v.get("award_value_amount") or v.get("award_date"):
+        award: dict = {"id": "1", "suppliers": refs}
+        if v.get("award_value_amount"):
+            award["value"] = {"amount": v["award_value_amount"],
+                              "currency": v.get("value_currency") or None}
+        if v.get("award_date"):
+            award["date"] = _iso_date(v["award_date"])
+        awards.append(award)
+    buyer = {k: x for k, x in (("name", v.get("buyer")), ("id", v.get("buyer_id"))) if x}
+    return {"ocid": ocid, "id": rid or ocid, "date": _iso_date(v.get("date")),
+            "tag": ["award"] if awards else ["tender"], "buyer": buyer or None,
+            "tender": tender, "awards": awards, "parties": parties}
+
+
+def _apply_cells(row: dict, v: dict, sups: list[dict] | None, override: set[str]) -> None:
+    """Put cells (by field) into a tidy row: mapped fields (``override``) always, detected ones
+    where the row has no value."""
+    import re
+
+    for fld, cell in v.items():
+        if fld == "suppliers" or (fld not in override and row.get(fld) is not None):
+            continue
+        if fld in _DATE_FIELDS:
+            row[fld] = _iso_date(cell)
+        elif fld in _NUMBER_FIELDS:
+            row[fld] = _num(cell)
+        elif fld in _BOOL_FIELDS:
+            row[fld] = _bool(cell)
+        elif fld == "cpv_codes":
+            codes = re.findall(r"(?<!\d)\d{8}(?!\d)", str(cell or ""))
+            row["cpv_codes"] = ";".join(codes) or None
+            row["cpv"] = codes[0] if codes else None
+            row["cpv_division"] = codes[0][:2] if codes else None
+        else:
+            row[fld] = str(cell).strip() or None
+    if sups is not None and ("suppliers" in override or row.get("suppliers") is None):
+        row["suppliers"] = "; ".join(x["name"] for x in sups) or None
+        row["supplier_scales"] = "; ".join(
+            {True: "sme", False: "large", None: "unknown"}[x["sme"]] for x in sups) or None
+        row["supplier_vcse_flags"] = "; ".join(
+            {True: "yes", False: "no", None: "unknown"}[x["vcse"]] for x in sups) or None
+        known = [x["sme"] for x in sups if x["sme"] is not None]
+        if "supplier_sme" not in override:
+            row["supplier_sme"] = any(known) if known else None
+        known = [x["vcse"] for x in sups if x["vcse"] is not None]
+        row["supplier_vcse"] = any(known) if known else None
+
+
+def _mapping_columns_error(path: Path, header: list[str], missing: list[tuple[str, str]]):
+    """The error for mapped columns the file does not have (every one named)."""
+    said = " and ".join(f"{f} is in column {c!r}" if i == 0 else f"{f} in column {c!r}"
+                        for i, (f, c) in enumerate(missing))
+    seen = ", ".join(repr(h.strip()) for h in header if h.strip()) or "(none)"
+    return DataFileError(
+        f"the mapping says {said}, but the file has no such column"
+        f"{'s' if len(missing) > 1 else ''}. Columns seen: {seen}",
+        file=path, column=missing[0][1],
+        hint="copy the column name exactly as it appears in the file's header row.")
+
+
+def _read_flat_csv(path: Path, mapping: dict | None = None) -> tuple[list[tuple[dict, int]], dict]:
+    """A CSV of notices → ``([(tidy row, row number)], report)``: the Contracts Finder flat
+    export with JSON-path headers (``releases/0/tender/title`` …), or a notice table with
+    human headers (the Contracts Finder notice export; :data:`NOTICE_HEADERS`), with
+    ``mapping`` ({field: column header}, fields :data:`MAPPING_FIELDS`) naming columns."""
     from .io import is_blank_row, read_csv_rows
 
+    user = _check_ocds_mapping(mapping)
     rows = read_csv_rows(path)
-    header_i = next((i for i, r in enumerate(rows[:20])
-                     if any(str(c).strip().startswith("releases/") for c in r)), None)
+    header_i, layout = _find_csv_header(rows, user)
     if header_i is None:
-        seen = ", ".join(repr(c) for c in (rows[0] if rows else [])[:8])
+        first = [str(c) for c in next((r for r in rows if not is_blank_row(r)), [])]
+        missing = [(f, c) for f, c in user.items() if c and _column_of(first, c) is None]
+        if missing:
+            raise _mapping_columns_error(path, first, missing)
+        seen = ", ".join(repr(c) for c in first[:8])
         raise DataFileError(
             "this CSV is not a Contracts Finder OCDS export: no header like "
-            f"'releases/0/tender/title' (first columns: {seen})", file=path,
-            hint="download the notices as OCDS (JSON) or the CSV export whose headers are "
-                 "JSON paths; a spend file goes to load_spend instead.")
+            f"'releases/0/tender/title' or 'Notice Identifier' (first columns: {seen})", file=path,
+            hint="download the notices as OCDS (JSON), the CSV export whose headers are JSON "
+                 "paths, or Contracts Finder's notice export; for another table, name its columns "
+                 f"with mapping={{field: column}} (fields: {', '.join(MAPPING_FIELDS)}); a spend "
+                 "file goes to load_spend instead.")
     header = [str(h).strip() for h in rows[header_i]]
+    json_cols = {i for i, h in enumerate(header) if h.startswith("releases/")}
+    cols = _detect_notice_columns(header, skip=json_cols)
+    missing = [(f, c) for f, c in user.items() if c and _column_of(header, c) is None]
+    if missing:
+        raise _mapping_columns_error(path, header, missing)
+    for fld, col in user.items():
+        cols.pop(fld, None)
+        if col is not None:
+            cols[fld] = _column_of(header, col)
+    packed = _packed_supplier_fields(header[cols["suppliers"]]) if "suppliers" in cols else None
+    override = {f for f, c in user.items() if c}
     out = []
     for i in range(header_i + 1, len(rows)):
         r = rows[i]
         if is_blank_row(r):
             continue
-        doc = unflatten(dict(zip(header, r)))
-        for rel in releases_of(doc, path) if "releases" in doc else []:
-            out.append((rel, i + 1))
-    return out
+        v = {f: (r[p].strip() if p < len(r) else "") for f, p in cols.items()}
+        sups = _split_suppliers(v.get("suppliers"), packed) if "suppliers" in cols else None
+        if layout == "json paths":
+            doc = unflatten({h: c for h, c in zip(header, r) if h.startswith("releases/")})
+            for rel in releases_of(doc, path) if "releases" in doc else []:
+                row = release_row(rel)
+                _apply_cells(row, v, sups, override)
+                out.append((row, i + 1))
+            continue
+        sups = sups or []
+        flags = {f: _bool(v.get(f)) for f in ("supplier_sme", "supplier_vcse")}
+        if len(sups) == 1:  # a yes/no column for the one supplier of the row
+            for f, k in (("supplier_sme", "sme"), ("supplier_vcse", "vcse")):
+                if sups[0][k] is None and flags[f] is not None:
+                    sups[0][k] = flags[f]
+        row = release_row(_notice_release(v, sups, f"{path.name}:row {i + 1}"))
+        for f in ("supplier_sme", "supplier_vcse"):
+            if flags[f] is not None and (f in override or row[f] is None):
+                row[f] = flags[f]
+        if not v.get("ocid") and not v.get("release_id"):
+            row["notes"].append("no notice identifier: the file name and row number are its id")
+        out.append((row, i + 1))
+    report = {"layout": layout, "header_row": header_i + 1,
+              "columns": {f: header[p] for f, p in sorted(cols.items())}}
+    return out, report
 
 
 def _to_uk_local(values):
@@ -533,17 +934,27 @@ def _frame(rows: list[dict], sources: list[tuple[str, int]]):
     return df[list(COLUMNS)].reset_index(drop=True)
 
 
-def load_ocds(path):
-    """OCDS release packages (JSON) and Contracts Finder flat CSV exports → one row per
-    release (see the module docstring for the columns and quirks).
+def load_ocds(path, *, mapping: dict | None = None):
+    """OCDS release packages (JSON) and Contracts Finder CSV exports → one row per release
+    (see the module docstring for the columns and quirks).
 
     ``path`` may be a ``.json``/``.jsonl``/``.csv`` file, a list of files, a folder (its
     ``*.json``, ``*.jsonl`` and ``*.csv`` files), or packages already parsed (a dict or a list
-    of dicts, e.g. what :func:`fetch_release_packages` returns). Raises
-    :class:`DataFileError` for a file that is not OCDS.
+    of dicts, e.g. what :func:`fetch_release_packages` returns). A CSV may be the flat export
+    with JSON-path headers or a notice table with human headers (Contracts Finder's notice
+    export: ``Notice Identifier``, ``Organisation Name``, ``Suitable for SME``, ``Awarded
+    Value``, ``Supplier [Name|…|Is SME|Is VCSE]`` …; :data:`NOTICE_HEADERS`).
+
+    ``mapping`` (CSV files only): ``{field: column header}`` naming the column of a field, e.g.
+    ``{"buyer": "Authority", "contract_end": "Ends on"}``; ``None`` as a column ignores a
+    column the loader would pick. Fields: :data:`MAPPING_FIELDS`. An unknown field, or a
+    column the file does not have, raises :class:`DataFileError`.
+
+    Raises :class:`DataFileError` for a file that is not OCDS.
     """
     from .io import iter_paths
 
+    _check_ocds_mapping(mapping)
     rows: list[dict] = []
     sources: list[tuple[str, int]] = []
     report: dict = {"files": []}
@@ -554,15 +965,18 @@ def load_ocds(path):
         report["files"].append({"file": "(fetched)", "releases": len(rows)})
     else:
         for p in iter_paths(path, patterns=("*.json", "*.jsonl", "*.csv")):
+            entry: dict = {"file": p.name}
             if p.suffix.lower() == ".csv":
-                found = _read_flat_csv(p)
+                found, about = _read_flat_csv(p, mapping)
+                entry.update(about)
             else:
                 doc = _read_json(p)
-                found = [(r, i) for i, r in enumerate(releases_of(doc, p), start=1)]
-            for rel, n in found:
-                rows.append(release_row(rel))
+                found = [(release_row(r), i) for i, r in enumerate(releases_of(doc, p), start=1)]
+            for row, n in found:
+                rows.append(row)
                 sources.append((p.name, n))
-            report["files"].append({"file": p.name, "releases": len(found)})
+            entry["releases"] = len(found)
+            report["files"].append(entry)
     df = _frame(rows, sources)
     report["releases"] = int(len(df))
     report["notes"] = int(df["notes"].notna().sum())
@@ -588,6 +1002,113 @@ def filter_buyer(df, buyer: str | None):
     out = df[names.str.contains(want, regex=False).fillna(False).to_numpy(dtype=bool)]
     out.attrs = dict(df.attrs)
     return out
+
+
+#: Words left out when a council's name is compared with a buyer's (after ``&`` → ``and``
+#: and punctuation removed): ``Anytown Borough Council`` = ``ANYTOWN COUNCIL`` = ``Anytown``.
+COUNCIL_NAME_NOISE = ("council", "borough", "city", "district", "metropolitan", "county", "the")
+_NOISE_PHRASES = ("london borough of",)
+
+
+def council_name_key(name) -> str:
+    """A council or buyer name as compared by :func:`council_releases`: lower case, ``&`` →
+    ``and``, punctuation removed, ``London Borough of`` and :data:`COUNCIL_NAME_NOISE` words
+    left out (``'The London Borough of Camden'`` and ``'Camden Council'`` → ``'camden'``;
+    ``'Brighton & Hove City Council'`` → ``'brighton and hove'``)."""
+    import re
+
+    if name is None or (isinstance(name, float) and name != name):
+        return ""
+    t = " " + " ".join(re.sub(r"[^a-z0-9]+", " ", str(name).lower().replace("&", " and ")).split()) + " "
+    for phrase in _NOISE_PHRASES:
+        t = t.replace(f" {phrase} ", " ")
+    words = [w for w in t.split() if w not in COUNCIL_NAME_NOISE]
+    while words and words[0] in ("of", "and"):
+        words.pop(0)
+    while words and words[-1] in ("of", "and"):
+        words.pop()
+    return " ".join(words)
+
+
+def _buyers_listed(df, limit: int = 5) -> str:
+    counts = df["buyer"].dropna().astype("str").str.strip()
+    counts = counts[counts != ""].value_counts()
+    names = sorted(counts.index, key=lambda b: (-counts[b], b))
+    return ", ".join(names[:limit]) + ("…" if len(names) > limit else "") if names else "(none named)"
+
+
+def council_releases(df, council_name: str | None, gss_code: str | None = None,
+                     buyer: str | None = None):
+    """The releases whose buyer is the council: ``(frame, message)``.
+
+    - With ``buyer`` (a name, part of one, or an identifier): the releases whose buyer name
+      contains it (case and spacing ignored, as :func:`filter_buyer`) or whose buyer
+      identifiers (``buyer_id``, ``buyer_identifiers``) contain it.
+    - Otherwise the council's own notices: the buyer's name equals ``council_name`` once both
+      are compared by :func:`council_name_key` (case, punctuation, ``&``/``and``, words like
+      *council*, *borough*, *city* ignored — so ``West Anytown Council`` is **not**
+      ``Anytown Borough Council``), or a buyer identifier contains ``gss_code``.
+
+    ``message`` says which buyer names were matched and how many releases; when none is the
+    council's it says so plainly, lists the buyers in the file and how to set ``BUYER``, and
+    ``frame`` is **empty** — never other buyers' contracts under the council's name. With no
+    council name and no ``buyer``, every release is kept (and the message says so). The frame
+    keeps ``df.attrs`` and adds ``attrs["buyer_filter"]`` (the message).
+    """
+    import numpy as np
+
+    n = len(df)
+    names = df["buyer"].astype("object")
+    ids = (df["buyer_id"].astype("object").fillna("").astype(str) + "; "
+           + (df["buyer_identifiers"].astype("object").fillna("").astype(str)
+              if "buyer_identifiers" in df else "")).str.lower()
+
+    def result(mask, message):
+        out = df[np.asarray(mask, dtype=bool)]
+        out.attrs = {**df.attrs, "buyer_filter": message}
+        return out, message
+
+    def matched_names(mask) -> str:
+        got = names[np.asarray(mask, dtype=bool)].dropna().astype(str).str.strip()
+        got = sorted(set(got[got != ""]))
+        return ", ".join(repr(b) for b in got) if got else "(no buyer name)"
+
+    if n == 0:
+        return result(np.zeros(0, dtype=bool), "Tender notices: the file has no releases.")
+    if buyer is not None and str(buyer).strip():
+        want = " ".join(str(buyer).lower().split())
+        by_name = names.fillna("").astype(str).str.lower().str.split().str.join(" ").str.contains(
+            want, regex=False).to_numpy(dtype=bool)
+        by_id = ids.str.contains(want, regex=False).to_numpy(dtype=bool)
+        mask = by_name | by_id
+        if not mask.any():
+            return result(mask, f"Tender notices: none of the {n} releases have a buyer matching "
+                                f"{buyer!r}; buyers in the file: {_buyers_listed(df)}; set BUYER "
+                                "to one of them (or part of its name).")
+        return result(mask, f"Tender notices: {int(mask.sum())} of {n} releases have a buyer "
+                            f"matching {buyer!r} (buyers matched: {matched_names(mask)}).")
+    key = council_name_key(council_name)
+    gss = str(gss_code).strip().lower() if gss_code and str(gss_code).strip() else ""
+    if not key and not gss:
+        return result(np.ones(n, dtype=bool),
+                      f"Tender notices: all {n} releases are used (no council name or BUYER "
+                      "given to choose the council's own).")
+    by_name = (names.map(council_name_key).to_numpy() == key) if key else np.zeros(n, dtype=bool)
+    by_id = ids.str.contains(gss, regex=False).to_numpy(dtype=bool) if gss else np.zeros(n, dtype=bool)
+    mask = by_name | by_id
+    who = council_name or gss_code
+    if not mask.any():
+        return result(mask, f"Tender notices: none of the {n} releases name {who} as the buyer"
+                            + (f" (or carry its code {gss_code})" if gss else "")
+                            + f"; buyers in the file: {_buyers_listed(df)}; set BUYER to the "
+                            "buyer's name (or part of it) to use its notices.")
+    how = []
+    if by_name.any():
+        how.append(f"by name: {matched_names(by_name)}")
+    if (by_id & ~by_name).any():
+        how.append(f"by the code {gss_code}: {matched_names(by_id & ~by_name)}")
+    return result(mask, f"Tender notices: {int(mask.sum())} of {n} releases name {who} as the "
+                        f"buyer ({'; '.join(how)}).")
 
 
 # ----------------------------------------------------------------------------- live fetch
@@ -682,6 +1203,7 @@ def ocds_live_or_sample(sample, *, use_live: bool, url: str = FIND_A_TENDER_URL,
 
 
 __all__ = ["COLUMNS", "load_ocds", "release_row", "releases_of", "unflatten", "latest_per_ocid",
-           "filter_buyer",
+           "filter_buyer", "council_releases", "council_name_key", "COUNCIL_NAME_NOISE",
+           "MAPPING_FIELDS", "NOTICE_HEADERS",
            "fetch_release_packages", "ocds_live_or_sample", "FIND_A_TENDER_URL",
            "CONTRACTS_FINDER_URL", "SME_SCALES"]

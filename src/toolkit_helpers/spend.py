@@ -41,6 +41,13 @@ number ('12..50')``), and the report counts it with example rows. Only when most
 be read (a sign the wrong column was picked) does loading stop, with a
 :class:`~toolkit_helpers.errors.DataFileError` naming the file, row and column.
 
+**Procurement card files** (the Code's "all procurement card transactions": LGA layout with
+``MerchantCategoryCode``, ``Merchant Name``, ``CardTransaction`` …) load the same way; the report
+marks each file (or sheet) ``"kind": "procurement_card"`` or ``"spend"``
+(:func:`is_procurement_card`) and :func:`split_procurement_card` separates the two. In a
+**folder**, files that are not spend (JSON, XML, claimant counts, notes) are skipped with a
+:class:`NotSpendFileWarning` and listed in the report.
+
 What the loader found — encoding, line endings, header row, the column mapping, columns left
 out, rows dropped and why, unreadable cells — is in ``df.attrs["report"]``;
 :func:`mapping_table`, :func:`files_table` and :func:`problems_table` show it as small tables.
@@ -53,6 +60,7 @@ import functools
 import io as _io
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -169,6 +177,33 @@ _LOST_DATE = r"^0{1,2}:00(?::00)?(?:\.0+)?$"
 REJECT_SHARE = 0.5
 #: How many example problem rows the report keeps per file.
 MAX_EXAMPLES = 20
+
+#: Files a folder gives as spend (the same patterns as :func:`toolkit_helpers.io.iter_paths`).
+SPEND_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+#: Files in a spend folder that are data of another kind (OCDS packages, CKAN answers, XML
+#: feeds): never read as spend, skipped with a :class:`NotSpendFileWarning`.
+NOT_SPEND_SUFFIXES = (".json", ".jsonl", ".ndjson", ".geojson", ".xml")
+#: Kinds (:mod:`toolkit_helpers.kinds`) that :func:`load_spend` reads: a file of one of these
+#: kinds that cannot be mapped is an error to fix, not a file to skip.
+SPEND_KINDS = frozenset({"spend", "procurement_card"})
+
+#: Procurement card files (Transparency Code 2015: "all procurement card transactions"): a
+#: header word that only card files have (``Card``, ``CardTransaction``, ``Cardholder``,
+#: ``GPC``, ``MCC``, ``Merchant``, ``Merchant Name``, ``MerchantCategoryCode``). A plain
+#: ``Merchant Category`` is not enough: the Code lists it among the spend-over-£500 fields too.
+CARD_HEADER_WORDS = frozenset({"card", "cards", "cardholder", "pcard", "gpc", "mcc"})
+CARD_MERCHANT_KEYS = frozenset({"merchant", "merchant name", "merchant category code",
+                                "merchant code", "merchant id"})
+#: File-name words that say "procurement card" (``procurement_card``, ``p-card``, ``GPC`` …).
+CARD_NAME_PAIRS = frozenset({("procurement", "card"), ("procurement", "cards"),
+                             ("purchase", "card"), ("purchase", "cards"),
+                             ("purchasing", "card"), ("purchasing", "cards"),
+                             ("p", "card"), ("p", "cards"), ("card", "transactions"),
+                             ("card", "spend"), ("card", "payments")})
+
+
+class NotSpendFileWarning(UserWarning):
+    """A file in a spend folder was skipped because it is not a spend file."""
 
 
 # ----------------------------------------------------------------------------- headers
@@ -397,6 +432,52 @@ def mapping_error(file, detection: ColumnDetection, sheet: str | None = None) ->
         hint=f"tell the loader which columns to use: load_spend(path, mapping={{{example}}}), "
              f"or in the council config: mappings: spend: {{{example.replace(chr(39), '')}}}. "
              f"Fields: {', '.join(FIELDS)}.")
+
+
+def card_evidence(header: Sequence | None = None,
+                  name: str | os.PathLike | None = None) -> str | None:
+    """Why a file with this header (and file name) is a procurement card file, or ``None``:
+    ``"column 'MerchantCategoryCode'"`` / ``"file name"`` (see :data:`CARD_HEADER_WORDS`)."""
+    for cell in header or ():
+        k = header_key(cell)
+        if not k:
+            continue
+        if k in CARD_MERCHANT_KEYS or CARD_HEADER_WORDS & set(k.split()):
+            return f"column {str(cell).strip()!r}"
+    if name:
+        words = [w for w in re.split(r"[^a-z0-9]+", Path(name).stem.lower()) if w]
+        if {"pcard", "pcards", "gpc"} & set(words) or \
+                any(pair in CARD_NAME_PAIRS for pair in zip(words, words[1:])):
+            return "file name"
+    return None
+
+
+def is_procurement_card(path_or_header) -> bool:
+    """Whether a file (a path) or a header row (a list of column names) is a procurement card
+    file rather than spend over £250/£500: a card-only column (:data:`CARD_HEADER_WORDS`,
+    e.g. the LGA layout's ``MerchantCategoryCode`` or ``CardTransaction``) or, for a path, a
+    file name saying so (``procurement_card``, ``p-card``, ``GPC``); for a workbook, the
+    header of its first sheet that has one. :func:`load_spend` records the answer per file
+    (and sheet) as ``"kind"`` in its report."""
+    if isinstance(path_or_header, (str, os.PathLike)):
+        p = Path(path_or_header)
+        return card_evidence(_file_header(p), p.name) is not None
+    return card_evidence(list(path_or_header)) is not None
+
+
+def _file_header(p: Path) -> list[str]:
+    """The header row of a spend file (the first sheet that has one), or ``[]``."""
+    if p.suffix.lower() not in EXCEL_SUFFIXES:
+        decoded = decode_text(_raw_bytes(p), file=p)
+        head, _ends = _head_records(decoded.text, sniff_delimiter(decoded.text))
+        h = find_header(head, min_score=2, tail=0)
+        if h is not None:
+            return [str(c) for c in head[h]]
+    for block in read_blocks(p):
+        h = _header_index(_stripped(block.frame), [], 2)
+        if h is not None:
+            return ["" if v is None or v != v else str(v) for v in block.frame.iloc[h].tolist()]
+    return []
 
 
 # ----------------------------------------------------------------------------- values
@@ -911,6 +992,9 @@ def _tidy_block(block: Block, mapping, organisation: str | None) -> tuple[object
     if det.missing_required:
         raise mapping_error(block.file, det, block.sheet)
     report["header_row"] = int(h + 1)
+    evidence = card_evidence(header, block.file.name)
+    report["kind"] = "procurement_card" if evidence else "spend"
+    report["kind_reason"] = evidence or ""
     filled_all = frame.ne("")
     body = frame.iloc[h + 1:]
     filled = filled_all.iloc[h + 1:]
@@ -1069,6 +1153,121 @@ def _paths(path) -> list[Path]:
     return paths
 
 
+def _inputs(path) -> list[tuple[Path, bool]]:
+    """``(file, found in a folder)`` for a file, a list of files or a folder. A folder gives its
+    spend files (``*.csv``, ``*.xlsx``, ``*.xlsm``, as :func:`toolkit_helpers.io.iter_paths`
+    lists them) and its JSON/XML files (:data:`NOT_SPEND_SUFFIXES`, skipped with a warning),
+    sorted by name."""
+    if isinstance(path, (list, tuple)) and not path:
+        raise DataFileError("no spend files given", hint="pass a file, a list of files or a folder.")
+    items = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    out: list[tuple[Path, bool]] = []
+    for item in items:
+        p = Path(item)
+        if not p.is_dir():
+            out.append((p, False))
+            continue
+        found = set()
+        for f in p.iterdir():
+            if not f.is_file() or f.name.startswith((".", "~$")):
+                continue
+            if f.suffix in SPEND_SUFFIXES or f.suffix.lower() in NOT_SPEND_SUFFIXES:
+                found.add(f)
+        if not found:
+            raise DataFileError(
+                f"the folder has no files matching {', '.join('*' + x for x in SPEND_SUFFIXES)}",
+                file=p, hint="check the folder, or list the files directly.")
+        out += [(f, True) for f in sorted(found)]
+    if not out:
+        raise DataFileError("no spend files found", file=path, hint="check the folder.")
+    return out
+
+
+def _load_file(p: Path, sheet, hint, mapping, organisation) -> tuple[list, list[dict]]:
+    """One file's frames and report entries (a workbook's sheets without spend are skipped)."""
+    frames, reports = [], []
+    blocks = read_blocks(p, sheet, hint)
+    usable = 0
+    skipped = []
+    for block in blocks:
+        if block.frame.shape[0] == 0 or not _has_text(block.frame):
+            skipped.append({"file": p.name, "sheet": block.sheet, "why": "empty"})
+            continue
+        try:
+            df, rep = _tidy_block(block, mapping, organisation)
+        except DataFileError as exc:
+            # in a workbook, a sheet without a spend header (notes, pivot) is skipped
+            if block.sheet is not None and sheet is None and len(blocks) > 1 and \
+                    exc.problem.startswith("cannot find"):
+                skipped.append({"file": p.name, "sheet": block.sheet,
+                                "why": "no spend header (supplier and amount columns)"})
+                continue
+            raise
+        usable += 1
+        frames.append(df)
+        reports.append(rep)
+    if not usable:
+        if blocks and all(s["why"] == "empty" for s in skipped):
+            raise DataFileError("the file has no rows", file=p,
+                                hint="check the download; a spend file needs a header row.")
+        raise DataFileError(
+            "no sheet of this workbook has spend columns (supplier and amount)", file=p,
+            hint="pass sheet='<name>' and mapping={'supplier': ..., 'amount': ...}; "
+                 f"sheets: {', '.join(repr(b.sheet) for b in blocks)}.")
+    for s in skipped:
+        reports.append({"file": s["file"], "sheet": s["sheet"], "skipped": s["why"],
+                        "rows_kept": 0})
+    return frames, reports
+
+
+def _not_spend_problem(exc: DataFileError) -> bool:
+    """The error says the file has no spend columns (rather than a broken spend file)."""
+    return exc.problem.startswith(("cannot find the", "no sheet of this workbook has spend",
+                                   "the mapping says"))
+
+
+def _spend_header_found(p: Path) -> bool:
+    """Whether some sheet of the file has supplier and amount columns by the synonym table (a
+    spend file that a user mapping does not fit is not "not spend")."""
+    try:
+        for block in read_blocks(p):
+            frame = _stripped(block.frame)
+            h = _header_index(frame, [], 2)
+            if h is None:
+                continue
+            header = ["" if v is None or v != v else str(v) for v in block.frame.iloc[h].tolist()]
+            if not detect_columns(header).missing_required:
+                return True
+    except DataFileError:
+        return False
+    return False
+
+
+def likely_kind(path) -> tuple[str, str]:
+    """``(kind, reason)`` for a file: what :func:`toolkit_helpers.onboard.classify_file` says
+    it is, or ``("unknown", "")`` when that cannot tell (or is not installed)."""
+    try:
+        from .onboard import classify_file
+
+        got = classify_file(Path(path))
+        kind = str(getattr(got, "kind", "") or "unknown")
+        reason = str(getattr(got, "reason", "") or "")
+        return kind, reason
+    except Exception:  # noqa: BLE001 - a helper to name the kind; never fatal
+        return "unknown", ""
+
+
+def _skip_not_spend(p: Path, why: str, kind: str | None = None) -> dict:
+    if kind is None:
+        kind, reason = likely_kind(p)
+        why = reason or why
+    skipped = f"not a spend file (looks like {kind})"
+    warnings.warn(f"{p.name} is {skipped}: skipped" + (f" ({why})" if why else "")
+                  + "; the other files are loaded.", NotSpendFileWarning, stacklevel=3)
+    return {"file": p.name, "sheet": None, "skipped": skipped, "rows_kept": 0,
+            "likely_kind": kind, "why": why}
+
+
 def load_spend(path, mapping: Mapping | None = None, *, sheet: str | int | None = None,
                organisation: str | None = None):
     """Published spend file(s) → one frame of transaction lines (see the module docstring).
@@ -1077,7 +1276,11 @@ def load_spend(path, mapping: Mapping | None = None, *, sheet: str | int | None 
     ----------
     path:
         a CSV or ``.xlsx`` file, a list of them, or a folder (its ``*.csv``/``*.xlsx`` files,
-        sorted by name).
+        sorted by name). In a folder, a file that is not spend — JSON or XML, or a CSV/workbook
+        without supplier and amount columns (claimant counts, an OCDS CSV, notes) — is
+        skipped with a :class:`NotSpendFileWarning` naming it and its likely kind, and listed
+        in the report's files with ``"skipped": "not a spend file (looks like <kind>)"``; a
+        file given by name that is not spend raises :class:`DataFileError`.
     mapping:
         optional ``{field: column header}`` overriding detection, e.g.
         ``{"supplier": "Vendor", "amount": "Value (GBP)"}``; ``{"payment_date": None}`` says
@@ -1087,45 +1290,44 @@ def load_spend(path, mapping: Mapping | None = None, *, sheet: str | int | None 
     organisation:
         the organisation name to fill in when a file has no organisation column.
 
-    Returns a DataFrame with :data:`COLUMNS`; ``df.attrs["report"]`` holds what was found.
+    Returns a DataFrame with :data:`COLUMNS`; ``df.attrs["report"]`` holds what was found,
+    with per file (or sheet) its ``"kind"``: ``"procurement_card"`` or ``"spend"`` (see
+    :func:`is_procurement_card`, :func:`split_procurement_card`).
     Raises :class:`DataFileError` for a file that cannot be read or mapped.
     """
     import pandas as pd
 
     frames, reports = [], []
     hint = [c for c in _check_mapping(mapping).values() if c]
-    for p in _paths(path):
-        blocks = read_blocks(p, sheet, hint)
-        usable = 0
-        skipped = []
-        for block in blocks:
-            if block.frame.shape[0] == 0 or not _has_text(block.frame):
-                skipped.append({"file": p.name, "sheet": block.sheet, "why": "empty"})
-                continue
-            try:
-                df, rep = _tidy_block(block, mapping, organisation)
-            except DataFileError as exc:
-                # in a workbook, a sheet without a spend header (notes, pivot) is skipped
-                if block.sheet is not None and sheet is None and len(blocks) > 1 and \
-                        exc.problem.startswith("cannot find"):
-                    skipped.append({"file": p.name, "sheet": block.sheet,
-                                    "why": "no spend header (supplier and amount columns)"})
-                    continue
+    loaded, not_spend = 0, []
+    for p, in_folder in _inputs(path):
+        if in_folder and p.suffix.lower() in NOT_SPEND_SUFFIXES:
+            reports.append(_skip_not_spend(p, "JSON and XML files are not read as spend"))
+            not_spend.append(reports[-1])
+            continue
+        try:
+            file_frames, file_reports = _load_file(p, sheet, hint, mapping, organisation)
+        except DataFileError as exc:
+            # a file in a folder that is not spend (claimant counts, notes, OCDS CSV): skipped
+            if not (in_folder and _not_spend_problem(exc)) or _spend_header_found(p):
                 raise
-            usable += 1
-            frames.append(df)
-            reports.append(rep)
-        if not usable:
-            if blocks and all(s["why"] == "empty" for s in skipped):
-                raise DataFileError("the file has no rows", file=p,
-                                    hint="check the download; a spend file needs a header row.")
-            raise DataFileError(
-                "no sheet of this workbook has spend columns (supplier and amount)", file=p,
-                hint="pass sheet='<name>' and mapping={'supplier': ..., 'amount': ...}; "
-                     f"sheets: {', '.join(repr(b.sheet) for b in blocks)}.")
-        for s in skipped:
-            reports.append({"file": s["file"], "sheet": s["sheet"], "skipped": s["why"],
-                            "rows_kept": 0})
+            kind, reason = likely_kind(p)
+            if kind in SPEND_KINDS:
+                raise
+            reports.append(_skip_not_spend(p, reason or exc.problem, kind))
+            not_spend.append(reports[-1])
+            continue
+        loaded += 1
+        frames += file_frames
+        reports += file_reports
+    if not loaded and not_spend:
+        listed = "; ".join(f"{r['file']} ({r['skipped']})" for r in not_spend)
+        raise DataFileError(
+            f"no spend file here: every file was skipped as not spend: {listed}",
+            file=path if isinstance(path, (str, os.PathLike)) else None,
+            hint="point the loader at the spend files (CSV or .xlsx with supplier and amount "
+                 "columns), or pass mapping={'supplier': ..., 'amount': ...} if their headers "
+                 "are unusual.")
     frames = [f for f in frames if len(f)]
     if frames:
         out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -1224,7 +1426,8 @@ def files_table(obj):
         if f.get("skipped"):
             rows.append({"file": f["file"], "sheet": f.get("sheet") or "", "encoding": "",
                          "header row": None, "rows kept": 0, "rows dropped": 0,
-                         "why dropped": f"sheet skipped: {f['skipped']}",
+                         "why dropped": f"{'sheet' if f.get('sheet') else 'file'} skipped: "
+                                        f"{f['skipped']}",
                          "unreadable amounts": 0, "unreadable or lost dates": 0,
                          "amount total (£)": 0.0})
             continue
@@ -1248,6 +1451,32 @@ def files_table(obj):
     return out
 
 
+def split_procurement_card(df):
+    """``(supplier_spend, card_spend)``: the lines of ``df`` (from :func:`load_spend`) from
+    spend files and from procurement card files, by each file's (and sheet's) ``"kind"`` in the
+    report (see :func:`is_procurement_card`). Card transactions are many small purchases from
+    shops and online merchants: analyse them apart from payments to suppliers. Each part keeps
+    the report, with its own files, rows and total."""
+    import numpy as np
+
+    rep = _report(df)
+    card = {f"{f['file']}\x00{f.get('sheet') or ''}" for f in rep["files"]
+            if not f.get("skipped") and f.get("kind") == "procurement_card"}
+    sheet = df["sheet"].astype("object").where(df["sheet"].notna(), "").astype("str")
+    keys = df["source_file"].astype("str") + "\x00" + sheet
+    is_card = keys.isin(card).to_numpy(dtype=bool) if card else np.zeros(len(df), dtype=bool)
+    parts = []
+    for mask, want in ((~is_card, "spend"), (is_card, "procurement_card")):
+        part = df[mask].copy()
+        files = [f for f in rep["files"] if (f.get("kind") or "spend") == want]  # skipped: spend
+        part.attrs = {**df.attrs, "report": {
+            **rep, "files": files, "rows": int(len(part)),
+            "issues": int(part["issue"].notna().sum()),
+            "amount_total": round(float(part["amount"].sum()), 2)}}
+        parts.append(part)
+    return parts[0], parts[1]
+
+
 def problems_table(df, limit: int | None = 20):
     """Rows whose amount or date could not be read (``issue`` set): where to find them."""
     bad = df[df["issue"].notna()]
@@ -1262,5 +1491,7 @@ __all__ = [
     "find_header", "detect_columns", "ColumnDetection", "mapping_error", "parse_amounts",
     "parse_dates", "Parsed", "is_total_label", "normalise_text", "drop_mask", "read_csv_frame",
     "read_excel_frames", "read_blocks", "load_spend", "mapping_table", "files_table",
-    "problems_table", "resolve_inputs",
+    "problems_table", "resolve_inputs", "is_procurement_card", "card_evidence",
+    "split_procurement_card", "likely_kind", "NotSpendFileWarning", "SPEND_SUFFIXES",
+    "NOT_SPEND_SUFFIXES", "SPEND_KINDS",
 ]

@@ -22,7 +22,9 @@ Tenders and contracts:
   and 24 months of an ``as_of`` date (re-procurement opportunities), and those whose end date
   is not published;
 - :func:`cpv_divisions` — tender and award values by CPV division (first two digits);
-- :func:`award_sme_share` — awarded value going to SME and VCSE suppliers.
+- :func:`award_sme_share` — awarded value going to SME and VCSE suppliers;
+- :func:`as_of_default` — the date to count from when none is given: the first day of the
+  data's latest month.
 
 One service's delivery chain: :func:`match_service_area` and :func:`delivery_chain`. Charts
 (each returns ``(fig, alt)`` with alt text written from the numbers): :func:`bar_figure`,
@@ -30,6 +32,11 @@ One service's delivery chain: :func:`match_service_area` and :func:`delivery_cha
 
 Every function takes a date or a parameter where "now" would matter (``as_of``), so results are
 the same on every run.
+
+Suppliers are matched by :func:`supplier_key` (case, spacing, punctuation and legal suffixes
+ignored): ``ACME LTD``, ``Acme Ltd.`` and ``Acme  Ltd`` are one supplier in every table, shown by
+their most frequent spelling (:func:`supplier_names`); the spend frame's ``supplier`` column keeps
+each line's name as published.
 """
 from __future__ import annotations
 
@@ -120,16 +127,67 @@ def _check_spend(df) -> None:
 
 
 def supplier_key(names):
-    """Supplier names → a matching key: upper case, no punctuation, no legal suffix
-    (``'Acme Services Ltd.'`` and ``'ACME SERVICES LIMITED'`` → ``'ACME SERVICES'``)."""
+    """Supplier names → a matching key: upper case, no punctuation, spacing collapsed, no legal
+    suffix (``'Acme Services Ltd.'``, ``'ACME SERVICES LIMITED'`` and ``'Acme  Services'`` →
+    ``'ACME SERVICES'``). Names with the same key are one supplier in every table here.
+
+    Takes one name (returns a string; ``None`` → ``''``) or many (a Series, list or array;
+    returns a Series, missing names stay missing). :func:`toolkit_helpers.spend_pipeline.
+    supplier_key_sql` is the same rule in SQL."""
+    import numpy as np
+    import pandas as pd
+
+    if names is None or isinstance(names, str) or not hasattr(names, "__iter__"):
+        if names is None or (not isinstance(names, str) and pd.isna(names)):
+            return ""
+        return supplier_key(pd.Series([str(names)], dtype="str")).iloc[0]
+    s = names if isinstance(names, pd.Series) else pd.Series(names)
+    # worked out once per distinct name (a year of spend has ~500,000 lines, ~5,000 names)
+    codes, uniques = pd.factorize(s.astype("str"))
+    u = pd.Series(uniques, dtype="str").str.upper().str.replace("&", " AND ", regex=False)
+    u = u.str.replace(r"[^A-Z0-9 ]+", " ", regex=True)
+    u = u.str.replace(r"\bCO OP", "COOP", regex=True)  # co-operative is not "Co"
+    u = u.str.replace(_LEGAL_SUFFIX.pattern, " ", regex=True)
+    vals = u.str.split().str.join(" ").to_numpy(dtype=object)
+    out = (np.where(codes >= 0, vals[np.maximum(codes, 0)], None) if len(vals)
+           else np.full(len(s), None, dtype=object))
+    return pd.Series(out, index=s.index, dtype="str")
+
+
+def supplier_names(names):
+    """Each name → the supplier's most frequent spelling among ``names`` (spaces trimmed and
+    collapsed), over all names with the same :func:`supplier_key`; ties go to the spelling
+    first in alphabetical order. ``['ACME LTD', 'Acme Ltd.', 'Acme  Ltd.']`` → ``'Acme Ltd.'``
+    for all three. Missing or blank names stay missing. Returns a Series aligned with
+    ``names``."""
+    import numpy as np
     import pandas as pd
 
     s = names if isinstance(names, pd.Series) else pd.Series(names)
-    s = s.astype("str").str.upper().str.replace("&", " AND ", regex=False)
-    s = s.str.replace(r"[^A-Z0-9 ]+", " ", regex=True)
-    s = s.str.replace(r"\bCO OP", "COOP", regex=True)  # co-operative is not "Co"
-    s = s.str.replace(_LEGAL_SUFFIX.pattern, " ", regex=True)
-    return s.str.split().str.join(" ")
+    # per distinct spelling (spaces trimmed and collapsed): its key and how many lines use it
+    raw_codes, raw = pd.factorize(s.astype("str"))
+    spelled_codes, uniques = pd.factorize(pd.Series(raw, dtype="str").str.split().str.join(" "))
+    codes = np.where(raw_codes >= 0, spelled_codes[np.maximum(raw_codes, 0)], -1) \
+        if len(raw) else raw_codes
+    u = pd.DataFrame({"n": pd.Series(uniques, dtype="object"),
+                      "c": np.bincount(codes[codes >= 0], minlength=len(uniques))})
+    u = u[u["n"].notna() & (u["n"] != "")]
+    if u.empty:
+        return pd.Series(None, index=s.index, dtype="object")
+    u["k"] = supplier_key(u["n"]).to_numpy()
+    best = (u.sort_values(["k", "c", "n"], ascending=[True, False, True])
+            .drop_duplicates("k").set_index("k")["n"])
+    name_of = pd.Series(u["k"].map(best).to_numpy(), index=u.index)  # code → shown name
+    shown = name_of.reindex(range(len(uniques))).to_numpy(dtype=object)
+    out = np.where(codes >= 0, shown[np.maximum(codes, 0)], None)
+    return pd.Series(out, index=s.index, dtype="object")
+
+
+def _supplier_labels(df):
+    """Per line of a spend frame: its supplier's shown name (:func:`supplier_names` over the
+    whole frame), ``(not given)`` when missing — as a numpy array."""
+    names = supplier_names(df["supplier"])
+    return names.astype("object").where(names.notna(), NOT_GIVEN).to_numpy()
 
 
 def is_redacted(names):
@@ -174,15 +232,19 @@ def spend_by(df, by: str, top: int | None = None, exclude_redacted: bool = False
     """Net spend by ``by`` (``service_area``, ``expense_type``, ``supplier``, ``month`` or any
     column): ``[by, amount, transactions, share]``, largest first (months in date order).
     ``share`` is of the total net spend shown. With ``top``, the rest are summed into one
-    ``All others`` row. Missing labels are grouped as ``(not given)``."""
+    ``All others`` row. Missing labels are grouped as ``(not given)``. Suppliers whose names
+    differ only in case, spacing, punctuation or legal suffix (:func:`supplier_key`) are one
+    row, shown by their most frequent spelling (:func:`supplier_names`)."""
     import pandas as pd
 
     _check_spend(df)
-    data = df[df["amount"].notna()]
+    mask = df["amount"].notna().to_numpy(dtype=bool)
     if exclude_redacted:
-        data = data[~is_redacted(data["supplier"])]
-    labels = _labels(data, by)
-    g = (pd.DataFrame({by: labels.to_numpy(), "amount": data["amount"].to_numpy()})
+        mask = mask & ~is_redacted(df["supplier"]).to_numpy(dtype=bool)
+    data = df[mask]
+    # suppliers: one row per supplier_key, shown by its most frequent spelling
+    labels = _supplier_labels(df)[mask] if by == "supplier" else _labels(data, by).to_numpy()
+    g = (pd.DataFrame({by: labels, "amount": data["amount"].to_numpy()})
          .groupby(by, sort=False)["amount"].agg(amount="sum", transactions="size").reset_index())
     if by == "month":
         g = g.sort_values(by, key=lambda s: s.where(s != NO_DATE, "9999")).reset_index(drop=True)
@@ -260,10 +322,11 @@ def hhi_band(hhi: float) -> str:
 def concentration(df, top_n: int = 10, exclude_redacted: bool = True) -> Concentration:
     """How concentrated the spend is across suppliers.
 
-    Uses each supplier's net spend (credits netted off); suppliers with net spend of £0 or
-    less are left out, and so are redacted lines (one label can hide many people). The top-N
-    share is the largest ``top_n`` suppliers' share of the total; the HHI is the sum of the
-    squared percentage shares (0–10,000).
+    Uses each supplier's net spend (credits netted off; the spellings of one supplier, by
+    :func:`supplier_key`, together); suppliers with net spend of £0 or less are left out, and
+    so are redacted lines (one label can hide many people). The top-N share is the largest
+    ``top_n`` suppliers' share of the total; the HHI is the sum of the squared percentage
+    shares (0–10,000).
     """
     if top_n < 1:
         raise ValueError("top_n must be at least 1")
@@ -274,7 +337,7 @@ def concentration(df, top_n: int = 10, exclude_redacted: bool = True) -> Concent
     if exclude_redacted:
         data = data[~red]
     named = data[data["supplier"].notna()]
-    per = named.groupby("supplier")["amount"].sum()
+    per = named["amount"].groupby(supplier_key(named["supplier"]).to_numpy()).sum()
     per = per[per > 0].sort_values(ascending=False)
     total = float(per.sum())
     if not total:
@@ -357,24 +420,27 @@ def duplicate_summary(candidates):
 
 
 def repeat_payments(df, min_months: int = 3, exclude_redacted: bool = True):
-    """The same amount to the same supplier in at least ``min_months`` different months:
-    ``supplier, amount, months, payments, first, last, total`` (largest totals first). Regular
-    payments like these often sit outside a tendered contract and are worth a review."""
+    """The same amount to the same supplier (by :func:`supplier_key`, shown by its most
+    frequent spelling) in at least ``min_months`` different months: ``supplier, amount,
+    months, payments, first, last, total`` (largest totals first). Regular payments like these
+    often sit outside a tendered contract and are worth a review."""
     import pandas as pd
 
     _check_spend(df)
-    data = df[df["amount"].notna() & (df["amount"] > 0) & df["supplier"].notna()
-              & df["payment_date"].notna()].copy()
+    mask = (df["amount"].notna() & (df["amount"] > 0) & df["supplier"].notna()
+            & df["payment_date"].notna()).to_numpy(dtype=bool)
     if exclude_redacted:
-        data = data[~is_redacted(data["supplier"])]
+        mask = mask & ~is_redacted(df["supplier"]).to_numpy(dtype=bool)
+    data = df[mask].copy()
     cols = ["supplier", "amount", "months", "payments", "first", "last", "total"]
     if data.empty:
         return pd.DataFrame(columns=cols)
+    data["_name"] = _supplier_labels(df)[mask]
     data["_key"] = supplier_key(data["supplier"]).to_numpy()
     data["_cents"] = (data["amount"] * 100).round().astype("int64")
     data["_month"] = data["payment_date"].dt.to_period("M")
     g = data.groupby(["_key", "_cents"]).agg(
-        supplier=("supplier", "first"), amount=("amount", "first"), months=("_month", "nunique"),
+        supplier=("_name", "first"), amount=("amount", "first"), months=("_month", "nunique"),
         payments=("amount", "size"), first=("payment_date", "min"), last=("payment_date", "max"),
         total=("amount", "sum")).reset_index(drop=True)
     g = g[g["months"] >= min_months].sort_values(["total", "supplier"], ascending=[False, True])
@@ -431,9 +497,10 @@ def credits(df, top: int = 10) -> Credits:
 
     _check_spend(df)
     amt = df["amount"]
-    neg = df[amt < 0]
+    is_neg = (amt < 0).to_numpy(dtype=bool)
+    neg = df[is_neg]
     pos_total = float(amt[amt > 0].sum())
-    by = (neg.assign(supplier=_labels(neg, "supplier"))
+    by = (neg.assign(supplier=_supplier_labels(df)[is_neg])
           .groupby("supplier")["amount"].agg(credits="sum", lines="size").reset_index()
           .sort_values(["credits", "supplier"]).head(top).reset_index(drop=True))
     by["credits"] = by["credits"].round(2)
@@ -467,6 +534,7 @@ def supplier_flags(ocds):
         return pd.DataFrame(columns=["supplier_key", "supplier", "sme", "vcse"])
     t = pd.DataFrame(rows)
     t["supplier_key"] = supplier_key(t["supplier"]).to_numpy()
+    t["supplier"] = supplier_names(t["supplier"]).to_numpy()
     # one row per key: a known flag wins over unknown; any True wins
     agg = t.groupby("supplier_key").agg(
         supplier=("supplier", "first"),
@@ -555,6 +623,31 @@ def _as_of(as_of):
     if ts.tzinfo is not None:
         ts = ts.tz_convert("Europe/London").tz_localize(None)
     return ts.normalize()
+
+
+def as_of_default(spend_df=None, ocds_df=None):
+    """The date to count from when none is given: the first day of the latest month in the
+    data — the latest ``payment_date`` in the spend frame, else the latest release ``date`` in
+    the notices — so "contracts ending within 24 months" is counted from the data's own last
+    month, on every run, whatever the day the notebook runs. Returns a ``pandas.Timestamp``
+    (midnight). Raises :class:`~toolkit_helpers.errors.ToolkitError` when neither frame has a
+    date (then give ``as_of`` yourself)."""
+    import pandas as pd
+
+    for frame, col in ((spend_df, "payment_date"), (ocds_df, "date")):
+        if frame is None or col not in getattr(frame, "columns", ()):
+            continue
+        dates = pd.to_datetime(frame[col], errors="coerce")
+        if getattr(dates.dt, "tz", None) is not None:
+            dates = dates.dt.tz_convert("Europe/London").dt.tz_localize(None)
+        latest = dates.max()
+        if pd.notna(latest):
+            return pd.Timestamp(year=latest.year, month=latest.month, day=1)
+    from .errors import ToolkitError
+
+    raise ToolkitError("no date to count from: the spend has no payment dates and the notices "
+                       "no release dates",
+                       hint="give the date yourself, e.g. AS_OF = '2024-04-01'.")
 
 
 def contract_value(ocds):
@@ -703,7 +796,8 @@ def delivery_chain(spend_df, pipeline, service_area: str, ocds=None, top: int = 
     status where ``ocds`` gives it."""
     import pandas as pd
 
-    area = spend_df[(spend_df["service_area"] == service_area) & spend_df["amount"].notna()]
+    named = spend_df.assign(supplier=supplier_names(spend_df["supplier"]).to_numpy())
+    area = named[(named["service_area"] == service_area) & named["amount"].notna()]
     cols = ["supplier", "amount", "share of area", "transactions", "contract", "contract end",
             "window", "SME", "VCSE"]
     if area.empty:
@@ -1003,5 +1097,5 @@ __all__ = [
     "awarded_contracts", "contract_value", "cpv_divisions", "CPV_DIVISIONS", "HHI_BANDS",
     "REDACTION_PATTERN", "match_service_area", "delivery_chain", "bar_figure",
     "monthly_figure", "pipeline_figure", "cpv_figure", "findings", "Findings",
-    "regular_without_contract", "delivery_chain_markdown",
+    "regular_without_contract", "delivery_chain_markdown", "supplier_names", "as_of_default",
 ]

@@ -586,8 +586,17 @@ class SpendPipeline:
 
         from .spend_analysis import NO_DATE, NOT_GIVEN, OTHERS, REDACTION_PATTERN
 
+        names = ""
         if by == "month":
             label = f"coalesce(strftime(payment_date, '%Y-%m'), {_q(NO_DATE)})"
+        elif by == "supplier":
+            # one row per supplier_key, shown by its most frequent spelling over all lines
+            # (spaces collapsed; ties: first in alphabetical order), as spend_analysis does
+            spelled = f"nullif(regexp_replace({_strip('supplier')}, '\\s+', ' ', 'g'), '')"
+            names = (f"WITH _n AS (SELECT _k, first(_s ORDER BY _c DESC, _s) AS _name FROM ("
+                     f"SELECT {supplier_key_sql('supplier')} AS _k, {spelled} AS _s, count(*) AS _c "
+                     f"FROM spend WHERE {spelled} IS NOT NULL GROUP BY 1, 2) GROUP BY _k) ")
+            label = f"coalesce(_n._name, {_q(NOT_GIVEN)})"
         elif by in CACHE_COLUMNS:
             label = f"coalesce(nullif({_strip(by)}, ''), {_q(NOT_GIVEN)})"
         else:
@@ -597,8 +606,9 @@ class SpendPipeline:
             where += f" AND NOT coalesce(regexp_matches(supplier, {_q(REDACTION_PATTERN)}), false)"
         order = (f"CASE WHEN {by} = {_q(NO_DATE)} THEN '9999' ELSE {by} END" if by == "month"
                  else f"amount DESC, {by}")
-        g = self.sql(f"SELECT {label} AS {by}, sum(amount) AS amount, count(*) AS transactions "
-                     f"FROM spend WHERE {where} GROUP BY 1 ORDER BY {order}")
+        join = (f" LEFT JOIN _n ON _n._k = {supplier_key_sql('spend.supplier')}" if names else "")
+        g = self.sql(f"{names}SELECT {label} AS {by}, sum(amount) AS amount, count(*) AS "
+                     f"transactions FROM spend{join} WHERE {where} GROUP BY 1 ORDER BY {order}")
         if by != "month" and top is not None and len(g) > top:
             rest = g.iloc[top:]
             g = pd.concat([g.iloc[:top], pd.DataFrame(
@@ -619,9 +629,9 @@ class SpendPipeline:
         red = f"coalesce(regexp_matches(supplier, {_q(REDACTION_PATTERN)}), false)"
         keep = f"NOT {red}" if exclude_redacted else "true"
         r = self.sql(f"""
-            WITH per AS (SELECT supplier, sum(amount) AS amt FROM spend
-                         WHERE amount IS NOT NULL AND supplier IS NOT NULL AND {keep}
-                         GROUP BY supplier HAVING sum(amount) > 0),
+            WITH per AS (SELECT {supplier_key_sql('supplier')} AS _k, sum(amount) AS amt
+                         FROM spend WHERE amount IS NOT NULL AND supplier IS NOT NULL AND {keep}
+                         GROUP BY 1 HAVING sum(amount) > 0),
                  ranked AS (SELECT amt, row_number() OVER (ORDER BY amt DESC) AS k FROM per)
             SELECT count(*) AS suppliers, sum(amt) AS total,
                    sum(amt) FILTER (WHERE k <= {int(top_n)}) AS top_amount,
