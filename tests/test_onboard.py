@@ -265,3 +265,34 @@ def test_init_and_run_on_real_published_files(realdata, tmp_path):
         o.get("text", "") for c in __import__("nbformat").read(
             tmp_path / "out" / "notebooks" / "spend_network_tenders.ipynb", as_version=4).cells
         if c.cell_type == "code" for o in c.outputs)
+
+
+def test_init_infers_what_it_can_and_never_overwrites(tmp_path, capsys):
+    council = samples.SECOND_COUNCIL
+    dl = tmp_path / "dl"
+    samples.generate(dl, council, topics=["spend", "procurement", "claimants"])
+    from toolkit_helpers.cli import main
+
+    cfg = tmp_path / "c.yaml"
+    # a wrong code: the claimant file knows the council by name and says which code it has
+    assert main(["init", str(dl), "--name", council.name, "--gss-code", "E07000999",
+                 "--config-out", str(cfg), "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert {r["kind"] for r in records} == {"spend", "ocds", "claimants", "tile_map"}
+    assert all({"file", "kind", "rows", "reason"} <= set(r) for r in records)
+    text = cfg.read_text()
+    assert f"{council.name} is {council.gss_code} there: check --gss-code" in text
+    assert f"# the council's own notices (matched by name or GSS code): {council.name}" in text
+    assert 'region_code: "E12000999"' in text
+    # an existing config is the user's: refused without --force
+    before = cfg.read_bytes()
+    assert main(["init", str(dl), "--name", council.name, "--gss-code", council.gss_code,
+                 "--config-out", str(cfg)]) == 2
+    assert "already exists" in capsys.readouterr().err and cfg.read_bytes() == before
+    # a template the council has filled in is never replaced
+    benefits = cfg.parent / "castlemere-district-council" / "benefits.csv"
+    benefits.write_text("Benefit,Measure,Owner\nFewer calls,calls a month,Head of Waste\n")
+    assert main(["init", str(dl), "--name", council.name, "--gss-code", council.gss_code,
+                 "--config-out", str(cfg), "--force"]) == 0
+    assert "Fewer calls" in benefits.read_text()
+    assert templates.origin(benefits) == "council"

@@ -308,7 +308,7 @@ def test_a_spend_file_is_refused_as_grants_with_a_clear_message(tmp_path):
     with pytest.raises(DataFileError) as e:
         registers.load_grants(p)
     msg = str(e.value)
-    assert msg.startswith(str(p))                    # names the file
+    assert msg.startswith((str(p), p.name))          # names the file (its name when the path is long)
     assert "does not look like a grants file" in msg
     assert "recipient name" in msg                   # what is missing
     assert "'recipient org name'" in msg             # what was looked for

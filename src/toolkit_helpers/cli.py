@@ -131,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             print(res.table())
             for note in res.notes:
                 print(f"note: {note}")
-            print(f"\nwrote {res.config} and {len(res.templates)} blank templates in "
-                  f"{res.config.parent / res.config.stem}/")
+            folder = next(iter(res.templates.values())).parent if res.templates else None
+            print(f"\nwrote {res.config} and {len(res.templates)} blank templates in {folder}/")
             print(f"next: fill in the templates, then  toolkit check-config --load {res.config}"
                   f"  and  toolkit run --config {res.config}")
             return 0

@@ -231,7 +231,7 @@ def _facts(kind: str, obj) -> dict:
         orgs = orgs[orgs != ""]
         return {"organisation": orgs.mode().iloc[0]} if len(orgs) else {}
     if kind == "ocds":
-        return {"buyers": sorted({str(b) for b in obj["buyer"].dropna()})}
+        return {"buyers": sorted({str(b) for b in obj["buyer"].dropna()}), "frame": obj}
     if kind == "claimants":
         areas = obj.drop_duplicates("area_code")
         return {"areas": {str(r.area_code): (str(r.area_name), str(r.area_type))
@@ -270,6 +270,19 @@ class InitResult:
         for c in unknown:
             out.append(f"  unknown: {c.file.relative_to(self.folder)}: {c.reason}")
         return "\n".join(out)
+
+
+def _own_buyers(found: list[Classification], name: str, gss_code: str) -> list[str]:
+    """The buyer names in OCDS files that are the council (as the spend study filters them)."""
+    from .procurement import council_releases
+
+    own: set[str] = set()
+    for c in found:
+        frame = c.facts.get("frame")
+        if frame is not None and len(frame):
+            mine, _ = council_releases(frame, name, gss_code)
+            own |= {str(b) for b in mine["buyer"].dropna()}
+    return sorted(own)
 
 
 def walk(folder: Path) -> list[Path]:
@@ -353,9 +366,13 @@ def init(folder, *, name: str, gss_code: str, slug: str | None = None,
         areas.update(c.facts.get("areas", {}))
     if areas:
         if gss_code not in areas:
-            notes.append(f"the claimant files do not hold {gss_code}; areas there: "
+            from .procurement import council_name_key
+
+            same = [k for k, v in areas.items() if council_name_key(v[0]) == council_name_key(name)]
+            hint = f" ({name} is {same[0]} there: check --gss-code)" if same else ""
+            notes.append(f"the claimant files do not hold {gss_code}{hint}; areas there: "
                          + ", ".join(list(areas)[:6]))
-            lines.append(f"  # CHECK: the claimant files have no rows for {gss_code}")
+            lines.append(f"  # CHECK: the claimant files have no rows for {gss_code}{hint}")
         regions = [(k, v[0]) for k, v in areas.items() if v[1] == "region"]
         if len(regions) == 1:
             lines += [f"  region_code: {_yaml_str(regions[0][0])}",
@@ -412,12 +429,21 @@ def init(folder, *, name: str, gss_code: str, slug: str | None = None,
             continue
         lines.append(f"  {key}: {_yaml_str(_rel(path, base))}   # {TEMPLATES[key].what}")
     buyers = sorted({b for c in by_kind.get("ocds", []) for b in c.facts.get("buyers", [])})
+    own_buyers = _own_buyers(by_kind.get("ocds", []), name, gss_code)
+    if by_kind.get("ocds") and not own_buyers:
+        notes.append(f"no contracts or tenders notice names {name} as the buyer: the spend "
+                     "study will say so (set BUYER if the council publishes under another name)")
     lines += ["", "# Column mappings, when a loader cannot recognise a file's headers, e.g.",
               "# mappings:", "#   spend: {supplier: \"Vendor\", amount: \"Value (GBP)\"}",
               "mappings: {}", ""]
     lines.append("# Parameters for individual notebooks")
     if buyers:
-        lines.append("# buyers named in the contracts and tenders files: " + "; ".join(buyers[:8]))
+        lines.append("# buyers named in the contracts and tenders files: " + "; ".join(buyers[:8])
+                     + (" …" if len(buyers) > 8 else ""))
+        lines.append("# the council's own notices (matched by name or GSS code): "
+                     + ("; ".join(own_buyers) if own_buyers else
+                        "none; set spend_network_tenders: {BUYER: \"…\"} if it publishes "
+                        "under another name"))
     lines.append("notebook_parameters: {}")
     lines += ["", "settings:", "  live: false", "  timeout_seconds: 10", ""]
     text = "\n".join(lines)

@@ -298,5 +298,8 @@ def _build_pack(staging: Path, config: Config, fits: dict, say) -> str | None:
         paths = build_pack(staging, config, expected=expected, not_applicable=not_applicable)
     except ToolkitError as exc:
         return str(exc)
+    except Exception as exc:  # the notebooks' outputs must still be kept
+        return f"{type(exc).__name__}: {exc} (the notebooks' outputs are kept; rebuild it " \
+               "with: toolkit pack --config …)"
     say("  ✔ business case pack: " + ", ".join(p.name for p in paths.values()))
     return None
