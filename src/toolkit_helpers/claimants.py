@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import DataFileError, FetchError
-from .io import find_header_row, iter_paths, normalise_header, read_rows
+from .io import (check_mapping, find_header_row, iter_paths, match_header, normalise_header,
+                 read_rows)
 
 COLUMNS = ("date", "area_code", "area_name", "area_type", "measure", "value", "series",
            "source_file", "source_row")
@@ -171,45 +172,10 @@ def _score(row) -> float:
     return score
 
 
-def _match_header(header: list[str], wanted: str) -> int | None:
-    """The column whose header is ``wanted``: exactly, then ignoring case, then ignoring
-    punctuation and spacing."""
-    cells = [str(c).strip() for c in header]
-    w = str(wanted).strip()
-    for same in (lambda c: c == w, lambda c: c.lower() == w.lower(),
-                 lambda c: normalise_header(c) == normalise_header(w) != ""):
-        for i, c in enumerate(cells):
-            if same(c):
-                return i
-    return None
-
-
-def check_mapping(mapping, allowed, what: str = "the loader") -> dict[str, str]:
-    """Validate ``{field: column header}``: every field one of ``allowed``, every column a
-    non-empty text. Raises :class:`DataFileError` listing the allowed fields."""
-    if mapping is None:
-        return {}
-    if not isinstance(mapping, dict):
-        raise DataFileError(f"the mapping must be a dictionary of field: column header, not "
-                            f"{type(mapping).__name__}",
-                            hint=f"for example {{'{allowed[0]}': 'My column'}}; the fields are "
-                                 f"{', '.join(allowed)}.")
-    out = {}
-    for field, column in mapping.items():
-        if field not in allowed:
-            raise DataFileError(f"unknown field {field!r} in the mapping for {what}",
-                                hint=f"the fields you can map are: {', '.join(allowed)}.")
-        if not isinstance(column, str) or not column.strip():
-            raise DataFileError(f"the mapping for {field!r} must name a column header, not "
-                                f"{column!r}", hint="write the header as it appears in the file.")
-        out[field] = column
-    return out
-
-
 def _mapped_columns(header: list[str], mapping: dict[str, str], path, row: int) -> dict[str, int]:
     found = {}
     for field, column in mapping.items():
-        j = _match_header(header, column)
+        j = match_header(header, column)
         if j is None:
             raise DataFileError(
                 f"the column {column!r} (mapped to {field!r}) is not in the file", file=path,
@@ -256,7 +222,7 @@ def _header_row(rows, mapping: dict[str, str]) -> int | None:
     def score(row):
         s = _score(row)
         if mapping:
-            s += 2 * sum(_match_header(list(row), c) is not None for c in mapping.values())
+            s += 2 * sum(match_header(list(row), c) is not None for c in mapping.values())
         return s
 
     return find_header_row(rows, score, min_score=2, search_rows=50)

@@ -393,3 +393,43 @@ def iter_paths(paths: str | os.PathLike | Iterable, patterns: Sequence[str] = ("
         else:
             out.append(p)
     return out
+
+
+def match_header(header: Sequence, wanted: str) -> int | None:
+    """The column whose header is ``wanted``: exactly, then ignoring case, then ignoring
+    punctuation and spacing; ``None`` when there is none."""
+    cells = [str(c).strip() for c in header]
+    w = str(wanted).strip()
+    for same in (lambda c: c == w, lambda c: c.lower() == w.lower(),
+                 lambda c: normalise_header(c) == normalise_header(w) != ""):
+        for j, c in enumerate(cells):
+            if same(c):
+                return j
+    return None
+
+
+def check_mapping(mapping, allowed: Sequence[str], what: str = "the loader") -> dict[str, str]:
+    """Validate a column mapping ``{field: column header}``: every field one of ``allowed``
+    (an unknown one gets a did-you-mean), every header non-empty text. Raises
+    :class:`DataFileError` listing the allowed fields."""
+    import difflib
+
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, dict):
+        raise DataFileError(f"the mapping must be a dictionary of field: column header, not "
+                            f"{type(mapping).__name__}",
+                            hint=f"for example {{'{allowed[0]}': 'My column'}}; the fields are "
+                                 f"{', '.join(allowed)}.")
+    out = {}
+    for field, column in mapping.items():
+        if field not in allowed:
+            close = difflib.get_close_matches(str(field), list(allowed), n=1)
+            guess = f" (did you mean {close[0]!r}?)" if close else ""
+            raise DataFileError(f"unknown field {field!r} in the mapping for {what}{guess}",
+                                hint=f"the fields you can map are: {', '.join(allowed)}.")
+        if not isinstance(column, str) or not column.strip():
+            raise DataFileError(f"the mapping for {field!r} must name a column header, not "
+                                f"{column!r}", hint="write the header as it appears in the file.")
+        out[field] = column
+    return out

@@ -86,12 +86,17 @@ def _show_toolkit_error(shell, etype, evalue, tb, tb_offset=None):
     return [text]
 
 
-def install_error_display() -> None:
+def _shell():
+    """The running IPython shell, or None (plain Python)."""
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover
-        return
-    ip = get_ipython()
+        return None
+    return get_ipython()
+
+
+def install_error_display() -> None:
+    ip = _shell()
     if ip is None:
         return
     from .errors import ToolkitError
@@ -109,11 +114,7 @@ def _skip_cell(lines: list[str]) -> list[str]:
 
 def _skip_following_cells(on: bool) -> None:
     """Turn every following cell into a no-op (``on``), or stop doing so."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover
-        return
-    ip = get_ipython()
+    ip = _shell()
     if ip is None:
         return
     hooks = ip.input_transformers_post

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import DataFileError
-from .io import find_header_row, is_blank_row, iter_paths, normalise_header, read_rows
+from .io import (check_mapping, find_header_row, is_blank_row, iter_paths, match_header,
+                 normalise_header, read_rows)
 
 # ----------------------------------------------------------------------------- numbers
 
@@ -59,38 +60,6 @@ def _placeholder(text: str) -> str | None:
     """``'---see LU---'`` → ``'see LU'``; ``'---Station Closed---'`` → ``'Station Closed'``."""
     m = _PLACEHOLDER.match(str(text).strip())
     return m.group(1) if m and m.group(1) else None
-
-
-def _check_mapping(mapping, allowed, what: str) -> dict[str, str]:
-    """Validate ``{field: column header}`` (fields from ``allowed``, headers non-empty text)."""
-    if mapping is None:
-        return {}
-    if not isinstance(mapping, dict):
-        raise DataFileError(f"the mapping must be a dictionary of field: column header, not "
-                            f"{type(mapping).__name__}",
-                            hint=f"for example {{'{allowed[0]}': 'My column'}}; the fields are "
-                                 f"{', '.join(allowed)}.")
-    for field, column in mapping.items():
-        if field not in allowed:
-            raise DataFileError(f"unknown field {field!r} in the mapping for {what}",
-                                hint=f"the fields you can map are: {', '.join(allowed)}.")
-        if not isinstance(column, str) or not column.strip():
-            raise DataFileError(f"the mapping for {field!r} must name a column header, not "
-                                f"{column!r}", hint="write the header as it appears in the file.")
-    return dict(mapping)
-
-
-def _match_header(header, wanted: str) -> int | None:
-    """The column whose header is ``wanted``: exactly, then ignoring case, then ignoring
-    punctuation and spacing."""
-    cells = [str(c).strip() for c in header]
-    w = str(wanted).strip()
-    for same in (lambda c: c == w, lambda c: c.lower() == w.lower(),
-                 lambda c: normalise_header(c) == normalise_header(w) != ""):
-        for j, c in enumerate(cells):
-            if same(c):
-                return j
-    return None
 
 
 def _snake(text: str) -> str:
@@ -125,7 +94,7 @@ def _scorer(mapping: dict[str, str] | None):
     if not mapping:
         return _header_score
     return lambda row: _header_score(row) + 2 * sum(
-        _match_header(row, c) is not None for c in mapping.values())
+        match_header(row, c) is not None for c in mapping.values())
 
 
 def _title_year(rows, header_i: int, path: Path) -> tuple[int, str]:
@@ -160,7 +129,7 @@ def _count_columns(rows, header_i: int, path: Path, mapping: dict[str, str] | No
     ids: dict[int, str] = {}
     counts: dict[int, str] = {}
     for field, column in (mapping or {}).items():
-        j = _match_header(header, column)
+        j = match_header(header, column)
         if j is None:
             raise DataFileError(
                 f"the column {column!r} (mapped to {field!r}) is not in the file", file=path,
@@ -343,7 +312,7 @@ def load_station_counts(path: str | os.PathLike | Iterable, *, mapping=None):
     """
     import pandas as pd
 
-    mapping = _check_mapping(mapping, STATION_MAPPING_FIELDS, "the station counts")
+    mapping = check_mapping(mapping, STATION_MAPPING_FIELDS, "the station counts")
     frames, reports = [], []
     for p in iter_paths(path, patterns=("*.csv", "*.xlsx", "*.xlsm")):
         for rows, label, source_name in _station_sheets(Path(p), mapping):
