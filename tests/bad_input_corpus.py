@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+GRANTS_HEADER = ("Identifier,Title,Description,Currency,Amount Awarded,Award Date,"
+                 "Recipient Org:Identifier,Recipient Org:Name,Funding Org:Identifier,Funding Org:Name\n")
 HEADER = "Service Area,Expenses Type,Supplier Name,Payment Date,Transaction Number,Amount\n"
 ROWS = ("Libraries,Books,Acme Books Ltd,03/04/2024,T1,1250.00\n"
         "Leisure,Cleaning,Clean Co,04/04/2024,T2,99.50\n")
@@ -27,7 +29,7 @@ ROWS = ("Libraries,Books,Acme Books Ltd,03/04/2024,T1,1250.00\n"
 @dataclass
 class Case:
     id: str
-    area: str                       # spend | ocds | claimants | station_counts | config
+    area: str                       # spend | ocds | claimants | station_counts | grants | contracts | config
     what: str                       # the input, in words
     make: Callable[[Path], Path]    # writes the input, returns its path
     outcome: str                    # what happens, in words (the docs table)
@@ -373,6 +375,27 @@ CASES: list[Case] = [
          "error: no station rows below the header", error=("no station rows",)),
     Case("stations-empty", "station_counts", "an empty file", _bytes("AC2020.csv", b""),
          "error: no header row (the file is empty)", error=("header",)),
+    # --- grants (360Giving) and the contracts register
+    Case("grants-title-row-pound", "grants", "360Giving CSV with a title row above the header and `£1,000` amounts",
+         _text("g.csv", "Grants to community groups 2024\n" + GRANTS_HEADER
+               + "360G-X-1,Lunch club,,GBP,\"£1,000\",2024-04-03,GB-CHC-1,Age Well,GB-LAE-X,Exampleshire\n"
+               + "360G-X-2,Play scheme,,GBP,250.50,12/05/2024,GB-CHC-2,Kids Play,GB-LAE-X,Exampleshire\n"),
+         "data: 2 grants, £1,250.50, both award dates read",
+         lambda df: _expect(df["amount"].tolist() == [1000.0, 250.5]
+                            and df["award_date"].notna().all(), df[["amount", "award_date"]])),
+    Case("grants-json-not-a-list", "grants", "a 360Giving JSON package whose `grants` is not a list",
+         _text("g.json", '{"grants": {"id": "360G-1"}}'),
+         "error: says what a 360Giving package holds", error=("grants",)),
+    Case("contracts-serial-dates", "contracts", "a contracts register with Excel serial dates and `Ongoing` as an end date",
+         _text("c.csv", "Reference,Title,Supplier Name,Value,Start Date,End Date\n"
+               "C1,Street cleaning,Clean Co,\"120,000\",45383,Ongoing\n"),
+         "data: value 120,000; start 2024-04-01; the end date left empty and counted as an issue",
+         lambda df: _expect(df["value"].tolist() == [120000.0]
+                            and str(df["start_date"].iloc[0].date()) == "2024-04-01"
+                            and df["end_date"].isna().all() and df["issue"].notna().all(), df)),
+    Case("contracts-is-spend", "contracts", "a spend file given as a contracts register",
+         _text("c.csv", HEADER + ROWS),
+         "error: no contract value column; suggests the spend loader", error=("spend",)),
     # --- config
     Case("config-unknown-key", "config", "a config with an unknown key (`councl:`)",
          _config(GOOD_COUNCIL + "councl:\n  name: typo\n"),
@@ -423,6 +446,12 @@ def loader(area: str):
     if area == "station_counts":
         from toolkit_helpers.transport import load_station_counts
         return load_station_counts
+    if area == "grants":
+        from toolkit_helpers.registers import load_grants
+        return load_grants
+    if area == "contracts":
+        from toolkit_helpers.registers import load_contracts_register
+        return load_contracts_register
     if area == "config":
         from toolkit_helpers.config import load_config
         return load_config
@@ -433,7 +462,8 @@ def table() -> str:
     """The Markdown table of cases and outcomes (docs/bad-input.md)."""
     lines = ["| Case | Loader | Input | Outcome |", "|---|---|---|---|"]
     names = {"spend": "`load_spend`", "ocds": "`load_ocds`", "claimants": "`load_claimant_count`",
-             "station_counts": "`load_station_counts`", "config": "`load_config`"}
+             "station_counts": "`load_station_counts`", "config": "`load_config`",
+             "grants": "`load_grants`", "contracts": "`load_contracts_register`"}
     for c in CASES:
         lines.append(f"| `{c.id}` | {names[c.area]} | {c.what.replace('|', '/')} | "
                      f"{c.outcome.replace('|', '/')} |")

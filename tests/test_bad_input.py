@@ -49,7 +49,7 @@ def test_case(case, tmp_path, monkeypatch):
 def test_corpus_is_large_and_covers_every_area():
     areas = {c.area for c in corpus.CASES}
     assert len(corpus.CASES) >= 30
-    assert areas == {"spend", "ocds", "claimants", "station_counts", "config"}
+    assert areas == {"spend", "ocds", "claimants", "station_counts", "grants", "contracts", "config"}
     assert len({c.id for c in corpus.CASES}) == len(corpus.CASES)
     for c in corpus.CASES:
         assert c.outcome.startswith(("data:", "error:"))

@@ -200,7 +200,7 @@ def test_init_and_run_for_a_second_council(second):
     assert origins == {"council", "template"}
     html = (out / "business_case.html").read_text()
     assert not SAMPLE_CASE.search(html) and not SAMPLE_CASE.search(_docx_text(out / "business_case.docx"))
-    assert "Still to fill in" in html
+    assert "Still to fill in" in html and "Still to fill in" in _docx_text(out / "business_case.docx")
 
 
 @pytest.mark.slow
