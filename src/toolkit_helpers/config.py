@@ -83,6 +83,8 @@ DATA_KEYS: dict[str, str] = {
     "publish_dataset": "the dataset the council means to open (CSV or .xlsx), for the publish-readiness check",
     "maturity": "open data maturity self-assessment YAML (Open Data Pathway scores)",
     "barriers": "barriers self-assessment YAML (start-here notebook)",
+    "proposal": "the proposal YAML: decision sought, scope, long list, commercial, funding, "
+                "delivery plan and risks (the business case's own words)",
 }
 
 # The whole schema: key -> (type description, validator). Nested dicts list their own keys.

@@ -64,6 +64,48 @@ def _yaml_maturity() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _yaml_proposal() -> str:
+    return """# The proposal (the business case's own words, in the Five Case Model). The notebooks add the
+# evidence; fill in what only the council can say. Lists take one item per line ("- ...").
+title: ""              # what the proposal is, in a few words
+version: ""            # e.g. "0.1 (draft)"
+date: ""               # yyyy-mm-dd
+stage: ""              # Strategic Outline Case, Outline Business Case, Full Business Case or Business Justification Case
+decision_sought: ""    # what the board is asked to approve
+scope:
+  in: []
+  out: []
+constraints: []
+dependencies: []
+strategic_fit: []      # how it serves the council's strategies
+critical_success_factors: []   # e.g. Strategic fit, Value for money, Supplier capacity, Affordability, Achievability
+long_list: []          # each: {option: ..., choices: {scope: ..., solution: ..., delivery: ..., implementation: ..., funding: ...},
+                       #        assessment: {<factor>: met / partly / not met}, shortlisted: yes/no, reason: ...}
+non_monetised_benefits: []
+commercial:
+  route: ""            # how it will be bought (e.g. a framework call-off, an open procedure)
+  thresholds: ""       # which procurement rules apply at this value
+  contract_type: ""
+  length: ""
+  payment: ""          # payment mechanism
+  risk_allocation: []  # each: {risk: ..., held_by: ...}
+  personnel: ""        # TUPE implications
+financial:
+  inflation_pct:       # general inflation assumed for nominal (cash) prices, e.g. 2.0
+  vat: ""              # VAT treatment
+  accounting: ""       # capital or revenue
+  funding: []          # each: {source: ..., amount: ..., years: ..., confirmed: yes/no}
+  shortfall: ""        # how any gap is met
+management:
+  senior_responsible_owner: ""
+  board: ""
+  milestones: []       # each: {milestone: ..., date: yyyy-mm-dd, owner: ...}
+  risks: []            # each: {risk: ..., likelihood: 1-5, impact: 1-5, owner: ..., mitigation: ...}
+  benefits_realisation: ""
+  evaluation: ""       # the post-implementation review
+"""
+
+
 def _csv(header: list[str]) -> str:
     return ",".join(header) + "\n"
 
@@ -86,6 +128,9 @@ TEMPLATES: dict[str, Template] = {t.key: t for t in (
              "the ecosystem map as it should be: actors and flows"),
     Template("maturity", "maturity.yaml",
              "the Open Data Pathway self-check: five scores from 1 to 5"),
+    Template("proposal", "proposal.yaml",
+             "the proposal: the decision sought, scope, long list of options, how it will be "
+             "bought and funded, the delivery plan and risks"),
     Template("publish_dataset", "dataset_to_publish.csv",
              "the dataset you mean to open, as a CSV with a header row (replace this file)"),
 )}
@@ -114,6 +159,8 @@ def template_text(key: str) -> str:
         return _csv(list(INVENTORY_FIELDS) + list(INVENTORY_OPTIONAL))
     if key == "publish_dataset":
         return ""
+    if key == "proposal":
+        return _yaml_proposal()
     raise KeyError(key)
 
 

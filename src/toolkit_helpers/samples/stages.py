@@ -40,6 +40,7 @@ DATA_FILES = {
     "catalogue": "catalogue",
     "ecosystem": "council/ecosystem_current.yaml",
     "ecosystem_target": "council/ecosystem_target.yaml",
+    "proposal": "council/proposal.yaml",
 }
 BRANCHES = ("Central Library", "Northgate Hub", "Riverside Library", "Oakfield Hub",
             "Mill Lane Library", "Station Road Hub")
@@ -69,6 +70,106 @@ def _benefits(council: SampleCouncil, rng) -> list[list[str]]:
          "Branches with opening hours reviewed against visits", "0", f"{len(BRANCHES)}",
          "Head of Libraries", "2027-03-31"],
     ]
+
+
+PROPOSAL = """# Synthetic: the sample council's proposal, in the Five Case Model's terms. The notebooks add
+# the evidence (need, appraisal, spend, publishing); this file says what only the council can.
+title: Open the libraries and community hubs data
+version: "0.3 (draft for the board)"
+date: 2026-10-01
+stage: Outline Business Case
+decision_sought: >-
+  Approve the preferred option, open service data and an app partnership, for two years
+  from April 2027, funded from the digital transformation reserve and the libraries budget,
+  with a review by the board after twelve months.
+scope:
+  in:
+    - Opening hours, events and visits data of the council's libraries and community hubs
+    - A hub finder that uses the same open data
+    - Working with partners who reuse the data (social prescribers, community groups)
+  out:
+    - Data about library members or borrowers (personal data)
+    - Replacing the library management system
+constraints:
+  - No new posts; staff time comes from the existing libraries team
+  - Data must be published under the Open Government Licence
+dependencies:
+  - The web team's open data page goes live first
+  - The library management system can export events as CSV
+strategic_fit:
+  - The council's digital strategy commits to open data by default
+  - The libraries strategy aims to reach people who do not use libraries now
+critical_success_factors:
+  - Strategic fit
+  - Value for money
+  - Supplier capacity
+  - Affordability
+  - Achievability
+long_list:
+  - option: Do minimum
+    choices: {scope: Keep today's web pages, solution: Manual updates, delivery: In house, implementation: None, funding: Existing budget}
+    assessment: {Strategic fit: not met, Value for money: met, Supplier capacity: met, Affordability: met, Achievability: met}
+    shortlisted: yes
+    reason: The benchmark every option is compared with.
+  - option: Publish data only
+    choices: {scope: "Hours and events", solution: CSV on the open data page, delivery: In house, implementation: One go, funding: Existing budget}
+    assessment: {Strategic fit: partly, Value for money: partly, Supplier capacity: met, Affordability: met, Achievability: met}
+    shortlisted: no
+    reason: Without a hub finder few residents would see the data; a step towards the preferred option.
+  - option: Open service data and app partnership
+    choices: {scope: "Hours, events and visits", solution: Open data feed and a partner's hub finder, delivery: Partnership, implementation: In phases, funding: Reserve and budget}
+    assessment: {Strategic fit: met, Value for money: met, Supplier capacity: met, Affordability: met, Achievability: met}
+    shortlisted: yes
+    reason: Meets every critical success factor.
+  - option: Commission a bespoke app
+    choices: {scope: "Hours, events and visits", solution: A council-owned app, delivery: Outsourced, implementation: One go, funding: Capital bid}
+    assessment: {Strategic fit: met, Value for money: not met, Supplier capacity: partly, Affordability: not met, Achievability: partly}
+    shortlisted: no
+    reason: Costs several times more than the partnership for the same benefits.
+  - option: Regional data hub
+    choices: {scope: Every council in the region, solution: Shared platform, delivery: Shared service, implementation: In phases, funding: Joint bid}
+    assessment: {Strategic fit: met, Value for money: partly, Supplier capacity: not met, Affordability: partly, Achievability: not met}
+    shortlisted: no
+    reason: No partner council is ready before 2029; kept for the next review.
+non_monetised_benefits:
+  - Trust in the council from being open about its services
+  - Partners can plan their own services around the hubs' hours
+commercial:
+  route: A further competition under a public sector framework for the hub finder, under the council's contract procedure rules
+  thresholds: The contract value is below the threshold for a full open procedure; the council's rules ask for three quotes and a published contract notice
+  contract_type: Service contract with a partner (hub finder hosting and support)
+  length: 2 years, with an option to extend by 1 year
+  payment: Fixed monthly fee; a service credit when the feed is not updated within 2 working days
+  risk_allocation:
+    - {risk: Data published late or wrong, held_by: Council}
+    - {risk: Hub finder unavailable, held_by: Partner (service credits)}
+    - {risk: Low take-up, held_by: Shared (joint promotion plan)}
+  personnel: No TUPE transfer; no staff move to the partner
+financial:
+  inflation_pct: 2.0
+  vat: VAT on the partner's fee is recoverable by the council; the figures exclude VAT
+  accounting: Revenue spend; no capital asset is created
+  funding:
+    - {source: Digital transformation reserve, amount: 60000, years: 2027-28, confirmed: yes}
+    - {source: Libraries revenue budget, amount: 40000, years: 2027-28 to 2028-29, confirmed: yes}
+    - {source: Regional partnership bid, amount: 20000, years: 2028-29, confirmed: no}
+  shortfall: If the regional bid fails, the libraries budget covers the gap by reducing printed publicity
+management:
+  senior_responsible_owner: Head of Libraries
+  board: Digital and Data Board (monthly)
+  milestones:
+    - {milestone: Board approval, date: 2026-12-15, owner: Head of Libraries}
+    - {milestone: First datasets published, date: 2027-04-30, owner: Libraries performance officer}
+    - {milestone: Hub finder live, date: 2027-07-31, owner: Digital lead}
+    - {milestone: Twelve-month review, date: 2028-04-30, owner: Digital and Data Board}
+  risks:
+    - {risk: Events data not kept up to date by hubs, likelihood: 3, impact: 4, owner: Community Hubs Lead, mitigation: One named steward per hub; weekly reminder}
+    - {risk: Personal data in published events, likelihood: 2, impact: 5, owner: Data protection officer, mitigation: Automatic screen and redaction before each release}
+    - {risk: Partner withdraws, likelihood: 2, impact: 3, owner: Digital lead, mitigation: Open licence means another reuser can take over}
+    - {risk: Few residents use the hub finder, likelihood: 3, impact: 3, owner: Head of Libraries, mitigation: Promotion with social prescribers}
+  benefits_realisation: Each benefit in the register has an owner who reports its measure to the board every quarter
+  evaluation: A post-implementation review after twelve months compares visits and wasted trips with the baseline
+"""
 
 
 LOGIC_MODEL = """# Synthetic: the sample council's logic model for opening its libraries and hubs data.
@@ -407,6 +508,7 @@ def generate(root: Path, council: SampleCouncil) -> list[Path]:
     out.append(write_bytes(c / "logic_model.yaml",
                            LOGIC_MODEL.replace("{short}", council.short_name).encode("utf-8")))
     out.append(write_csv(c / "inventory.csv", _inventory(council)))
+    out.append(write_bytes(c / "proposal.yaml", PROPOSAL.encode("utf-8")))
     out.append(write_bytes(c / "library_visits.csv", _visits(council, rng)))
     out.append(write_csv(c / "hub_opening_hours.csv", _hours(council, rng)))
     out.append(_events(council, rng, c / "events_programme.xlsx"))
