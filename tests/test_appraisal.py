@@ -129,7 +129,7 @@ def small_options():
     return ap.options_from_dict({
         "Do minimum": {"costs": {"Web page": {"values": [50, 50, 50], "cost_type": "operating"}},
                        "benefits": {"Calls avoided": [0, 60, 60]}},
-        "Preferred": {"costs": {"Build": [1000, 0, 0],
+        "Preferred": {"costs": {"Build": {"values": [1000, 0, 0], "cost_type": "capital"},
                                 "Run": {"values": [100, 100, 100], "cost_type": "operating"}},
                       "benefits": {"Time saved": [0, 700, 700]}},
     })
@@ -173,7 +173,7 @@ def test_appraise_with_default_optimism_bias():
 
 
 def test_health_benefits_use_the_health_rate():
-    opts = ap.options_from_dict({"A": {"costs": {"c": [100]},
+    opts = ap.options_from_dict({"A": {"costs": {"c": {"values": [100], "cost_type": "capital"}},
                                        "benefits": {"h": {"values": [0, 0, 100], "health": True}}}})
     app = ap.appraise(opts, mitigation=1, operating_type=None)
     assert app.option("A")["pv_benefits"] == pytest.approx(100 / 1.015 ** 2)
@@ -288,7 +288,8 @@ def write(tmp_path, text, name="options.csv"):
 
 def test_load_options_reads_money_and_defaults(tmp_path):
     p = write(tmp_path, HEADER + "A,0,cost,Build,\"£1,000\",,\nA,1,Benefits,Time,(50),,yes\n\n")
-    df = ap.load_options(p)
+    with pytest.warns(UserWarning, match="blank in 1 cost row"):   # the capital default is said
+        df = ap.load_options(p)
     assert df["value"].tolist() == [1000.0, -50.0]
     assert df["stream"].tolist() == ["cost", "benefit"]
     assert df["cost_type"].tolist() == ["capital", ""]
@@ -407,7 +408,8 @@ def test_options_from_dict_errors():
         ap.options_from_dict({"A": {"costs": {"x": [1, "lots"]}}})
     with pytest.raises(ConfigError, match="cost_type"):
         ap.options_from_dict({"A": {"costs": {"x": {"values": [1], "cost_type": "rent"}}}})
-    df = ap.options_from_dict({"A": {"costs": {"x": [1, 2]}, "benefits": {"y": [0, 5]}}})
+    with pytest.warns(UserWarning, match="treated as capital"):   # the default is said
+        df = ap.options_from_dict({"A": {"costs": {"x": [1, 2]}, "benefits": {"y": [0, 5]}}})
     assert df["year"].tolist() == [0, 1, 0, 1]
     assert df["cost_type"].tolist() == ["capital", "capital", "", ""]
 
@@ -458,3 +460,296 @@ def test_optimism_bias_table():
     assert t["cost"].tolist() == ["capital", "operating"]
     assert t["used here"].tolist() == ["105%", "20%"]   # 200 - 0.5*190; 41 - 0.5*41 = 20.5 -> 20%
     assert ap.optimism_bias_table("standard buildings", operating_type=None)["upper bound"].tolist() == ["24%"]
+
+
+# ---------------------------------------------------------------- edge cases: savings, zero costs
+
+def hand_health_df(t):
+    """The Green Book health rate, written out: 1.5% to year 30, then 1.29% (to year 75)."""
+    f = 1.0
+    for s in range(1, t + 1):
+        f /= 1.015 if s <= 30 else 1.0129
+    return f
+
+
+def plain(values, cost_type="operating"):
+    return {"values": values, "cost_type": cost_type}
+
+
+def test_a_net_saving_is_shown_as_a_saving_not_a_negative_bcr():
+    # "Cheaper" costs 1,000 a year less than the do-minimum (years 0-1) and adds 200 in year 1.
+    opts = ap.options_from_dict({
+        "Do minimum": {"costs": {"Web page": plain([100, 100])}},
+        "Cheaper": {"costs": {"Staff": plain([-1000, -1000])}, "benefits": {"Time": [0, 200]}}})
+    app = ap.appraise(opts)              # +41% on running costs: never applied to a saving
+    pv_c = -1000 - 1000 / 1.035          # -1,966.18
+    pv_b = 200 / 1.035                   # 193.24
+    row = app.option("Cheaper")
+    assert row["pv_costs"] == pytest.approx(pv_c)
+    assert row["pv_benefits"] == pytest.approx(pv_b)
+    assert row["npsv"] == pytest.approx(pv_b - pv_c)         # 2,159.42
+    assert row["npsv"] == pytest.approx(2159.42, abs=0.01)
+    assert row["bcr"] is None and row["saving"] is True
+    assert row["vfm"] == "very high"
+    assert row["note"] == "net saving: costs fall by £1,966 in present value"
+    # the do-minimum is an ordinary option: 0 benefits / 241 costs -> BCR 0, poor
+    dm = app.option("Do minimum")
+    assert dm["bcr"] == 0 and dm["vfm"] == "poor" and dm["saving"] is False and dm["note"] == ""
+    # the readable table and the words never show a negative BCR
+    t = ap.summary_table(app).set_index("option")
+    assert math.isnan(t.loc["Cheaper", "BCR"]) and t.loc["Cheaper", "value for money"] == "very high"
+    assert t.loc["Cheaper", "note"].startswith("net saving: costs fall by £1,966")
+    text = ap.summary_text(app, "Cheaper", "Do minimum")
+    assert "net saving: costs fall by £1,966 in present value" in text
+    assert "**very high** value for money" in text and "benefit-cost ratio of -" not in text
+    assert "poor" not in text.split("Do minimum")[0]
+    _, alt = ap.pv_figure(app)
+    assert "Cheaper: PV costs -£1,966" in alt and "net saving" in alt and "BCR -" not in alt
+    assert "net saving" in ap.scenario_text(row)
+
+
+def test_a_net_saving_that_loses_more_benefit_than_it_saves_is_poor():
+    opts = ap.options_from_dict({"Cut": {"costs": {"Service": plain([-100])},
+                                         "benefits": {"Visits": [-500]}}})
+    row = ap.appraise(opts).option("Cut")
+    assert row["npsv"] == pytest.approx(-500 + 100)
+    assert row["bcr"] is None and row["saving"] is True and row["vfm"] == "poor"
+    assert "benefits fall by £500, at least as much as the saving" in row["note"]
+
+
+@pytest.mark.parametrize("pv_b, pv_c, bcr, vfm, saving, note", [
+    (300, 200, 1.5, "medium", False, ""),
+    (-50, 100, -0.5, "poor", False, ""),          # costs money and does harm: a real BCR, poor
+    (50, -100, None, "very high", True, "net saving: costs fall by £100 in present value"),
+    (-50, -100, None, "very high", True, "less than the saving"),   # NPSV +50
+    (-100, -100, None, "poor", True, "at least as much as the saving"),   # NPSV 0
+    (10, 0, None, "very high", False, "no costs"),
+    (-10, 0, None, "poor", False, "no costs"),
+    (0, 0, None, "poor", False, "no costs"),
+    (5, 0.004, None, "very high", False, "no costs"),   # under half a penny counts as none
+])
+def test_value_for_money_rule(pv_b, pv_c, bcr, vfm, saving, note):
+    got = ap.value_for_money(pv_b, pv_c)
+    assert got["bcr"] == (pytest.approx(bcr) if bcr is not None else None)
+    assert got["vfm"] == vfm and got["saving"] is saving and note in got["note"]
+
+
+def test_zero_costs_are_rated_by_npsv_never_not_assessed():
+    opts = ap.options_from_dict({"Free good": {"benefits": {"Time": [0, 1035]}},
+                                 "Free harm": {"benefits": {"Time": [0, -1035]}},
+                                 "Nothing": {"benefits": {"Time": [0, 0]}}})
+    app = ap.appraise(opts)
+    good, harm, nothing = (app.option(n) for n in ("Free good", "Free harm", "Nothing"))
+    assert good["pv_costs"] == 0 and good["npsv"] == pytest.approx(1035 / 1.035)   # 1,000
+    assert good["bcr"] is None and good["vfm"] == "very high" and "no costs" in good["note"]
+    assert harm["npsv"] == pytest.approx(-1000) and harm["vfm"] == "poor" and harm["bcr"] is None
+    assert nothing["vfm"] == "poor"
+    assert "not assessed" not in set(app.summary["vfm"])
+    text = ap.summary_text(app, "Free good")
+    assert "no costs" in text and "**very high** value for money" in text
+    assert "infinite" not in text
+
+
+# ---------------------------------------------------------------- optimism bias never enlarges a saving
+
+def test_optimism_bias_uplifts_only_positive_cost_lines():
+    opts = ap.options_from_dict({"A": {"costs": {"Build": plain([1000, -500], "capital"),
+                                                 "Run": plain([-300, 200])}}})
+    app = ap.appraise(opts)      # equipment/development upper bound: capital +200%, operating +41%
+    d1 = 1 / 1.035
+    # year 0: 1000 * 3 + (-300) = 2700; year 1: -500 (not uplifted) + 200 * 1.41 = -218
+    assert app.option("A")["pv_costs"] == pytest.approx(2700 + (-500 + 282) * d1)
+    lines = app.lines.set_index(["category", "year"])
+    assert lines.loc[("Build", 1), "uplift"] == 0 and lines.loc[("Build", 1), "adjusted"] == -500
+    assert lines.loc[("Run", 0), "adjusted"] == -300
+    by = app.by_year
+    assert by["optimism_bias"].tolist() == pytest.approx([2000, 82])
+    t = ap.affordability(app, "A")
+    assert t["optimism_bias"].tolist() == pytest.approx([2000, 82])
+    assert t["total"].tolist() == pytest.approx([2700, -218])
+
+
+# ---------------------------------------------------------------- cost type: the default is said
+
+def test_no_cost_type_column_warns_naming_file_default_and_rows(tmp_path):
+    p = write(tmp_path, "option,year,stream,category,value\n"
+                        "A,0,cost,Build,1000\nA,1,cost,Run,100\nA,1,benefit,Time,5000\n")
+    with pytest.warns(UserWarning) as caught:
+        df = ap.load_options(p)
+    msg = str(caught[0].message)
+    assert msg.startswith("options.csv: there is no cost_type column")
+    assert "rows 2–3" in msg and "treated as capital costs, the default" in msg
+    assert df.attrs["warnings"] == [msg]
+    assert df["cost_type"].tolist() == ["capital", "capital", ""]
+    assert df["cost_type_default"].tolist() == [True, True, False]
+    app = ap.appraise(df, mitigation=0.5)        # capital 2.00 - 0.5 * 1.90 = +105%
+    assert app.option("A")["pv_costs"] == pytest.approx(1000 * 2.05 + 100 * 2.05 / 1.035)
+    assert len(app.warnings) == 1
+    w = app.warnings[0]
+    assert "options.csv" in w and "rows 2–3" in w and "+105%" in w and "+20%" in w
+    assert "*Assumed:* options.csv" in ap.summary_text(app, "A")
+
+
+def test_blank_cost_type_cells_warn_listing_only_those_rows(tmp_path):
+    p = write(tmp_path, HEADER + "A,0,cost,Build,1000,capital,\nA,1,cost,Run,100,,\n"
+                                 "A,2,cost,Run,100,,\nA,3,cost,Run,100,operating,\n"
+                                 "A,4,cost,Run,-100,,\nA,1,benefit,Time,50,,\n")
+    with pytest.warns(UserWarning, match=r"options.csv: the cost_type is blank in 3 cost row\(s\) "
+                                         r"\(rows 3–4, 6\)"):
+        df = ap.load_options(p)
+    app = ap.appraise(df, project_type="standard_buildings")   # capital +24%
+    w = app.warnings[0]
+    assert "rows 3–4, 6" in w and "2 positive line(s) uplifted by +24%" in w
+    d = [1 / 1.035 ** t for t in range(5)]
+    hand = 1000 * 1.24 + 100 * 1.24 * (d[1] + d[2]) + 100 * 1.41 * d[3] - 100 * d[4]
+    assert app.option("A")["pv_costs"] == pytest.approx(hand)
+
+
+def test_explicit_cost_types_give_no_warning(tmp_path):
+    import warnings
+
+    p = write(tmp_path, HEADER + "A,0,cost,Build,1000,capital,\nA,1,benefit,Time,50,,\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        df = ap.load_options(p)
+        ap.options_from_dict({"A": {"costs": {"x": plain([1])}}})
+    assert df.attrs["warnings"] == [] and ap.appraise(df).warnings == []
+
+
+def test_a_cost_type_that_is_not_capital_or_operating_names_file_row_column(tmp_path):
+    p = write(tmp_path, "Option,Year,Stream,Category,Value,Cost type\n"
+                        "A,0,cost,Build,1000,Capital\nA,1,cost,Run,100,running\n")
+    with pytest.raises(DataFileError) as info:
+        ap.load_options(p)
+    err = info.value
+    assert err.file.endswith("options.csv") and err.row == 3 and err.column == "Cost type"
+    assert "'running' is neither 'capital' nor 'operating'" in str(err)
+
+
+# ---------------------------------------------------------------- the words name the schedules
+
+def test_summary_text_names_the_discount_schedule_of_each_stream():
+    opts = ap.options_from_dict({"A": {"costs": {"c": plain([100], "capital")},
+                                       "benefits": {"Wellbeing": {"values": [0, 500], "health": True},
+                                                    "Time": [0, 500]}}})
+    text = ap.summary_text(ap.appraise(opts), "A")
+    assert "discounted at the Green Book rate (3.5% to year 30, 3.0% after)" in text
+    assert "health effects (Wellbeing) at 1.5%" in text
+    assert "discounted at 3.5%" not in text and "Green Book's 3.5%" not in text
+    # no health rows: no health rate mentioned
+    plain_opts = ap.options_from_dict({"A": {"costs": {"c": plain([100], "capital")},
+                                             "benefits": {"Time": [0, 500]}}})
+    text = ap.summary_text(ap.appraise(plain_opts), "A")
+    assert "discounted at the Green Book rate (3.5% to year 30, 3.0% after)." in text
+    assert "health" not in text
+
+
+def test_schedule_words_follow_the_horizon():
+    assert ap.schedule_words(9) == "3.5% to year 30, 3.0% after"
+    assert ap.schedule_words(40) == "3.5% to year 30, 3.0% after"
+    assert ap.schedule_words(80) == "3.5% to year 30, 3.0% to year 75, 2.5% after"
+    assert ap.schedule_words(9, health=True) == "1.5%"
+    assert ap.schedule_words(40, health=True) == "1.5% to year 30, 1.29% after"
+
+
+# ---------------------------------------------------------------- by-year tables reconcile
+
+def test_by_year_reconciles_row_by_row_and_in_total():
+    # 35 years, so both schedules change rate at year 31; health on a benefit and on a cost
+    years = 36
+    opts = ap.options_from_dict({"A": {
+        "costs": {"Build": plain([12345.67] + [0] * (years - 1), "capital"),
+                  "Run": plain([987.65] * years),
+                  "Stress": {"values": [0] + [111.11] * (years - 1), "health": True,
+                             "cost_type": "operating"}},
+        "benefits": {"Time": [0] + [2345.67] * (years - 1),
+                     "Wellbeing": {"values": [0] + [1234.56] * (years - 1), "health": True}}}})
+    app = ap.appraise(opts, mitigation=1.0)   # capital +10%, operating +0%
+    by = app.by_year
+    # the factors are kept in full (not rounded): the hand loop to 12 significant figures
+    for t in range(years):
+        assert by.loc[t, "discount_factor"] == pytest.approx(hand_df(t), rel=1e-12)
+        assert by.loc[t, "health_discount_factor"] == pytest.approx(hand_health_df(t), rel=1e-12)
+    # each row: value x factor = the PV shown, health part at the health factor
+    std_b = by["benefits"] - by["health_benefits"]
+    std_c = by["costs"] - by["health_costs"]
+    assert (std_b * by["discount_factor"] + by["health_benefits"] * by["health_discount_factor"]
+            ).tolist() == pytest.approx(by["pv_benefits"].tolist(), abs=1e-9)
+    assert (std_c * by["discount_factor"] + by["health_costs"] * by["health_discount_factor"]
+            ).tolist() == pytest.approx(by["pv_costs"].tolist(), abs=1e-9)
+    # the by-year PVs add up to the summary's, and to the hand figures
+    row = app.option("A")
+    assert by["pv_costs"].sum() == pytest.approx(row["pv_costs"], abs=0.005)
+    assert by["pv_benefits"].sum() == pytest.approx(row["pv_benefits"], abs=0.005)
+    hand_c = (12345.67 * 1.10 + sum(987.65 * hand_df(t) for t in range(years))
+              + sum(111.11 * hand_health_df(t) for t in range(1, years)))
+    hand_b = sum(2345.67 * hand_df(t) + 1234.56 * hand_health_df(t) for t in range(1, years))
+    assert row["pv_costs"] == pytest.approx(hand_c, abs=0.005)
+    assert row["pv_benefits"] == pytest.approx(hand_b, abs=0.005)
+    # the readable table rounds each PV from the unrounded product, and keeps the factor whole
+    t = ap.by_year_table(app, "A")
+    assert t["discount_factor"].tolist() == by["discount_factor"].tolist()
+    assert t["pv_benefits"].tolist() == [round(v, 2) for v in by["pv_benefits"]]
+    assert t.loc[31, "pv_benefits"] == round(2345.67 * hand_df(31) + 1234.56 * hand_health_df(31), 2)
+    assert t["pv_benefits"].sum() == pytest.approx(hand_b, abs=0.005 * years)
+
+
+def test_by_year_table_without_health_rows_drops_the_health_columns():
+    app = ap.appraise(small_options())
+    t = ap.by_year_table(app)
+    assert "health_discount_factor" not in t and "option" in t
+    assert len(t) == 6
+
+
+# ---------------------------------------------------------------- transfers stay out of the NPSV
+
+def test_transfers_are_left_out_of_npsv_and_reported_separately(tmp_path):
+    p = write(tmp_path, "option,year,stream,category,value,cost_type,health,transfer\n"
+                        "A,0,cost,Build,1000,capital,,\n"
+                        "A,1,benefit,Time,3105,,,\n"
+                        "A,1,transfer,Government grant,2070,,,\n"
+                        "A,2,cost,Grant to VCSE partner,500,,,yes\n"
+                        "A,1,benefit,Overpayments recovered,1035,,,yes\n"
+                        "Do minimum,0,cost,Web,100,operating,,\n")
+    df = ap.load_options(p)
+    t_rows = df[df["stream"] == "transfer"]
+    # + received, - paid: the cost row marked transfer changes sign
+    assert t_rows["value"].tolist() == [2070, -500, 1035]
+    app = ap.appraise(df, project_type="standard_buildings", mitigation=1.0)   # capital +2%
+    row = app.option("A")
+    assert row["pv_costs"] == pytest.approx(1020)
+    assert row["pv_benefits"] == pytest.approx(3000)        # 3105 / 1.035, nothing else
+    assert row["npsv"] == pytest.approx(1980)
+    assert row["bcr"] == pytest.approx(3000 / 1020)
+    assert "transfer" not in set(app.lines["stream"])
+    assert set(ap.sensitivity(app, "A")["category"]) == {"Build", "Time"}
+    assert ap.affordability(app, "A")["total"].tolist() == pytest.approx([1020, 0, 0])
+    tr = app.transfers
+    assert tr["option"].unique().tolist() == ["A"]           # the do-minimum has none
+    assert tr["year"].tolist() == [0, 1, 2]
+    assert tr["transfers"].tolist() == pytest.approx([0, 2070 + 1035, -500])
+    assert tr["pv_transfers"].tolist() == pytest.approx([0, 3105 / 1.035, -500 / 1.035 ** 2])
+    table = ap.transfers_table(app)
+    assert table["PV of transfers (£)"].tolist() == [0, 3000, round(-500 / 1.035 ** 2, 2)]
+    assert table["transfers (£, + received, − paid)"].tolist() == [0, 3105, -500]
+    text = ap.summary_text(app, "A", "Do minimum")
+    assert "left out of the NPSV" in text and "£2,605" in text
+
+
+def test_transfers_from_a_dict_and_none_at_all():
+    opts = ap.options_from_dict({"A": {"costs": {"c": plain([100], "capital")},
+                                       "transfers": {"Grant": [50, 50]}}})
+    app = ap.appraise(opts, mitigation=1.0)
+    assert app.option("A")["pv_costs"] == pytest.approx(110)
+    assert app.option("A")["pv_benefits"] == 0
+    assert app.transfers["pv_transfers"].sum() == pytest.approx(50 + 50 / 1.035)
+    empty = ap.appraise(small_options())
+    assert len(empty.transfers) == 0 and len(ap.transfers_table(empty)) == 0
+    assert "Transfers" not in ap.summary_text(empty, "Preferred")
+
+
+def test_a_bad_transfer_cell_names_file_row_column(tmp_path):
+    p = write(tmp_path, "option,year,stream,category,value,transfer\nA,0,benefit,x,10,perhaps\n")
+    with pytest.raises(DataFileError) as info:
+        ap.load_options(p)
+    assert info.value.row == 2 and info.value.column == "transfer"

@@ -10,14 +10,22 @@ The arithmetic follows HM Treasury's Green Book (2020):
 * health effects may use the lower health rate (1.5% on the same declining pattern);
 * NPSV = PV(benefits) − PV(costs); BCR = PV(benefits) / PV(costs);
 * optimism bias uplifts costs by project type (the Green Book's supplementary guidance),
-  moving from the upper bound toward the lower bound as risks are mitigated;
+  moving from the upper bound toward the lower bound as risks are mitigated; it uplifts only
+  positive cost lines (a saving, a negative cost, is never made bigger);
 * value-for-money categories as DfT uses them (poor < 1; low 1–1.5; medium 1.5–2;
-  high 2–4; very high > 4).
+  high 2–4; very high > 4) when the PV of costs is positive. A **net saving** (PV costs below
+  zero: the option costs less than the do-minimum) and **zero costs** have no meaningful BCR:
+  they are rated by the NPSV (positive: very high; zero or negative: poor), see
+  :func:`value_for_money`;
+* **transfers** (grants, taxes, benefits, recovered overpayments: money moving from one party
+  to another with no resource used up) are left out of the NPSV and the BCR and reported
+  separately for the financial case (:attr:`Appraisal.transfers`, :func:`transfers_table`).
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 
 # (first year, last year or None for "and after", annual rate)
 STPR_SCHEDULE: tuple[tuple[int, int | None, float], ...] = (
@@ -122,6 +130,52 @@ def bcr(pv_benefits: float, pv_costs: float) -> float:
     return float(pv_benefits) / float(pv_costs)
 
 
+#: PV costs smaller than this (half a penny either way) count as zero costs.
+ZERO_COSTS = 0.005
+
+
+def value_for_money(pv_benefits: float, pv_costs: float) -> dict:
+    """The BCR, value-for-money category and a note for an option's PVs (costs after optimism
+    bias, transfers left out). Returns ``{"bcr", "vfm", "saving", "note"}``.
+
+    The rule:
+
+    * **PV costs above zero**: ``bcr`` = PV benefits / PV costs, the category from the BCR
+      (:func:`vfm_category`: poor < 1 ≤ low < 1.5 ≤ medium < 2 ≤ high ≤ 4 < very high).
+      A negative BCR here (costs money *and* benefits negative) is *poor*.
+    * **PV costs below zero — a net saving** (the option costs less than the do-minimum):
+      a ratio with a negative denominator means nothing (it would read as a negative BCR,
+      "poor"), so ``bcr`` is ``None``, ``saving`` is True and the note says
+      ``"net saving: costs fall by £X in present value"``. The option is rated by its NPSV
+      (PV benefits + the saving): **positive → "very high"** — DfT's value-for-money guidance
+      treats a scheme that saves money and adds benefits as very high value for money, the top
+      category, whatever the size of the ratio — and **zero or negative → "poor"** (the
+      benefits lost are at least as large as the saving). When the benefits are negative but
+      smaller than the saving (positive NPSV) the note says so: the category is still very
+      high, on the NPSV.
+    * **PV costs zero** (within half a penny, :data:`ZERO_COSTS`): no BCR (``None``); rated by
+      the NPSV, which is then the PV of the benefits: positive → "very high", zero or
+      negative → "poor" (never "not assessed": negative benefits with no costs are poor value).
+    """
+    from .charts import format_gbp_short
+
+    pv_b, pv_c = float(pv_benefits), float(pv_costs)
+    npsv = pv_b - pv_c
+    if pv_c >= ZERO_COSTS:
+        ratio = pv_b / pv_c
+        return {"bcr": ratio, "vfm": vfm_category(ratio), "saving": False, "note": ""}
+    rating = "very high" if npsv > 0 else "poor"
+    if pv_c <= -ZERO_COSTS:
+        note = f"net saving: costs fall by {format_gbp_short(-pv_c, m_decimals=2)} in present value"
+        if pv_b < 0:
+            note += (f"; benefits fall by {format_gbp_short(-pv_b, m_decimals=2)}, "
+                     + ("less than the saving" if npsv > 0 else "at least as much as the saving"))
+        return {"bcr": None, "vfm": rating, "saving": True, "note": note}
+    note = ("no costs: the benefit-cost ratio is not defined, so the option is rated by its "
+            f"NPSV ({'positive' if npsv > 0 else 'zero' if npsv == 0 else 'negative'})")
+    return {"bcr": None, "vfm": rating, "saving": False, "note": note}
+
+
 # ------------------------------------------------------------------------------ optimism bias
 
 #: Optimism bias (Green Book supplementary guidance), percentages as fractions:
@@ -193,9 +247,18 @@ def optimism_bias_table(project_type: str = DEFAULT_PROJECT_TYPE, mitigation: fl
 # ------------------------------------------------------------------------------ options
 
 OPTION_COLUMNS = ("option", "year", "stream", "category", "value")
+#: The optional columns of the blank template (the loader also reads :data:`EXTRA_COLUMNS`).
 OPTIONAL_COLUMNS = ("cost_type", "health")
+#: Optional columns the loader reads that the blank template leaves out: ``transfer`` (yes on a
+#: cost or benefit row makes it a transfer, as ``stream = transfer`` does).
+EXTRA_COLUMNS = ("transfer",)
+#: The streams of an options file: ``transfer`` rows are left out of the NPSV.
+STREAMS = ("cost", "benefit", "transfer")
 _TRUE = {"yes", "y", "true", "1", "health"}
 _FALSE = {"no", "n", "false", "0", "", "standard"}
+_TRANSFER_TRUE = {"yes", "y", "true", "1", "transfer"}
+#: What a cost row without a cost type is treated as (the larger, safer uplift).
+DEFAULT_COST_TYPE = "capital"
 
 
 def _number(text: str):
@@ -212,15 +275,52 @@ def _number(text: str):
     return -v if neg else v
 
 
+def _rows_text(rows: list[int]) -> str:
+    """Spreadsheet row numbers as ranges: ``[2, 3, 4, 7]`` → ``'rows 2–4, 7'``."""
+    rows = sorted(set(int(r) for r in rows))
+    parts, i = [], 0
+    while i < len(rows):
+        j = i
+        while j + 1 < len(rows) and rows[j + 1] == rows[j] + 1:
+            j += 1
+        parts.append(str(rows[i]) if i == j else f"{rows[i]}–{rows[j]}")
+        i = j + 1
+    return ("row " if len(rows) == 1 else "rows ") + ", ".join(parts)
+
+
+def _default_cost_type_warning(source: str, what: str,
+                               fix: str = "Write capital or operating in the cost_type column "
+                                          "for every cost row.") -> str:
+    cap_upper = OPTIMISM_BIAS[DEFAULT_PROJECT_TYPE]["capital"][0]
+    op_upper = OPTIMISM_BIAS[DEFAULT_OPERATING_TYPE]["operating"][0]
+    return (f"{source}: {what} treated as {DEFAULT_COST_TYPE} costs, the default: they get the "
+            "capital optimism bias of the project type you appraise with (up to "
+            f"+{cap_upper:.0%} for equipment/development, the default type), not the running-cost "
+            f"uplift (at most +{op_upper:.0%}). {fix}")
+
+
 def load_options(path) -> "pandas.DataFrame":  # noqa: F821
     """Read an options file (CSV or .xlsx): one row per option, year, stream and category.
 
     Required columns: ``option, year, stream, category, value`` — ``year`` counts from 0
-    (the base year), ``stream`` is ``cost`` or ``benefit``, ``value`` is in real prices (£,
-    base-year prices; ``1,000`` and ``£1,000`` are fine), the change against business as
-    usual. Optional: ``cost_type`` (``capital`` or ``operating``; blank: capital) and ``health``
-    (``yes`` for health effects, discounted at the health rate). Years an option has no row for
-    count as zero.
+    (the base year), ``stream`` is ``cost``, ``benefit`` or ``transfer``, ``value`` is in real
+    prices (£, base-year prices; ``1,000`` and ``£1,000`` are fine), the change against business
+    as usual. A negative cost is a saving against the do-minimum. Optional:
+
+    * ``cost_type`` — ``capital`` or ``operating``, for optimism bias. **A blank cell, or no
+      such column, means capital** (:data:`DEFAULT_COST_TYPE`): the larger uplift, the safe
+      side, but it can add up to 200% to running costs, so the loader says so — a
+      ``UserWarning`` naming the file, the default and the rows, also kept in
+      ``df.attrs["warnings"]`` (and :func:`appraise` repeats it in ``Appraisal.warnings`` with
+      the uplift it applied). The rows are flagged in the column ``cost_type_default``.
+    * ``health`` — ``yes`` for health effects, discounted at the health rate.
+    * ``transfer`` — ``yes`` makes a cost or benefit row a transfer (a payment with no
+      resource used up: a grant, a tax, a recovered overpayment). Transfers are kept with
+      ``stream = "transfer"`` and a value that is **positive when the organisation making the
+      case receives money, negative when it pays out** (so a cost row marked transfer changes
+      sign). They are left out of the NPSV and the BCR (:attr:`Appraisal.transfers`).
+
+    Years an option has no row for count as zero.
 
     Every problem is a :class:`~toolkit_helpers.errors.DataFileError` naming the file, the row
     (as a spreadsheet numbers it) and the column, with what to do.
@@ -243,7 +343,7 @@ def load_options(path) -> "pandas.DataFrame":  # noqa: F821
     header = [normalise_header(h).replace(" ", "_") for h in rows[header_i]]
     where = {}
     for j, h in enumerate(header):
-        if h in OPTION_COLUMNS + OPTIONAL_COLUMNS and h not in where:
+        if h in OPTION_COLUMNS + OPTIONAL_COLUMNS + EXTRA_COLUMNS and h not in where:
             where[h] = j
     missing = [c for c in OPTION_COLUMNS if c not in where]
     if missing:
@@ -252,9 +352,9 @@ def load_options(path) -> "pandas.DataFrame":  # noqa: F821
             f"(found: {', '.join(repr(h) for h in rows[header_i] if str(h).strip())})",
             file=path, row=header_i + 1,
             hint=f"the first row must name the columns {', '.join(OPTION_COLUMNS)} "
-                 "(optional: cost_type, health).")
+                 "(optional: cost_type, health, transfer).")
     names = {c: str(rows[header_i][where[c]]).strip() for c in where}
-    records, seen = [], {}
+    records, seen, defaulted = [], {}, []
     for i in range(header_i + 1, len(rows)):
         row = list(rows[i])
         if is_blank_row(row):
@@ -280,9 +380,11 @@ def load_options(path) -> "pandas.DataFrame":  # noqa: F821
             fail("year", f"the year {cell('year')!r} is more than 500 years from the base year",
                  "years count from 0 (the base year), not calendar years like 2026.")
         stream = cell("stream").lower().rstrip("s")
-        if stream not in ("cost", "benefit"):
-            fail("stream", f"the stream {cell('stream')!r} is neither 'cost' nor 'benefit'",
-                 "write cost or benefit (a saving the service makes is a benefit).")
+        if stream not in STREAMS:
+            fail("stream", f"the stream {cell('stream')!r} is neither 'cost' nor 'benefit' "
+                 "(nor 'transfer')",
+                 "write cost or benefit (a saving the service makes is a benefit, or a negative "
+                 "cost), or transfer for a payment with no resource used up (a grant, a tax).")
         category = cell("category")
         if not category:
             fail("category", "the category is blank",
@@ -291,12 +393,26 @@ def load_options(path) -> "pandas.DataFrame":  # noqa: F821
         if value is None:
             fail("value", f"the value {cell('value')!r} is not a number",
                  "write an amount in pounds, real (base-year) prices, e.g. 12500 or £12,500.")
-        cost_type = cell("cost_type").lower() or "capital"
-        if stream == "benefit":
-            cost_type = ""
-        elif cost_type not in ("capital", "operating"):
-            fail("cost_type", f"the cost type {cell('cost_type')!r} is neither 'capital' nor 'operating'",
-                 "write capital (one-off, building or buying) or operating (running costs).")
+        t = cell("transfer").lower()
+        if t not in _TRANSFER_TRUE | _FALSE:
+            fail("transfer", f"{cell('transfer')!r} is not yes or no",
+                 "write yes for a transfer (a grant, a tax, a recovered overpayment: left out of "
+                 "the NPSV), otherwise leave blank.")
+        if t in _TRANSFER_TRUE and stream != "transfer":
+            # a transfer is + when the organisation receives money, - when it pays out
+            value = -value if stream == "cost" else value
+            stream = "transfer"
+        given = cell("cost_type").lower()
+        cost_type, default = "", False
+        if stream == "cost":
+            if not given:
+                cost_type, default = DEFAULT_COST_TYPE, True
+            elif given in ("capital", "operating"):
+                cost_type = given
+            else:
+                fail("cost_type", f"the cost type {cell('cost_type')!r} is neither 'capital' nor "
+                     "'operating'",
+                     "write capital (one-off, building or buying) or operating (running costs).")
         h = cell("health").lower()
         if h not in _TRUE | _FALSE:
             fail("health", f"{cell('health')!r} is not yes or no",
@@ -306,55 +422,82 @@ def load_options(path) -> "pandas.DataFrame":  # noqa: F821
             fail("category", f"{option!r}, year {int(y)}, {stream} {category!r} appears twice "
                  f"(also row {seen[key]})", "add the two amounts into one row, or rename one category.")
         seen[key] = rown
+        if default:
+            defaulted.append(rown)
         records.append({"option": option, "year": int(y), "stream": stream, "category": category,
-                        "value": float(value), "cost_type": cost_type, "health": h in _TRUE,
-                        "source_row": rown})
+                        "value": float(value), "cost_type": cost_type,
+                        "health": h in _TRUE and stream != "transfer", "source_row": rown,
+                        "cost_type_default": default})
     if not records:
         raise DataFileError("the options file has a header but no rows", file=path,
                             row=header_i + 1, hint="add at least one cost or benefit row per option.")
-    return _frame(records, source=str(path.name))
+    df = _frame(records, source=str(path.name))
+    if defaulted:
+        what = (f"there is no cost_type column, so the {len(defaulted)} cost row(s) "
+                f"({_rows_text(defaulted)}) are" if "cost_type" not in where else
+                f"the cost_type is blank in {len(defaulted)} cost row(s) "
+                f"({_rows_text(defaulted)}): they are")
+        msg = _default_cost_type_warning(path.name, what)
+        warnings.warn(msg, UserWarning, stacklevel=2)
+        df.attrs["warnings"] = [msg]
+    return df
+
+
+_FRAME_COLUMNS = ["option", "year", "stream", "category", "value", "cost_type", "health",
+                  "source_row", "cost_type_default"]
 
 
 def _frame(records: list[dict], source: str | None = None):
     import pandas as pd
 
-    df = pd.DataFrame(records, columns=["option", "year", "stream", "category", "value",
-                                        "cost_type", "health", "source_row"])
+    records = [{"cost_type_default": False, **r} for r in records]
+    df = pd.DataFrame(records, columns=_FRAME_COLUMNS)
     df["year"] = df["year"].astype("int64")
     df["value"] = df["value"].astype("float64")
     df["health"] = df["health"].astype(bool)
+    df["cost_type_default"] = df["cost_type_default"].astype(bool)
     df.attrs["source"] = source
+    df.attrs["warnings"] = []
     return df
 
 
 def options_from_dict(spec: dict) -> "pandas.DataFrame":  # noqa: F821
     """Options written in a config or a notebook, as the same table :func:`load_options` gives.
 
-    ``{"Do minimum": {"costs": {"Staff time": [5000, 5000, ...]}, "benefits": {...}}, ...}`` —
-    lists run by year from 0; a category may also be ``{"values": [...], "cost_type":
-    "operating", "health": False}``.
+    ``{"Do minimum": {"costs": {"Staff time": [5000, 5000, ...]}, "benefits": {...},
+    "transfers": {...}}, ...}`` — lists run by year from 0; a category may also be
+    ``{"values": [...], "cost_type": "operating", "health": False}``. A cost given as a plain
+    list (or without ``cost_type``) is capital, the default — with a warning, as for a file.
+    Transfers are positive when the organisation receives money, negative when it pays out.
     """
     from .errors import ConfigError
 
     if not isinstance(spec, dict) or not spec:
         raise ConfigError("options must be a mapping of option name to its costs and benefits",
                           hint="e.g. {'Do minimum': {'costs': {'Staff': [1000, 1000]}}}")
-    records = []
+    records, defaulted = [], []
     for option, streams in spec.items():
         if not isinstance(streams, dict):
             raise ConfigError(f"option {option!r}: expected 'costs' and/or 'benefits'",
                               hint="give each option a mapping with costs and benefits.")
         for skey, cats in streams.items():
             stream = str(skey).lower().rstrip("s")
-            if stream not in ("cost", "benefit"):
-                raise ConfigError(f"option {option!r}: {skey!r} is neither costs nor benefits",
-                                  hint="use the keys costs and benefits.")
+            if stream not in STREAMS:
+                raise ConfigError(f"option {option!r}: {skey!r} is neither costs nor benefits "
+                                  "(nor transfers)",
+                                  hint="use the keys costs, benefits and transfers.")
             for category, values in (cats or {}).items():
-                cost_type, health = ("capital" if stream == "cost" else ""), False
+                cost_type, health = ("" if stream != "cost" else None), False
                 if isinstance(values, dict):
-                    cost_type = str(values.get("cost_type", cost_type)) if stream == "cost" else ""
-                    health = bool(values.get("health", False))
+                    if stream == "cost":
+                        cost_type = values.get("cost_type")
+                        cost_type = None if cost_type in (None, "") else str(cost_type)
+                    health = bool(values.get("health", False)) and stream != "transfer"
                     values = values.get("values", [])
+                default = stream == "cost" and cost_type is None
+                if default:
+                    cost_type = DEFAULT_COST_TYPE
+                    defaulted.append(f"{option}: {category}")
                 if stream == "cost" and cost_type not in ("capital", "operating"):
                     raise ConfigError(f"option {option!r}, {category!r}: cost_type must be "
                                       "capital or operating", hint="fix the cost_type.")
@@ -367,33 +510,71 @@ def options_from_dict(spec: dict) -> "pandas.DataFrame":  # noqa: F821
                                           hint="write amounts in pounds, real prices.") from None
                     records.append({"option": str(option), "year": year, "stream": stream,
                                     "category": str(category), "value": value,
-                                    "cost_type": cost_type, "health": health, "source_row": None})
-    return _frame(records, source="options given in the notebook or config")
+                                    "cost_type": cost_type, "health": health, "source_row": None,
+                                    "cost_type_default": default})
+    source = "options given in the notebook or config"
+    df = _frame(records, source=source)
+    if defaulted:
+        msg = _default_cost_type_warning(
+            source, (f"{len(defaulted)} cost "
+                     f"{'category has' if len(defaulted) == 1 else 'categories have'} "
+                     f"no cost_type ({'; '.join(defaulted)}): "
+                     f"{'it is' if len(defaulted) == 1 else 'they are'}"),
+            fix="Give each cost category {'values': [...], 'cost_type': 'capital' or "
+                "'operating'}.")
+        warnings.warn(msg, UserWarning, stacklevel=2)
+        df.attrs["warnings"] = [msg]
+    return df
 
 
 # ------------------------------------------------------------------------------ appraisal
 
 @dataclass
 class Appraisal:
-    """The result of :func:`appraise`."""
-    lines: "pandas.DataFrame"       # every input line, with uplift, adjusted value, DF and PV
+    """The result of :func:`appraise`.
+
+    ``summary`` has one row per option: ``option, pv_costs, pv_benefits, npsv, bcr, vfm,
+    payback_year, saving, note`` — ``bcr`` is ``None`` when it means nothing (a net saving or
+    zero costs: see :func:`value_for_money`), ``saving`` is True for a net saving and ``note``
+    says why there is no BCR. ``by_year`` keeps full precision and reconciles row by row:
+    ``pv_costs = (costs - health_costs) * discount_factor + health_costs *
+    health_discount_factor`` (the same for benefits), and its PVs add up to the summary's.
+    ``transfers`` holds the transfer rows by option and year (``transfers`` undiscounted, +
+    received / − paid, ``discount_factor``, ``pv_transfers``), left out of everything else.
+    ``warnings`` says what the appraisal assumed (cost rows without a cost type, as capital).
+    """
+    lines: "pandas.DataFrame"       # every cost and benefit line: uplift, adjusted value, DF, PV
     by_year: "pandas.DataFrame"     # option, year, costs (base), optimism_bias, costs, benefits, ...
     summary: "pandas.DataFrame"     # one row per option
     project_type: str
     mitigation: float
     horizon: int
     operating_type: str | None = DEFAULT_OPERATING_TYPE
+    transfers: "pandas.DataFrame | None" = None   # option, year, transfers, discount factor, PV
+    warnings: list = field(default_factory=list)
 
     def option(self, name: str) -> dict:
         row = self.summary.set_index("option").loc[name].to_dict()
         pb = row.get("payback_year")
         row["payback_year"] = None if pb is None or pb != pb else int(pb)
+        b = row.get("bcr")
+        row["bcr"] = None if b is None or b != b else float(b)
+        if "saving" in row:
+            row["saving"] = bool(row["saving"])
         return {"option": name, **row}
 
     def category_pvs(self, option: str):
-        """PV by stream and category for one option (costs after optimism bias)."""
+        """PV by stream and category for one option (costs after optimism bias; no transfers)."""
         d = self.lines[self.lines["option"] == option]
         return (d.groupby(["stream", "category"], sort=False)["pv"].sum().reset_index())
+
+
+def _what_rows(d) -> str:
+    """The rows of an options table, as row numbers where it came from a file."""
+    nums = [int(r) for r in d["source_row"] if r is not None and r == r]
+    if len(nums) == len(d):
+        return _rows_text(nums)
+    return "; ".join(dict.fromkeys(f"{o}: {c}" for o, c in zip(d["option"], d["category"])))
 
 
 def appraise(options, *, project_type: str = DEFAULT_PROJECT_TYPE, mitigation: float = 0.0,
@@ -403,26 +584,39 @@ def appraise(options, *, project_type: str = DEFAULT_PROJECT_TYPE, mitigation: f
 
     Costs are uplifted for optimism bias — capital by ``project_type``, operating by
     ``operating_type`` (``None``: no uplift on running costs) — at ``mitigation`` (0 = upper
-    bound, 1 = lower bound). Then each year's values are discounted (health rows at the health
-    rate). ``horizon`` (a last year) cuts or pads every option to years ``0..horizon``.
-    ``adjust`` maps ``(stream, category)`` — or ``stream`` alone — to a multiplier, for
-    sensitivity tests and scenarios.
+    bound, 1 = lower bound). Only **positive** cost lines are uplifted: a negative cost (a
+    saving against the do-minimum) is never enlarged. Then each year's values are discounted
+    (health rows at the health rate). ``horizon`` (a last year) cuts or pads every option to
+    years ``0..horizon``. ``adjust`` maps ``(stream, category)`` — or ``stream`` alone — to a
+    multiplier, for sensitivity tests and scenarios.
+
+    Transfer rows (``stream == "transfer"``) are left out of the NPSV and BCR and reported in
+    ``Appraisal.transfers``. Cost rows whose cost type was filled in as the default
+    (``cost_type_default``) are named in ``Appraisal.warnings`` with the uplift applied.
     """
     import pandas as pd
 
     if len(options) == 0:
         raise ValueError("there are no options to appraise")
     ptype = _project_type(project_type)
-    lines = options.copy()
+    rows_in = options.copy()
+    if "cost_type_default" not in rows_in.columns:
+        rows_in["cost_type_default"] = False
+    if "source_row" not in rows_in.columns:
+        rows_in["source_row"] = None
     if horizon is None:
-        horizon = int(lines["year"].max())
+        horizon = int(rows_in["year"].max())
     horizon = _check_year(horizon)
-    lines = lines[lines["year"] <= horizon].copy()
+    rows_in = rows_in[rows_in["year"] <= horizon]
+    is_transfer = rows_in["stream"] == "transfer"
+    lines = rows_in[~is_transfer].copy()
+    tlines = rows_in[is_transfer].copy()
     cap = optimism_bias(ptype, "capital", mitigation)
     op = optimism_bias(operating_type, "operating", mitigation) if operating_type else 0.0
     lines["uplift"] = 0.0
-    lines.loc[(lines["stream"] == "cost") & (lines["cost_type"] == "capital"), "uplift"] = cap
-    lines.loc[(lines["stream"] == "cost") & (lines["cost_type"] == "operating"), "uplift"] = op
+    positive_cost = (lines["stream"] == "cost") & (lines["value"] > 0)
+    lines.loc[positive_cost & (lines["cost_type"] == "capital"), "uplift"] = cap
+    lines.loc[positive_cost & (lines["cost_type"] == "operating"), "uplift"] = op
     mult = pd.Series(1.0, index=lines.index)
     for key, m in (adjust or {}).items():
         if isinstance(key, tuple):
@@ -451,6 +645,9 @@ def appraise(options, *, project_type: str = DEFAULT_PROJECT_TYPE, mitigation: f
                          "optimism_bias": costs - base, "costs": costs,
                          "benefits": float(by["adjusted"].sum()),
                          "discount_factor": std[year],
+                         "health_costs": float(cy.loc[cy["health"], "adjusted"].sum()),
+                         "health_benefits": float(by.loc[by["health"], "adjusted"].sum()),
+                         "health_discount_factor": hlth[year],
                          "pv_costs": float(cy["pv"].sum()), "pv_benefits": float(by["pv"].sum())})
     by_year = pd.DataFrame(rows)
     by_year["net_pv"] = by_year["pv_benefits"] - by_year["pv_costs"]
@@ -460,15 +657,45 @@ def appraise(options, *, project_type: str = DEFAULT_PROJECT_TYPE, mitigation: f
     for name in names:
         d = by_year[by_year["option"] == name]
         pv_c, pv_b = float(d["pv_costs"].sum()), float(d["pv_benefits"].sum())
-        ratio = bcr(pv_b, pv_c)
+        vfm = value_for_money(pv_b, pv_c)
         summ.append({"option": name, "pv_costs": pv_c, "pv_benefits": pv_b, "npsv": pv_b - pv_c,
-                     "bcr": ratio, "vfm": vfm_category(ratio),
-                     "payback_year": payback_year(d["cumulative_npsv"].tolist())})
+                     "bcr": vfm["bcr"], "vfm": vfm["vfm"],
+                     "payback_year": payback_year(d["cumulative_npsv"].tolist()),
+                     "saving": vfm["saving"], "note": vfm["note"]})
     summary = pd.DataFrame(summ)
-    # ints and None (never paid back), not floats and NaN
+    # ints and None (never paid back; no meaningful BCR), not floats and NaN
     summary["payback_year"] = pd.Series([r["payback_year"] for r in summ], dtype=object)
+    summary["bcr"] = pd.Series([r["bcr"] for r in summ], dtype=object)
+    summary["saving"] = summary["saving"].astype(bool)
+
+    trows = []
+    for name in names:
+        d = tlines[tlines["option"] == name]
+        if not len(d):
+            continue
+        for year in range(horizon + 1):
+            v = float(d.loc[d["year"] == year, "value"].sum())
+            trows.append({"option": name, "year": year, "transfers": v,
+                          "discount_factor": std[year], "pv_transfers": v * std[year]})
+    transfers = pd.DataFrame(trows, columns=["option", "year", "transfers", "discount_factor",
+                                             "pv_transfers"])
+
+    notes = []
+    dflt = lines[(lines["stream"] == "cost") & lines["cost_type_default"].eq(True)]
+    if len(dflt):
+        source = options.attrs.get("source") or "the options"
+        up = dflt[dflt["value"] > 0]
+        notes.append(
+            f"{source}: {len(dflt)} cost line(s) had no cost_type ({_what_rows(dflt)}) and were "
+            f"treated as {DEFAULT_COST_TYPE}, the default: "
+            + (f"{len(up)} positive line(s) uplifted by +{cap:.0%} (the capital optimism bias "
+               f"for {ptype.replace('_', '/')} projects at mitigation {float(mitigation):.0%})"
+               if len(up) else "none is positive, so none was uplifted")
+            + (f", where running costs would get +{op:.0%}" if operating_type else "")
+            + ". Say capital or operating for every cost row.")
     return Appraisal(lines=lines, by_year=by_year, summary=summary, project_type=ptype,
-                     mitigation=float(mitigation), horizon=horizon, operating_type=operating_type)
+                     mitigation=float(mitigation), horizon=horizon, operating_type=operating_type,
+                     transfers=transfers, warnings=notes)
 
 
 def payback_year(cumulative_npsv) -> int | None:
@@ -583,6 +810,25 @@ def affordability_text(table, option: str) -> str:
     return " ".join(lines)
 
 
+def transfers_table(appraisal: Appraisal, option: str | None = None):
+    """The transfers (left out of the NPSV) for the financial case, readable: one row per option
+    and year, undiscounted and discounted, + received / − paid out by the organisation making
+    the case. £ rounded to the penny from the unrounded values; the discount factor in full.
+    Empty (with the columns) when there are no transfers."""
+    t = appraisal.transfers
+    if t is None:
+        import pandas as pd
+
+        t = pd.DataFrame(columns=["option", "year", "transfers", "discount_factor", "pv_transfers"])
+    if option is not None:
+        t = t[t["option"] == option]
+    out = t[["option", "year"]].copy()
+    out["transfers (£, + received, − paid)"] = t["transfers"].astype(float).round(2)
+    out["discount factor"] = t["discount_factor"].astype(float)
+    out["PV of transfers (£)"] = t["pv_transfers"].astype(float).round(2)
+    return out.reset_index(drop=True)
+
+
 # ------------------------------------------------------------------------------ words
 
 def _gbp(v: float) -> str:
@@ -591,41 +837,128 @@ def _gbp(v: float) -> str:
     return format_gbp_short(v, m_decimals=2)
 
 
-def _ratio(r: float) -> str:
-    if r != r:
+def _ratio(r: float | None) -> str:
+    if r is None or r != r:
         return "not defined"
     return "infinite" if r == math.inf else f"{r:.2f}"
 
 
+def _bcr_words(row) -> str:
+    """``'BCR 1.52'``, or the note saying why there is no BCR (a net saving, no costs)."""
+    b = row["bcr"]
+    if b is None or b != b:
+        return row.get("note") or "BCR not defined"
+    return f"BCR {_ratio(b)}"
+
+
+def _rate_text(rate: float) -> str:
+    pct = rate * 100
+    return f"{pct:.1f}%" if abs(pct - round(pct, 1)) < 1e-9 else f"{pct:.2f}%"
+
+
+def schedule_words(horizon: int, health: bool = False) -> str:
+    """The discount schedule over years ``0..horizon`` in words: ``'3.5% to year 30, 3.0%
+    after'`` for the standard rate (always at least the first two bands, so the reader sees
+    the rate falls); the bands actually reached for the health rate (``'1.5%'`` to year 30)."""
+    horizon = _check_year(horizon)
+    schedule = HEALTH_SCHEDULE if health else STPR_SCHEDULE
+    bands = [b for b in schedule if b[0] <= horizon]
+    if not health and len(bands) < 2:
+        bands = list(schedule[:2])
+    if len(bands) == 1:
+        return _rate_text(bands[0][2])
+    return ", ".join(f"{_rate_text(r)} to year {last}" for _, last, r in bands[:-1]) + \
+        f", {_rate_text(bands[-1][2])} after"
+
+
+def _some(names: list[str], n: int = 3) -> str:
+    names = list(dict.fromkeys(names))
+    return ", ".join(names[:n]) + (f" and {len(names) - n} more" if len(names) > n else "")
+
+
+def discounting_text(appraisal: Appraisal) -> str:
+    """The sentence naming the discount schedule used for each stream, e.g. ``'Costs and
+    benefits are in real prices, discounted at the Green Book rate (3.5% to year 30, 3.0%
+    after); health effects (Wellbeing) at 1.5%, the Green Book health rate.'``"""
+    h = appraisal.lines[appraisal.lines["health"].eq(True)]
+    plain = appraisal.lines[~appraisal.lines["health"].eq(True)]
+    std = f"the Green Book rate ({schedule_words(appraisal.horizon)})"
+    health = (f"health effects ({_some(h['category'].tolist())}) at "
+              f"{schedule_words(appraisal.horizon, health=True)}, the Green Book health rate")
+    if len(h) and not len(plain):
+        return f"Costs and benefits are in real prices; all are {health}."
+    if len(h):
+        return f"Costs and benefits are in real prices, discounted at {std}; {health}."
+    return f"Costs and benefits are in real prices, discounted at {std}."
+
+
 def summary_table(appraisal: Appraisal):
-    """The appraisal summary, readable: £ rounded, BCR to 2 places, payback as text."""
+    """The appraisal summary, readable: £ rounded, BCR to 2 places (blank when it means
+    nothing), payback as text, and a ``note`` column when an option is a net saving or has no
+    costs."""
     s = appraisal.summary.copy()
     out = s[["option"]].copy()
     out["PV costs (£)"] = s["pv_costs"].round(0)
     out["PV benefits (£)"] = s["pv_benefits"].round(0)
     out["NPSV (£)"] = s["npsv"].round(0)
-    out["BCR"] = s["bcr"].round(2)
+    out["BCR"] = [math.nan if b is None or b != b else round(float(b), 2) for b in s["bcr"]]
     out["value for money"] = s["vfm"]
     out["discounted payback"] = [f"year {int(p)}" if p == p and p is not None else "not within the appraisal"
                                  for p in s["payback_year"]]
+    if "note" in s and s["note"].fillna("").astype(str).str.len().gt(0).any():
+        out["note"] = s["note"].fillna("")
     return out
+
+
+def by_year_table(appraisal: Appraisal, option: str | None = None):
+    """Costs and benefits by year, readable. £ are rounded to the penny **from the unrounded
+    values** (each PV is the unrounded value × the unrounded factor, then rounded), and the
+    discount factors are shown in full, so a reader multiplying a value by its factor gets the
+    PV shown; the PV columns add up to the summary's PVs (to rounding)."""
+    d = appraisal.by_year
+    if option is not None:
+        d = d[d["option"] == option]
+    money = ["base_costs", "optimism_bias", "costs", "benefits", "health_costs",
+             "health_benefits", "pv_costs", "pv_benefits", "net_pv", "cumulative_npsv"]
+    out = d.copy()
+    out[money] = out[money].round(2)
+    if not (d["health_costs"].abs().sum() or d["health_benefits"].abs().sum()):
+        out = out.drop(columns=["health_costs", "health_benefits", "health_discount_factor"])
+    if option is not None:
+        out = out.drop(columns=["option"])
+    return out.reset_index(drop=True)
 
 
 def summary_text(appraisal: Appraisal, preferred: str, baseline: str | None = None,
                  sens=None) -> str:
-    """The economic case in plain words (markdown)."""
+    """The economic case in plain words (markdown): the PVs, NPSV and BCR (or, for a net
+    saving or an option without costs, why there is no BCR and how it is rated), the discount
+    schedule used for each stream, payback, the do-minimum, optimism bias, what was assumed,
+    sensitivity and the transfers left out of the NPSV."""
     s = appraisal.summary.set_index("option")
     p = s.loc[preferred]
     years = appraisal.horizon + 1
     cap = optimism_bias(appraisal.project_type, "capital", appraisal.mitigation)
-    lines = [
-        f"Over {years} years (year 0 to year {appraisal.horizon}, real prices, discounted at the "
-        f"Green Book's {'3.5%' if appraisal.horizon <= 30 else 'declining rate (3.5% to year 30)'}"
-        f"), **{preferred}** has costs with a present value of "
-        f"{_gbp(p['pv_costs'])} and benefits of {_gbp(p['pv_benefits'])}: a **net present social "
-        f"value of {_gbp(p['npsv'])}** and a **benefit-cost ratio of {_ratio(p['bcr'])}**, "
-        f"which is **{p['vfm']}** value for money.",
-    ]
+    period = f"Over {years} years (year 0 to year {appraisal.horizon})"
+    if p["bcr"] is not None and p["bcr"] == p["bcr"]:
+        first = (f"{period}, **{preferred}** has costs with a present value of "
+                 f"{_gbp(p['pv_costs'])} and benefits of {_gbp(p['pv_benefits'])}: a **net present "
+                 f"social value of {_gbp(p['npsv'])}** and a **benefit-cost ratio of "
+                 f"{_ratio(p['bcr'])}**, which is **{p['vfm']}** value for money.")
+    elif bool(p.get("saving", False)):
+        first = (f"{period}, **{preferred}** is a **{p['note']}**, with benefits of "
+                 f"{_gbp(p['pv_benefits'])}: a **net present social value of {_gbp(p['npsv'])}**. "
+                 "A benefit-cost ratio means nothing for a net saving (it would be negative), so "
+                 "the option is rated by its NPSV: "
+                 + ("saving money and adding value, it is **very high** value for money."
+                    if p["vfm"] == "very high" else
+                    "the benefits lost outweigh the saving, so it is **poor** value for money."))
+    else:
+        first = (f"{period}, **{preferred}** has no costs (present value {_gbp(p['pv_costs'])}) "
+                 f"and benefits of {_gbp(p['pv_benefits'])}: a **net present social value of "
+                 f"{_gbp(p['npsv'])}**. With no costs the benefit-cost ratio is not defined, so "
+                 f"the option is rated by its NPSV: **{p['vfm']}** value for money.")
+    lines = [first, discounting_text(appraisal)]
     if p["payback_year"] is not None and p["payback_year"] == p["payback_year"]:
         lines.append(f"Counting discounted costs and benefits, it pays back in year "
                      f"{int(p['payback_year'])}.")
@@ -635,7 +968,7 @@ def summary_text(appraisal: Appraisal, preferred: str, baseline: str | None = No
         b = s.loc[baseline]
         diff = p["npsv"] - b["npsv"]
         lines.append(f"The do-minimum option (**{baseline}**) has an NPSV of {_gbp(b['npsv'])} "
-                     f"(BCR {_ratio(b['bcr'])}, {b['vfm']}); the preferred option adds "
+                     f"({_bcr_words(b)}, {b['vfm']}); the preferred option adds "
                      f"{_gbp(diff)} of net value." if diff >= 0 else
                      f"The do-minimum option (**{baseline}**) has a higher NPSV, "
                      f"{_gbp(b['npsv'])}: on these numbers it is the better choice.")
@@ -643,18 +976,32 @@ def summary_text(appraisal: Appraisal, preferred: str, baseline: str | None = No
           if appraisal.operating_type else 0.0)
     lines.append(f"Costs include optimism bias for *{appraisal.project_type.replace('_', '/')}* "
                  f"projects: capital costs +{cap:.0%}, running costs +{op:.0%} (mitigation "
-                 f"{appraisal.mitigation:.0%} of the way from the upper to the lower bound).")
+                 f"{appraisal.mitigation:.0%} of the way from the upper to the lower bound); "
+                 "savings (negative costs) are not uplifted.")
+    for w in appraisal.warnings:
+        lines.append(f"*Assumed:* {w}")
     if sens is not None and len(sens):
         top = sens.iloc[0]
         lines.append(f"The result is most sensitive to **{top['category']}** ({top['stream']}): "
                      f"±{sens.attrs.get('pct', 20):.0f}% moves the NPSV between "
                      f"{_gbp(top['npsv_low'])} and {_gbp(top['npsv_high'])}.")
         ben = sens[sens["stream"] == "benefit"]
-        if len(ben) and p["npsv"] > 0:
-            total_b = p["pv_benefits"]
-            lines.append(f"Benefits as a whole would have to fall by "
-                         f"{100 * p['npsv'] / total_b:.0f}% for the NPSV to reach zero "
-                         "(the switching value of all benefits together).")
+        total_b = p["pv_benefits"]
+        if len(ben) and p["npsv"] > 0 and total_b > 0:
+            share = 100 * p["npsv"] / total_b
+            lines.append(f"Benefits as a whole would have to fall by {share:.0f}% for the NPSV "
+                         "to reach zero (the switching value of all benefits together)."
+                         if share <= 100 else
+                         "The NPSV stays positive even with no benefits at all: the saving "
+                         "alone pays for the option.")
+    t = appraisal.transfers
+    if t is not None and len(t) and preferred in set(t["option"]):
+        tp = t[t["option"] == preferred]
+        lines.append(f"Transfers (payments with no resource used up, such as grants or "
+                     f"recovered overpayments) are left out of the NPSV: for {preferred} they "
+                     f"come to {_gbp(float(tp['transfers'].sum()))} (real prices; "
+                     f"{_gbp(float(tp['pv_transfers'].sum()))} in present value; + received, "
+                     "− paid) and belong in the financial case.")
     return "\n\n".join(lines) + "\n"
 
 
@@ -679,7 +1026,7 @@ def pv_figure(appraisal: Appraisal):
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     alt = "Horizontal bar chart of present values by option. " + " ".join(
         f"{r.option}: PV costs {_gbp(r.pv_costs)}, PV benefits {_gbp(r.pv_benefits)}, "
-        f"NPSV {_gbp(r.npsv)}, BCR {_ratio(r.bcr)} ({r.vfm})." for r in s.itertuples())
+        f"NPSV {_gbp(r.npsv)}, {_bcr_words(r._asdict())} ({r.vfm})." for r in s.itertuples())
     return fig, alt
 
 
@@ -790,7 +1137,7 @@ def scenario(options, option: str, *, benefits_pct: float = 0.0, costs_pct: floa
 
 def scenario_text(result: dict) -> str:
     pb = result["payback_year"]
-    return (f"**{result['option']}**: NPSV {_gbp(result['npsv'])}, BCR {_ratio(result['bcr'])} "
+    return (f"**{result['option']}**: NPSV {_gbp(result['npsv'])}, {_bcr_words(result)} "
             f"(**{result['vfm']}** value for money); PV costs {_gbp(result['pv_costs'])}, PV "
             f"benefits {_gbp(result['pv_benefits'])}; "
             + (f"pays back in year {int(pb)}." if pb is not None and pb == pb
