@@ -63,18 +63,102 @@ def test_smart_check_by_hand():
          "measure": "visits", "baseline": "100", "target": "5000", "owner": "A", "by_when": "2030"},
     ])
     s = goals.smart_check(reg, as_of=dt.date(2026, 10, 1))
+    assert list(s.columns) == ["benefit", "specific", "measurable", "time_bound", "owned", "smart",
+                               "achievable", "relevant", "advice"]
     assert s.loc[0, "smart"]
     row = s.loc[1]
-    assert not row["specific"] and not row["measurable"] and not row["relevant"] and not row["time_bound"]
+    assert not row["measurable"] and not row["time_bound"] and not row["smart"]
+    assert row["specific"]  # "visits" is a named measure (a one-word description is not judged)
     assert "baseline and the target as numbers" in row["advice"]
-    assert s.loc[2, "measurable"] and not s.loc[2, "achievable"]  # fiftyfold
+    assert "who gains" in row["relevant"] and "say who gains" in row["advice"]
+    # fiftyfold is for people to judge: the size is given, never a pass or fail from a ratio
+    assert s.loc[2, "smart"]
+    assert s.loc[2, "achievable"] == ("for you to judge: is a rise from 100 to 5,000 (+4,900%) in "
+                                      "4 years achievable? compare with similar services and with "
+                                      "your own past trend")
+
+
+def test_smart_checks_what_it_can_and_leaves_the_rest_to_people():
+    """Specific (a named measure), Measurable (numbers in one unit), Time-bound (after as_of)
+    and Owned (a named owner) are checked; Achievable and Relevant are prompts."""
+    base = {"benefit": "Fewer wasted trips to closed hubs", "who_gains": "Residents",
+            "measure": "% of residents who made a wasted trip", "baseline": "46%", "target": "23%",
+            "owner": "Head of Libraries", "by_when": "2028-09-30"}
+    r = goals.smart_benefit(base, as_of=dt.date(2026, 9, 30))
+    assert (r.specific, r.measurable, r.time_bound, r.owned, r.smart) == (True, True, True, True, True)
+    assert r.achievable == ("for you to judge: is a fall from 46% to 23% (-50%) in 2 years "
+                            "achievable? compare with similar services and with your own past trend")
+    assert r.relevant.startswith("for you to judge: does a change in '% of residents who made a "
+                                 "wasted trip' matter to Residents")
+    assert r.advice == "checks pass: now judge achievable and relevant yourself"
+    assert set(goals.SMART_CHECKED) | set(goals.SMART_FOR_YOU) == set(goals.SMART) | {"owned"}
+
+    def check(**change):
+        return goals.smart_benefit({**base, **change}, as_of=dt.date(2026, 9, 30))
+
+    r = check(measure="TBC")
+    assert not r.specific and not r.smart and "name the measure" in r.advice
+    r = check(target="£23")
+    assert not r.measurable and "the baseline is in '%' but the target in '£'" in r.advice
+    assert r.achievable.startswith("for you to judge: once the baseline and the target are numbers")
+    assert check(baseline="628,000 visits", target="703,360").measurable  # one unit given
+    assert check(baseline="£1.2m", target="£900k").achievable.startswith(
+        "for you to judge: is a fall from £1,200,000 to £900,000 (-25%)")
+    r = check(by_when="2026-06-30")
+    assert not r.time_bound and "'2026-06-30' is not in the future" in r.advice
+    assert "by 2026-06-30 achievable?" in r.achievable
+    for owner in ("", "tbc", "Everyone", "the council"):
+        r = check(owner=owner)
+        assert not r.owned and not r.smart and "name one owner" in r.advice
+    # no change is not failed either: holding a level can be the goal
+    assert "is holding at 95% in 2 years achievable?" in check(baseline="95%", target="95%").achievable
+    # NaN cells (a register made in pandas) count as blank
+    r = check(owner=float("nan"), who_gains=float("nan"))
+    assert not r.owned and "(not given)" in r.relevant
+
+
+def test_smart_check_on_the_sample_register(project_root):
+    reg = goals.load_benefits(project_root / "data/sample/council/benefits.csv")
+    s = goals.smart_check(reg, as_of=dt.date(2026, 10, 1))
+    assert s["smart"].all()
+    assert s["achievable"].str.startswith("for you to judge: ").all()
+    assert s["relevant"].str.startswith("for you to judge: ").all()
+    assert s.loc[0, "achievable"].startswith("for you to judge: is a fall from 46 to 23 (-50%) "
+                                             "in 18 months achievable?")
 
 
 def test_smart_goal_sentence():
-    g = goals.smart_goal("Halve the share of residents making a wasted trip to a hub, from 40% to 20%, by March 2028")
+    g = goals.smart_goal("Halve the share of residents making a wasted trip to a hub, from 40% to 20%, by March 2028",
+                         as_of=dt.date(2026, 10, 1))
     assert g["specific"] and g["measurable"] and g["time_bound"]
     g = goals.smart_goal("Improve libraries")
     assert not g["measurable"] and not g["time_bound"] and "add a date" in g["advice"]
+
+
+def test_smart_goal_checks_and_prompts():
+    as_of = dt.date(2026, 10, 1)
+    g = goals.smart_goal("Halve the share of residents making a wasted trip to a hub, from 46% "
+                         "to 23%, by March 2028", as_of=as_of)
+    assert g["smart"] and g["owned"] is None  # a sentence names no owner: not checked
+    assert g["achievable"] == ("for you to judge: is a fall from 46% to 23% (-50%) in 18 months "
+                               "achievable? compare with similar services and with your own past trend")
+    assert g["relevant"].startswith("for you to judge: ")
+    assert list(g) == ["goal", "specific", "measurable", "time_bound", "owned", "smart",
+                       "achievable", "relevant", "advice"]
+    # a date in the past, a missing baseline, different units, an owner
+    g = goals.smart_goal("Halve the share of residents making a wasted trip by March 2026", as_of=as_of)
+    assert not g["time_bound"] and not g["measurable"] and not g["smart"]
+    assert "is not in the future" in g["advice"] and "give the baseline and the target" in g["advice"]
+    g = goals.smart_goal("Cut the cost of calls about opening times from 40% to £20 by 2028", as_of=as_of)
+    assert not g["measurable"] and "same unit" in g["advice"]
+    g = goals.smart_goal("Cut calls about opening times from 1,205 calls a month to 561 calls per "
+                         "month by 2028-03-31", as_of=as_of, owner="Customer Services Manager")
+    assert g["smart"] and g["owned"] is True and "fall from 1,205 to 561 (-53%) in 18 months" in g["achievable"]
+    g = goals.smart_goal("Cut calls about opening times from 1205 to 561 by 2028", as_of=as_of, owner="tbc")
+    assert g["owned"] is False and not g["smart"]
+    # the numbers of the baseline and target are not read as years
+    g = goals.smart_goal("Raise the number of visits a year from 2000 to 2600 by 2028", as_of=as_of)
+    assert g["time_bound"] and "rise from 2,000 to 2,600 (+30%)" in g["achievable"]
 
 
 def test_logic_model(tmp_path):

@@ -52,6 +52,99 @@ def test_change_between_years_like_for_like():
         ta.change_between_years(counts_frame(), 2019, 2023)
 
 
+def method_frame():
+    """Two years of counts with TfL's coverage and source columns: Kings Cross's counting
+    method changes (boarding / alighting by manual count in 2020, the gateline in 2023)."""
+    rows = [
+        # station, year, annualised, coverage, source
+        ("Alpha", 2020, 100.0, "Station entry / exit", "Gateline"),
+        ("Beta", 2020, 200.0, "Station entry / exit", "Gateline"),
+        ("Kings Cross", 2020, 1_000.0, "LU boarding / alighting", "Manual Count"),
+        ("Echo", 2020, 10.0, "Station entry / exit", "APC"),
+        ("Foxtrot", 2020, 50.0, "", ""),
+        ("Alpha", 2023, 150.0, "Station entry / exit", "Gateline"),
+        ("Beta", 2023, 100.0, " station  entry / exit", "GATELINE"),
+        ("Kings Cross", 2023, 221_000.0, "Station entry / exit", "Gateline"),
+        ("Echo", 2023, 80.0, "Station entry / exit", "APC"),
+        ("Foxtrot", 2023, 60.0, "Station entry / exit", "Gateline"),
+    ]
+    df = pd.DataFrame(rows, columns=["station", "year", "annualised_entries_exits", "coverage", "source"])
+    df.insert(0, "mode", "LU")
+    return df
+
+
+def test_change_between_years_leaves_out_a_change_of_counting_method():
+    ch = ta.change_between_years(method_frame(), 2020, 2023)
+    # Kings Cross (+22,000% from a change of method) is not a recovery: left out and listed
+    assert "Kings Cross" not in ch["station"].tolist()
+    assert ch["station"].tolist() == ["Echo", "Alpha", "Foxtrot", "Beta"]
+    assert ch["change_pct"].tolist() == [700.0, 50.0, 20.0, -50.0]
+    assert ch.attrs["method_changed"] == [{
+        "station": "Kings Cross", "mode": "LU",
+        "base_method": "LU boarding / alighting, Manual Count",
+        "latest_method": "Station entry / exit, Gateline",
+        "base": 1_000.0, "latest": 221_000.0, "change_pct": 22_000.0}]
+    assert ta.method_changes_table(ch)["station"].tolist() == ["Kings Cross"]
+    # case and spacing do not make a different method (Beta); an unrecorded one is noted
+    assert ch.attrs["method_checked"] is True
+    assert ch.attrs["method_unknown"] == ["Foxtrot (LU)"]
+    notes = dict(zip(ch["station"], ch["note"]))
+    assert notes == {"Echo": "check: very large change", "Alpha": "",
+                     "Foxtrot": "counting method not recorded in 2020", "Beta": ""}
+    assert ch.attrs["very_large_change"] == ["Echo (LU)"]
+    # the like-for-like total leaves Kings Cross out too
+    total = ta.overall_change(method_frame(), 2020, 2023)
+    assert (total["stations"], total["base"], total["latest"]) == (4, 360.0, 390.0)
+    assert (total["method_changed"], total["very_large_change"]) == (1, 1)
+    # the threshold and the columns compared can be chosen
+    ch = ta.change_between_years(method_frame(), 2020, 2023, very_large_pct=1000)
+    assert ch.attrs["very_large_change"] == [] and set(ch["note"]) == {"", "counting method not recorded in 2020"}
+    ch = ta.change_between_years(method_frame(), 2020, 2023, method_columns=())
+    assert ch["station"].tolist()[0] == "Kings Cross" and ch.attrs["method_checked"] is False
+    assert ch.loc[0, "note"] == "check: very large change"
+
+
+def test_a_change_of_source_alone_is_a_change_of_method():
+    df = method_frame()
+    df.loc[(df["station"] == "Alpha") & (df["year"] == 2023), "source"] = "Scaled"
+    ch = ta.change_between_years(df, 2020, 2023)
+    assert [d["station"] for d in ch.attrs["method_changed"]] == ["Alpha", "Kings Cross"]
+    assert ch.attrs["method_changed"][0]["latest_method"] == "Station entry / exit, Scaled"
+    ch = ta.change_between_years(df, 2020, 2023, method_columns=("coverage",))
+    assert [d["station"] for d in ch.attrs["method_changed"]] == ["Kings Cross"]
+
+
+def test_files_without_method_columns_are_compared_as_before():
+    ch = ta.change_between_years(counts_frame(), 2020, 2023)
+    assert ch.attrs["method_checked"] is False and ch.attrs["method_changed"] == []
+    assert ch["note"].tolist() == ["", ""]
+
+
+def test_method_change_through_the_loader_and_the_chart(tmp_path):
+    head = (",COUNTS (LU)--{y} // Station annualised entries and exits\n"
+            ",,,,,,Annualised\n"
+            "Mode,NLC,ASC,Station,Coverage,Source,En/Ex\n")
+    (tmp_path / "AC2020.csv").write_text(
+        head.format(y=2020) + 'LU,500,ACTu,Acton Town,Station entry / exit,Gateline,"1,000"\n'
+        'LU,501,BANu,Bank,LU boarding / alighting,Manual Count,"2,000"\n'
+        "LO,501,BANo,Bank,---see LU---,,---\n")
+    (tmp_path / "AC2023.csv").write_text(
+        head.format(y=2023) + 'LU,500,ACTu,Acton Town,Station entry / exit,Gateline,"1,500"\n'
+        'LU,501,BANu,Bank,Station entry / exit,Gateline,"440,000"\n')
+    counts = transport.load_station_counts(tmp_path)
+    ch = ta.change_between_years(counts, 2020, 2023)
+    assert ch["station"].tolist() == ["Acton Town"] and ch["change_pct"].tolist() == [50.0]
+    assert ch.attrs["method_changed"][0]["station"] == "Bank"
+    from toolkit_helpers import transport_charts as tc
+
+    fig, alt = tc.change_figure(ch, 2020, 2023)
+    assert "1 station whose counting method changed between the years is left out" in alt
+    assert "Acton Town (+50%)" in alt
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
 def test_years_of_and_one_year_of_counts():
     counts = counts_frame()
     assert ta.years_of(counts) == [2020, 2023]

@@ -3,9 +3,12 @@
 - :func:`load_benefits` reads a **benefits register** (CSV or YAML): one row per benefit with
   ``benefit, who_gains, measure, baseline, target, owner, by_when``. A benefit without a measure
   or an owner (or without a name) is refused with a message naming the file, row and field.
-- :func:`smart_check` says, for each benefit, whether it is Specific, Measurable, Achievable,
-  Relevant and Time-bound, and what to add when it is not; :func:`smart_goal` does the same for
-  a goal written as a sentence.
+- :func:`smart_check` checks, for each benefit, what the data can show — Specific (a named
+  measure), Measurable (numeric baseline and target in the same unit), Time-bound (a date in
+  the future) and Owned (a named owner) — and says what to add when one fails; Achievable and
+  Relevant cannot be judged from the data, so it gives a prompt for each ("for you to judge:
+  is a fall from 46 to 23 in 18 months achievable? …"). :func:`smart_goal` does the same for a
+  goal written as a sentence.
 - :func:`load_logic_model` reads a **logic model** (YAML: inputs → activities → outputs →
   outcomes → impact) and checks every stage is there.
 - :func:`suggest_patterns` turns a few yes/no answers into the toolkit's three patterns
@@ -196,98 +199,330 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _text(v) -> str:
+    """A cell as text: "" for None and NaN (a register built by hand in pandas)."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return _clean(v)
+
+
+_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
+_NOT_UNITS = {"to", "by", "from", "and", "or", "in", "a", "an", "the", "per", "of", "over",
+              "within", "before", "until", "on", "at", "for", "with"}
+
+
+def _unit_word(w: str) -> str:
+    w = w.casefold()
+    return w[:-1] if len(w) > 3 and w.endswith("s") else w
+
+
+def _quantity(text) -> tuple[float, str] | None:
+    """``(value, unit)`` of a baseline or target: ``"46%"`` → ``(46, "%")``, ``"£1.2m"`` →
+    ``(1200000, "£")``, ``"628,000 visits a year"`` → ``(628000, "visit")``, ``"40"`` →
+    ``(40, "")``;
+    None when there is no number (``"lots"``)."""
+    s = re.sub(r"\(.*?\)", " ", _text(text))
+    m = re.search(r"-?\d[\d,]*(?:\.\d+)?", s)
+    if not m:
+        return None
+    try:
+        value = float(m.group(0).replace(",", ""))
+    except ValueError:
+        return None
+    before, after = s[:m.start()], s[m.end():].strip()
+    unit = ""
+    for sym in "£$€":
+        if sym in before or after.startswith(sym):
+            unit = sym
+    sm = re.match(r"(k|thousand|m|million|bn|billion)\b", after, re.I)
+    if sm:
+        value *= _SCALES[sm.group(1).lower()]
+        after = after[sm.end():].strip()
+    if re.match(r"(%|per\s?cent\b)", after, re.I):
+        return value, "%"
+    if not unit:
+        wm = re.match(r"[A-Za-z][A-Za-z-]*", after)  # the first word: "visits a year" → visit
+        if wm and wm.group(0).casefold() not in _NOT_UNITS:
+            unit = _unit_word(wm.group(0))
+    return value, unit
+
+
+def _fmt_quantity(v: float, unit: str) -> str:
+    n = f"{int(v):,}" if float(v).is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
+    if unit in ("£", "$", "€"):
+        return f"{unit}{n}"
+    if unit == "%":
+        return f"{n}%"
+    return n
+
+
+def _span(start: _dt.date, end: _dt.date) -> str:
+    """``"20 days"``, ``"18 months"`` (under two years), then to the half year: ``"2 years"``,
+    ``"2.5 years"``."""
+    days = (end - start).days
+    months = round(days / 30.4375)
+    if months < 1:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if months < 24:
+        return f"{months} month{'s' if months != 1 else ''}"
+    halves = round(months / 6)
+    return f"{halves // 2} years" if halves % 2 == 0 else f"{halves / 2:.1f} years"
+
+
+_PLACEHOLDERS = {"", "tbc", "tbd", "tba", "n/a", "na", "none", "unknown", "-", "--", "?", "todo",
+                 "to be confirmed", "to be decided", "to be agreed", "nan", "x", "xxx"}
+_NOT_AN_OWNER = {"everyone", "everybody", "all", "all staff", "various", "council", "the council",
+                 "us", "we", "team", "the team", "nobody", "no one", "n/a"}
+
+
+def _named(text: str) -> bool:
+    t = " ".join(text.split()).casefold().strip(" .")
+    return t not in _PLACEHOLDERS and bool(re.search(r"[^\W\d_]", t))
+
+
 # ------------------------------------------------------------------ SMART
+#: The five letters of SMART.
 SMART = ("specific", "measurable", "achievable", "relevant", "time_bound")
+#: What the checker can judge from the register itself (✓/✗): Specific (a named measure),
+#: Measurable (numeric baseline and target in the same unit), Time-bound (a date after the
+#: as-of date) and Owned (a named owner).
+SMART_CHECKED = ("specific", "measurable", "time_bound", "owned")
+#: What only people can judge: whether the change is achievable and whether it matters. The
+#: checker gives a prompt for each, starting "for you to judge:", never a pass or fail.
+SMART_FOR_YOU = ("achievable", "relevant")
+FOR_YOU_TO_JUDGE = "for you to judge: "
+#: The columns of :func:`smart_check`.
+SMART_CHECK_COLUMNS = ("benefit", *SMART_CHECKED, "smart", *SMART_FOR_YOU, "advice")
+_ALL_CHECKS_PASS = "checks pass: now judge achievable and relevant yourself"
 
 
 @dataclass
 class SmartResult:
+    """One benefit against SMART: ``specific, measurable, time_bound, owned`` are the checks
+    (bool); ``achievable`` and ``relevant`` are prompts for people to judge (text starting
+    "for you to judge:"); ``smart`` is True when every check passes."""
     benefit: str
     specific: bool
     measurable: bool
-    achievable: bool
-    relevant: bool
     time_bound: bool
+    owned: bool
+    achievable: str
+    relevant: str
     advice: str
 
     @property
     def smart(self) -> bool:
-        return all(getattr(self, k) for k in SMART)
+        """Every checkable criterion passes (Achievable and Relevant are for people to judge)."""
+        return all(getattr(self, k) for k in SMART_CHECKED)
+
+    def row(self) -> dict:
+        return {"benefit": self.benefit, **{k: getattr(self, k) for k in SMART_CHECKED},
+                "smart": self.smart, **{k: getattr(self, k) for k in SMART_FOR_YOU},
+                "advice": self.advice}
+
+
+def _as_of(as_of) -> _dt.date:
+    as_of = as_of or _dt.date.today()
+    if isinstance(as_of, str):
+        as_of = _dt.date.fromisoformat(as_of)
+    if isinstance(as_of, _dt.datetime):
+        as_of = as_of.date()
+    return as_of
+
+
+def _measurable(base_text, target_text) -> tuple[bool, tuple | None, tuple | None, str]:
+    """``(ok, baseline, target, advice)`` with baseline/target as ``(value, unit)``."""
+    base, target = _quantity(base_text), _quantity(target_text)
+    if base is None or target is None:
+        return False, base, target, "give the baseline and the target as numbers in the measure's unit"
+    (_, ub), (_, ut) = base, target
+    if ub and ut and ub != ut:
+        return (False, base, target,
+                f"the baseline is in {ub!r} but the target in {ut!r}: give both in the same unit")
+    return True, base, target, ""
+
+
+def _achievable_prompt(base, target, deadline: _dt.date | None, when: str, as_of: _dt.date) -> str:
+    """The Achievable prompt: the change, its size and the time to make it, as a question."""
+    if base is None or target is None or (base[1] and target[1] and base[1] != target[1]):
+        return (FOR_YOU_TO_JUDGE + "once the baseline and the target are numbers in the same "
+                "unit, ask whether the change is achievable by the date; compare with similar "
+                "services")
+    (b, ub), (t, ut) = base, target
+    unit = ub or ut
+    fb, ft = _fmt_quantity(b, unit), _fmt_quantity(t, unit)
+    if t == b:
+        change = f"holding at {fb}"
+    else:
+        change = f"a {'rise' if t > b else 'fall'} from {fb} to {ft}"
+        if b:
+            change += f" ({(t - b) / abs(b) * 100:+,.0f}%)"
+    if deadline is not None and deadline > as_of:
+        change += f" in {_span(as_of, deadline)}"
+    elif when:
+        change += f" by {when}"
+    return (FOR_YOU_TO_JUDGE + f"is {change} achievable? compare with similar services and with "
+            "your own past trend")
+
+
+def _relevant_prompt(measure: str, who: str) -> str:
+    m = f"'{measure}'" if measure else "this measure"
+    if who:
+        return (FOR_YOU_TO_JUDGE + f"does a change in {m} matter to {who} and to the problem "
+                "the service has? check it against the case for change and the logic model's "
+                "outcomes")
+    return (FOR_YOU_TO_JUDGE + f"who gains from a change in {m} (not given)? does it matter to "
+            "the problem the service has? check it against the case for change")
 
 
 def smart_benefit(b: dict, as_of=None) -> SmartResult:
     """SMART check of one benefit (a dict with :data:`BENEFIT_FIELDS`).
 
-    - Specific: a description of at least four words, and a measure;
-    - Measurable: baseline and target are both numbers;
-    - Achievable: the target differs from the baseline, by no more than tenfold;
-    - Relevant: says who gains;
-    - Time-bound: a date (or year) to achieve it by, after ``as_of`` (default today).
+    What the data can show is checked (True/False, with advice when False):
+
+    - Specific: the benefit is described and has a **named measure** (not blank or "tbc");
+    - Measurable: baseline and target are both numbers, **in the same unit** (``46%`` and
+      ``£23`` are not: a unit on one side only is taken as the other's);
+    - Time-bound: a date (or year) to achieve it by, after ``as_of`` (default today);
+    - Owned: a **named owner** (a person or post, not blank, "tbc" or "everyone").
+
+    What it cannot show is left to people, with a prompt (text starting "for you to judge:"):
+
+    - Achievable: e.g. "is a fall from 46 to 23 (-50%) in 18 months achievable? compare with
+      similar services …" (the size of the change is given, never a pass or fail from a ratio);
+    - Relevant: does the measure matter to who gains and to the service's problem?
+
+    ``SmartResult.smart`` is True when every checkable criterion passes.
     """
-    as_of = as_of or _dt.date.today()
-    if isinstance(as_of, str):
-        as_of = _dt.date.fromisoformat(as_of)
+    as_of = _as_of(as_of)
     advice = []
-    specific = len(str(b.get("benefit", "")).split()) >= 4 and bool(b.get("measure"))
-    if not specific:
-        advice.append("say exactly what changes, for whom, in a short sentence with a measure")
-    base, target = _number(b.get("baseline")), _number(b.get("target"))
-    measurable = base is not None and target is not None
-    if not measurable:
-        advice.append("give the baseline and the target as numbers in the measure's unit")
-    achievable = measurable and base != target and (
-        base == 0 or (abs(target / base) <= 10 if base else True))
-    if measurable and not achievable:
-        advice.append("the target should differ from the baseline, but not by more than tenfold")
-    relevant = bool(str(b.get("who_gains", "")).strip())
-    if not relevant:
-        advice.append("say who gains (residents, staff, a partner, the council's budget)")
-    when = str(b.get("by_when", "")).strip()
-    time_bound = False
+    benefit, measure = _text(b.get("benefit")), _text(b.get("measure"))
+    specific = bool(benefit) and _named(measure)
+    if not benefit:
+        advice.append("say what changes, for whom, in a short sentence")
+    if not _named(measure):
+        advice.append("name the measure: what will be counted (e.g. 'calls a month about "
+                      "opening times')")
+    measurable, base, target, why = _measurable(b.get("baseline"), b.get("target"))
+    if why:
+        advice.append(why)
+    when = _text(b.get("by_when"))
+    deadline = None
     if when:
         try:
-            time_bound = _parse_when(when) > as_of
+            deadline = _parse_when(when)
         except ValueError:
-            time_bound = False
-        if not time_bound:
-            advice.append(f"the date {when!r} is not in the future")
-    else:
+            deadline = None
+    time_bound = deadline is not None and deadline > as_of
+    if when and not time_bound:
+        advice.append(f"the date {when!r} is not in the future" if deadline is not None
+                      else f"{when!r} is not a date: write it like 2028-03-31")
+    elif not when:
         advice.append("give a date to achieve it by")
-    return SmartResult(str(b.get("benefit", "")), specific, measurable, achievable, relevant,
-                       time_bound, "; ".join(advice) or "SMART")
+    owned = _named(_text(b.get("owner"))) and (
+        " ".join(_text(b.get("owner")).split()).casefold() not in _NOT_AN_OWNER)
+    if not owned:
+        advice.append("name one owner (a person or post, e.g. 'Head of Libraries') accountable "
+                      "for realising it")
+    who = _text(b.get("who_gains"))
+    if not who:
+        advice.append("say who gains (residents, staff, a partner, the council's budget), to "
+                      "judge whether it is relevant")
+    return SmartResult(benefit, specific, measurable, time_bound, owned,
+                       _achievable_prompt(base, target, deadline, when, as_of),
+                       _relevant_prompt(measure, who),
+                       "; ".join(advice) or _ALL_CHECKS_PASS)
 
 
 def smart_check(register, as_of=None):
-    """SMART check of every benefit in a register: a table of ✓/✗ per letter plus advice."""
+    """SMART check of every benefit in a register: one row per benefit with the columns
+    :data:`SMART_CHECK_COLUMNS` — ``benefit``; the checks ``specific, measurable, time_bound,
+    owned`` (True/False); ``smart``, True when **every checkable criterion passes** (it says
+    nothing about Achievable and Relevant); ``achievable`` and ``relevant``, prompts for you to
+    judge (text starting "for you to judge:"); and ``advice``, what to add where a check fails.
+    See :func:`smart_benefit`."""
     import pandas as pd
 
-    rows = []
-    for b in register.to_dict("records"):
-        r = smart_benefit(b, as_of=as_of)
-        rows.append({"benefit": r.benefit, **{k: r.__dict__[k] for k in SMART},
-                     "smart": r.smart, "advice": r.advice})
-    return pd.DataFrame(rows, columns=["benefit", *SMART, "smart", "advice"])
+    rows = [smart_benefit(b, as_of=as_of).row() for b in register.to_dict("records")]
+    return pd.DataFrame(rows, columns=list(SMART_CHECK_COLUMNS))
 
 
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
+# a quantity in a sentence: a number, then "%", "per cent" or up to three words of unit that
+# stop before a date ("by March 2028") or the next part ("to …", "from …")
+_W = r"(?!(?:by|before|until|within|in|on|to|from|and|or|over|during|for)\b)[A-Za-z][A-Za-z-]*"
+_Q = rf"[£$€]?\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|per\s?cent\b|{_W}(?:\s{_W}){{0,2}}))?"
+_FROM_TO = re.compile(rf"\bfrom\s+(?P<a>{_Q})\s+to\s+(?P<b>{_Q})", re.I)
+_MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
+           "june|july|august|september|october|november|december")
+_DATE_PATTERNS = (
+    re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
+    re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"),
+    re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b", re.I),
+    re.compile(rf"\b(?:{_MONTHS}) \d{{4}}\b", re.I),
+    re.compile(r"\b\d{4}-\d{2}\b"),
+    re.compile(r"\b(?:19|20)\d{2}\b"),
+)
 
 
-def smart_goal(goal: str) -> dict:
-    """SMART check of a goal written as a sentence: has a number (measurable), a year or date
-    (time-bound), and enough words to be specific. Returns letters → bool plus ``advice``."""
+def _dates_in(text: str) -> list[_dt.date]:
+    """Every date in a sentence (most precise forms first; a year on its own is its last day)."""
+    found = []
+    for pat in _DATE_PATTERNS:
+        for m in list(pat.finditer(text)):
+            try:
+                found.append(_parse_when(m.group(0)))
+            except ValueError:
+                continue
+            text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    return found
+
+
+def smart_goal(goal: str, as_of=None, owner: str | None = None) -> dict:
+    """SMART check of a goal written as a sentence, e.g. "Halve the share of residents making
+    a wasted trip, from 46% to 23%, by March 2028".
+
+    Checked (True/False): ``specific`` (six words or more: what changes, for whom),
+    ``measurable`` (a baseline and a target, "from 46% to 23%", in the same unit),
+    ``time_bound`` (a date with a year, after ``as_of``, default today; the latest date in the
+    sentence is taken as the deadline) and ``owned`` (a named ``owner``, when one is given;
+    ``None`` when not: a sentence names no owner, the benefits register does). ``smart`` is
+    True when every check made passes. ``achievable`` and ``relevant`` are prompts for you to
+    judge ("for you to judge: …"), never a pass or fail; ``advice`` says what to add."""
+    as_of = _as_of(as_of)
     text = str(goal or "").strip()
-    has_number = bool(re.search(r"\d", _YEAR.sub("", text)))
-    has_time = bool(_YEAR.search(text)) or bool(re.search(r"\bby (the end of|march|april|\d)", text, re.I))
     specific = len(text.split()) >= 6
     advice = []
     if not specific:
         advice.append("say what changes and for whom")
-    if not has_number:
-        advice.append("add a number to measure it by (e.g. 'from 40% to 60%')")
-    if not has_time:
+    m = _FROM_TO.search(text)
+    if m:
+        measurable, base, target, why = _measurable(m.group("a"), m.group("b"))
+    else:
+        measurable, base, target = False, None, None
+        why = "give the baseline and the target (e.g. 'from 40% to 20%')"
+    if why:
+        advice.append(why)
+    dates = _dates_in(text[:m.start()] + " " + text[m.end():] if m else text)
+    deadline = max(dates) if dates else None
+    time_bound = deadline is not None and deadline > as_of
+    if deadline is None:
         advice.append("add a date (e.g. 'by March 2028')")
-    return {"goal": text, "specific": specific, "measurable": has_number,
-            "time_bound": has_time, "advice": "; ".join(advice) or "SMART enough to test"}
+    elif not time_bound:
+        advice.append(f"the date ({deadline:%d %B %Y}) is not in the future")
+    owned = None
+    if owner is not None:
+        o = " ".join(str(owner).split())
+        owned = _named(o) and o.casefold() not in _NOT_AN_OWNER
+        if not owned:
+            advice.append("name one owner (a person or post) accountable for it")
+    smart = specific and measurable and time_bound and owned is not False
+    return {"goal": text, "specific": specific, "measurable": measurable,
+            "time_bound": time_bound, "owned": owned, "smart": smart,
+            "achievable": _achievable_prompt(base, target, deadline, "", as_of),
+            "relevant": (FOR_YOU_TO_JUDGE + "does it address the problem the service has, for "
+                         "the people who use it? check it against the case for change"),
+            "advice": "; ".join(advice) or _ALL_CHECKS_PASS}
 
 
 # ------------------------------------------------------------------ logic model

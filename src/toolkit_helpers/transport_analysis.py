@@ -5,8 +5,12 @@ Demand:
 - :func:`busiest` — the busiest stations in a year;
 - :func:`years_of` — the years with station counts (check before comparing years);
 - :func:`change_between_years` — each station's annualised count in two years and the change
-  (e.g. recovery since 2020); with only one year of counts it raises a clear
+  (e.g. recovery since 2020), like for like: only stations counted by the same method (coverage
+  and source) in both years; those whose method changed are listed apart
+  (:func:`method_changes_table`) and changes over +500% are marked "check: very large change";
+  with only one year of counts it raises a clear
   :class:`~toolkit_helpers.errors.DataFileError` (add a second year's file);
+- :func:`overall_change` — the network total in two years over those same stations;
 - :func:`day_type_profile` — entries and exits per typical day type (weekday vs weekend) from
   the station counts, whatever day types the year's file has;
 - :func:`weekday_weekend` — the same question on daily journeys (average day of each kind);
@@ -111,10 +115,70 @@ def totals_by_year(counts):
     return out
 
 
-def change_between_years(counts, base_year: int, year: int):
-    """Each station (and mode) counted in both years: ``station, mode, <base_year>, <year>,
-    change, change_pct`` (sorted by the change in per cent, biggest recovery first). Stations
-    counted in only one year are left out; ``attrs["only_in_one_year"]`` lists them.
+#: The columns that say how a station was counted (TfL: ``Coverage`` — e.g. "Station entry /
+#: exit" or "LO boarding / alighting" — and ``Source`` — e.g. "Gateline", "APC", "Scaled",
+#: "Manual Count"). A station is compared between two years only when these agree.
+METHOD_COLUMNS = ("coverage", "source")
+#: A like-for-like change above this (per cent) is marked "check: very large change".
+VERY_LARGE_CHANGE_PCT = 500.0
+VERY_LARGE_NOTE = "check: very large change"
+
+
+def _method_text(v) -> str:
+    """A coverage/source cell as shown ("" when blank or missing)."""
+    import pandas as pd
+
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return ""
+    return " ".join(str(v).split())
+
+
+def _methods(df, cols):
+    """Station (and mode) → tuple of the method cells as shown, first row kept."""
+    import pandas as pd
+
+    if not cols:
+        return pd.Series(dtype=object)
+    keyed = df.set_index(["station", "mode"])
+    m = pd.Series([tuple(_method_text(r[c]) for c in cols) for _, r in keyed[list(cols)].iterrows()],
+                  index=keyed.index, dtype=object)
+    return m[~m.index.duplicated(keep="first")]
+
+
+def _same_method(a: tuple, b: tuple) -> bool | None:
+    """True / False when both years record the method (each column compared where both have
+    it, ignoring case and spacing); None when neither column is recorded in both years."""
+    known = [(x.casefold(), y.casefold()) for x, y in zip(a, b) if x and y]
+    if not known:
+        return None
+    return all(x == y for x, y in known)
+
+
+def change_between_years(counts, base_year: int, year: int, *,
+                         method_columns: tuple[str, ...] = METHOD_COLUMNS,
+                         very_large_pct: float = VERY_LARGE_CHANGE_PCT):
+    """Each station (and mode) counted **the same way** in both years: ``station, mode,
+    <base_year>, <year>, change, change_pct, note`` (sorted by the change in per cent, biggest
+    recovery first).
+
+    Like for like means the same station, mode and counting method: TfL's files say how each
+    station was counted (``coverage``: station entry / exit or boarding / alighting; ``source``:
+    gateline, APC, scaled, manual count …; see :data:`METHOD_COLUMNS`), and a station whose
+    method changed between the two years is **left out** (a station counted by boarding and
+    alighting one year and at the gateline the next can show +22,000% with no change in use).
+    ``attrs``:
+
+    - ``"method_changed"``: those stations, as records ``station, mode, base_method,
+      latest_method, base, latest, change_pct`` (the methods as "coverage, source");
+    - ``"method_unknown"``: stations compared although one year does not record the method
+      (``"Station (MODE)"``; also in their ``note``); when no year records it (a file without
+      the columns) nothing is checked and ``attrs["method_checked"]`` is False;
+    - ``"very_large_change"``: compared stations whose change is over ``very_large_pct`` per
+      cent (default 500; their ``note`` is "check: very large change": a station that opened or
+      reopened during the base year, a typing error …);
+    - ``"only_in_one_year"``: stations counted in only one of the years (left out).
+
+    ``note`` is empty when there is nothing to check.
 
     Raises :class:`DataFileError` when the counts cover only one year ("only one year of station
     counts (2023): add a second year's file to compare years"), when ``base_year == year``, or
@@ -123,28 +187,86 @@ def change_between_years(counts, base_year: int, year: int):
 
     _check_two_years(counts, base_year, year)
     df = _counted(counts)
-    a = df[df["year"] == base_year].set_index(["station", "mode"])["annualised_entries_exits"]
-    b = df[df["year"] == year].set_index(["station", "mode"])["annualised_entries_exits"]
+    da, db = df[df["year"] == base_year], df[df["year"] == year]
+    a = da.set_index(["station", "mode"])["annualised_entries_exits"]
+    b = db.set_index(["station", "mode"])["annualised_entries_exits"]
     # the same station twice in a year (e.g. stacked by hand) is counted once
     a = a[~a.index.duplicated(keep="first")]
     b = b[~b.index.duplicated(keep="first")]
     both = pd.concat([a.rename(str(base_year)), b.rename(str(year))], axis=1, join="inner")
     both["change"] = both[str(year)] - both[str(base_year)]
     both["change_pct"] = (both["change"] / both[str(base_year)] * 100).round(1)
+
+    cols = [c for c in method_columns if c in df.columns]
+    ma, mb = _methods(da, cols), _methods(db, cols)
+    notes = {k: [] for k in both.index}
+    changed, unknown, checked = [], [], False
+    for key in (both.index if cols else []):
+        same = _same_method(ma[key], mb[key])
+        if same is None:
+            if any(ma[key]) or any(mb[key]):
+                unknown.append(key)
+                notes[key].append(f"counting method not recorded in "
+                                  f"{base_year if not any(ma[key]) else year}")
+            continue
+        checked = True
+        if same and any(not (x and y) for x, y in zip(ma[key], mb[key])):
+            unknown.append(key)
+            notes[key].append("counting method only partly recorded in one year")
+        if not same:
+            changed.append(key)
+    checked = checked or bool(unknown)
+    method_changed = [{"station": s, "mode": m,
+                       "base_method": ", ".join(x for x in ma[(s, m)] if x),
+                       "latest_method": ", ".join(x for x in mb[(s, m)] if x),
+                       "base": float(both.at[(s, m), str(base_year)]),
+                       "latest": float(both.at[(s, m), str(year)]),
+                       "change_pct": float(both.at[(s, m), "change_pct"])}
+                      for s, m in sorted(changed)]
+    both = both.drop(index=changed)
+    large = both.index[both["change_pct"] > very_large_pct]
+    for key in large:
+        notes[key].append(VERY_LARGE_NOTE)
+    both["note"] = ["; ".join(notes[k]) for k in both.index]
     out = both.reset_index().sort_values(["change_pct", "station"], ascending=[False, True])
     out = out.reset_index(drop=True)
     only = sorted(set(a.index) ^ set(b.index))
     out.attrs["only_in_one_year"] = [f"{s} ({m})" for s, m in only]
+    out.attrs["method_changed"] = method_changed
+    out.attrs["method_unknown"] = [f"{s} ({m})" for s, m in sorted(unknown)]
+    out.attrs["method_checked"] = checked
+    out.attrs["very_large_change"] = [f"{s} ({m})" for s, m in
+                                      out.loc[out["note"].str.contains(VERY_LARGE_NOTE, regex=False),
+                                              ["station", "mode"]].itertuples(index=False)]
+    out.attrs["very_large_pct"] = very_large_pct
     return out
 
 
-def overall_change(counts, base_year: int, year: int) -> dict:
-    """The network total in two years over the stations counted in both (like for like).
-    Raises :class:`DataFileError` as :func:`change_between_years` does."""
-    ch = change_between_years(counts, base_year, year)
+def method_changes_table(change):
+    """The stations :func:`change_between_years` left out because their counting method
+    changed, as a table (``station, mode, base_method, latest_method, base, latest,
+    change_pct``), biggest change first."""
+    import pandas as pd
+
+    cols = ["station", "mode", "base_method", "latest_method", "base", "latest", "change_pct"]
+    out = pd.DataFrame(change.attrs.get("method_changed", []), columns=cols)
+    return out.sort_values(["change_pct", "station"], ascending=[False, True]).reset_index(drop=True)
+
+
+def overall_change(counts, base_year: int, year: int, **kwargs) -> dict:
+    """The network total in two years over the stations counted in both years **by the same
+    method** (like for like, as :func:`change_between_years`, which takes the same keyword
+    arguments): ``base_year, year, stations, base, latest, change_pct``, plus
+    ``method_changed`` (how many stations were left out because their counting method changed)
+    and ``very_large_change`` (how many of those compared changed by more than the
+    "check" threshold; they are in the total). Raises :class:`DataFileError` as
+    :func:`change_between_years` does."""
+    ch = change_between_years(counts, base_year, year, **kwargs)
     base, latest = float(ch[str(base_year)].sum()), float(ch[str(year)].sum())
     return {"base_year": base_year, "year": year, "stations": int(len(ch)), "base": base,
-            "latest": latest, "change_pct": round((latest - base) / base * 100, 1) if base else math.nan}
+            "latest": latest, "change_pct": round((latest - base) / base * 100, 1) if base else math.nan,
+            "method_changed": len(ch.attrs["method_changed"]),
+            "very_large_change": len(ch.attrs["very_large_change"])}
 
 
 _WEEKEND = ("saturday", "sunday")

@@ -44,7 +44,9 @@ def _millions():
 
 def change_figure(change, base_year: int, year: int, n: int = 12):
     """For the ``n`` stations busiest in ``year``: the base year and the later year side by side
-    (the later year hatched, so the pair reads without colour), with the change in per cent."""
+    (the later year hatched, so the pair reads without colour), with the change in per cent
+    (``(check)`` beside a change marked "check: very large change"). The alt text says how many
+    stations were left out because their counting method changed."""
     import numpy as np
 
     top = change.sort_values(str(year), ascending=False).head(n).iloc[::-1]
@@ -54,8 +56,10 @@ def change_figure(change, base_year: int, year: int, n: int = 12):
     ax.barh(y - 0.2, top[str(base_year)], height=0.4, color=PALETTE[1], label=str(base_year))
     ax.barh(y + 0.2, top[str(year)], height=0.4, color=PALETTE[0], hatch="//", edgecolor="white",
             label=str(year))
-    for yy, v, pct in zip(y, top[str(year)], top["change_pct"]):
-        ax.annotate(f"{pct:+.0f}%", (v, yy + 0.2), xytext=(3, 0), textcoords="offset points",
+    notes = top["note"] if "note" in top.columns else [""] * len(top)
+    for yy, v, pct, note in zip(y, top[str(year)], top["change_pct"], notes):
+        flag = " (check)" if "very large" in str(note) else ""
+        ax.annotate(f"{pct:+.0f}%{flag}", (v, yy + 0.2), xytext=(3, 0), textcoords="offset points",
                     va="center", fontsize=8)
     ax.set_yticks(y, labels)
     ax.xaxis.set_major_formatter(_millions())
@@ -70,6 +74,15 @@ def change_figure(change, base_year: int, year: int, n: int = 12):
            f"entries and exits in {base_year} and {year}. Across all {len(change)} stations counted "
            f"in both years the median change is {med:+.0f}%; the biggest rise is at "
            f"{best['station']} ({best['change_pct']:+.0f}%).")
+    moved = change.attrs.get("method_changed") or []
+    if moved:
+        alt += (f" {len(moved)} station{'s' if len(moved) != 1 else ''} whose counting method "
+                "changed between the years " + ("are" if len(moved) != 1 else "is")
+                + " left out.")
+    large = change.attrs.get("very_large_change") or []
+    if large:
+        alt += (f" Marked 'check', a change over +{change.attrs.get('very_large_pct', 500):.0f}%: "
+                + ", ".join(large) + ".")
     return fig, alt
 
 
