@@ -22,7 +22,7 @@ def test_sample_proposal():
     assert list(reg["Score"]) == sorted(reg["Score"], reverse=True)
     assert reg["Score"].iloc[0] == 3 * 4
     f = proposal.funding_table(p)
-    assert f["Amount (£)"].sum() == 120000 and list(f["Confirmed"]) == ["Yes", "Yes", "No"]
+    assert f["Amount (£)"].sum() == 530000 and list(f["Confirmed"]) == ["Yes", "Yes", "No"]
     assert proposal.nominal([100.0, 100.0, 100.0], p.inflation) == pytest.approx([100, 102, 104.04])
 
 
@@ -60,5 +60,5 @@ def test_record_puts_each_part_in_its_case(tmp_path):
     assert cases["funding_sources"] == "financial" and cases["risk_register"] == "management"
     assert cases["milestones"] == "management" and cases["proposal"] == "summary"
     data = json.loads((tmp_path / "04_championing_open" / "proposal.json").read_text())
-    assert data["funding_confirmed"] == 100000 and data["funding_unconfirmed"] == 20000
+    assert data["funding_confirmed"] == 470000 and data["funding_unconfirmed"] == 60000
     assert len(data["top_risks"]) == 3

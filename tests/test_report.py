@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
+import json
 import pandas as pd
 import pytest
 
@@ -122,7 +123,8 @@ def test_build_pack_html(outputs, config):
     assert levels.count(1) == 1 and levels[0] == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
     h2 = [t for lvl, t in p.headings if lvl == 2]
-    for case in ["Executive summary", *FIVE, "Appendix: data sources and quality"]:
+    for case in ["Executive summary", *FIVE, "Appendix A: where the evidence comes from",
+                 "Appendix B: data sources and quality", "Appendix C: detailed tables"]:
         assert case in h2
     assert h2.index("Strategic case") < h2.index("Economic case") < h2.index("Management case")
     # tables: caption and scoped headers
@@ -133,9 +135,17 @@ def test_build_pack_html(outputs, config):
            "(spend_network_tenders) did not run." in text
     assert "Gone table" in text and "could not be read (04_championing_open/gone.csv" in text
     assert "could not be read (04_championing_open/blank.csv" in text
-    # long tables are cut with a note; flat JSON shown as a table
+    # a long table is in appendix C (cut there with a note), the main body points to it
+    assert "The table (60 rows, 2 columns) is in appendix C." in text
     assert "The first 40 of 60 rows" in text
-    assert "NPSV" in text and "1234" in text
+    # structured data is not dumped into the document: its figures are in business_case.json
+    assert "1234" not in text
+    assert json.loads(paths["json"].read_text())["sections"][0]["figures"][
+        "03_demonstrating_value.headline.NPSV"] == "1234"
+    # no "From:" line under every table: one provenance table in appendix A
+    assert "From: " not in text and "dwp_jobseekers/compare.csv" in text
+    # the board's words: column titles and money
+    assert "Cost" in text and "£39" in text
     # the safe markdown: bold/italic/links, no javascript: link
     assert ("a", {"href": "https://example.org/a?b=1&c=2"}) in p.tags
     assert "javascript" not in "".join(a.get("href", "") for _, a in p.tags)
@@ -161,9 +171,20 @@ def test_build_pack_docx(outputs, config):
     assert d.paragraphs[0].style.name == "Title" and SCRIPT in d.paragraphs[0].text
     assert len(d.tables) >= 6
     headers = [[c.text for c in t.rows[0].cells] for t in d.tables]
-    assert headers[:3] == [["item", "value"], ["a", "b"], ["area", "rate"]]
+    assert headers[:3] == [["", "Figure"], ["a", "b"], ["Area", "Rate"]]
     assert d.tables[2].rows[1].cells[0].text == SCRIPT
     assert d.tables[2].rows[1].cells[1].text == ATTR
+    # A4, page numbers and a contents field
+    sec = d.sections[0]
+    assert (round(sec.page_width.mm), round(sec.page_height.mm)) == (210, 297)
+    xml = paths["docx"].read_bytes()
+    import zipfile
+
+    with zipfile.ZipFile(paths["docx"]) as z:
+        doc_xml = z.read("word/document.xml").decode()
+        footers = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
+    assert " PAGE " in footers and "TOC \\o" in doc_xml
+    assert xml
     shapes = d.inline_shapes
     assert len(shapes) == 2
     descr = [s._inline.docPr.get("descr") for s in shapes]

@@ -362,7 +362,9 @@ def record(p: Proposal, art) -> None:
         art.text("constraints_dependencies_fit", "\n\n".join(strategic), case="strategic",
                  title="Constraints, dependencies and strategic fit")
     if p.long_list:
-        art.table("long_list", long_list_table(p), case="economic",
+        art.table("options_considered", long_list_table(p)[["Option", "Short-listed", "Why"]],
+                  case="economic", title="Options considered: the long list and the short list")
+        art.table("long_list", long_list_table(p), case="economic", detail=True,
                   title="The long list: options framework filter and critical success factors")
         art.text("short_list", "The short list taken to full appraisal: "
                  + (", ".join(p.shortlist) or "none yet") + ". "

@@ -42,7 +42,7 @@ CASE_TITLES = {
     "commercial": "Commercial case",
     "financial": "Financial case",
     "management": "Management case",
-    "appendix": "Appendix: data sources and quality",
+    "appendix": "Appendix B: data sources and quality",
 }
 CASE_QUESTIONS = {
     "summary": "The proposal and the evidence, on one page.",
@@ -116,8 +116,8 @@ class Pack:
     def provenance_note(self, case: str) -> str | None:
         """A warning when a section rests on example or still-blank inputs."""
         found = self.section_inputs(case)
-        example = sorted({x["key"] for x in found if x["origin"] == "example"})
-        blank = sorted({x["key"] for x in found if x["origin"] == "template"})
+        example = sorted({x["key"].replace("_", " ") for x in found if x["origin"] == "example"})
+        blank = sorted({x["key"].replace("_", " ") for x in found if x["origin"] == "template"})
         notes = []
         if example:
             notes.append("Built from the toolkit's example inputs (the fictional sample council, "
@@ -365,6 +365,13 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .missing{border-left:6px solid #D55E00;background:#fdf3ec;padding:.6rem 1rem}
 .provenance{border-left:6px solid #0072B2;background:#eef5fb;padding:.6rem 1rem}
 .meta,.source{color:#505a5f;font-size:.9rem}
+.table-wrap{overflow-x:auto;max-width:100%}.table-wrap:focus{outline:3px solid #ffbf47}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.decision{font-size:1.1rem;border-left:6px solid #009E73;background:#eef8f3;padding:.6rem 1rem}
+@media print{@page{size:A4;margin:20mm 18mm}body{max-width:none;font-size:10.5pt}
+nav,.skip{display:none}h2{break-before:page}section#summary h2{break-before:auto}
+.table-wrap{overflow:visible}table{font-size:9pt;break-inside:auto}tr,figure{break-inside:avoid}
+img{max-height:120mm}a{color:inherit;text-decoration:none}}
 """
 
 
@@ -392,64 +399,74 @@ def display_value(text) -> str:
     return f"{v:.3g}"
 
 
-def _html_table(header, rows, caption: str | None, note: str | None = None) -> str:
-    parts = ["<table>"]
+def _html_table(header, rows, caption: str | None, note: str | None = None,
+                board: bool = True, hide_caption: bool = False) -> str:
+    from .pack_format import board_table, is_number
+
+    if board:
+        header, rows = board_table(header, rows)
+    else:
+        rows = [[display_value(c) for c in r] for r in rows]
+    label = _e(caption or "table")
+    parts = [f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0"><table>']
     if caption:
-        parts.append(f"<caption>{_e(caption)}</caption>")
+        hidden = ' class="visually-hidden"' if hide_caption else ""
+        parts.append(f"<caption{hidden}>{_e(caption)}</caption>")
     parts.append("<thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in header)
                  + "</tr></thead><tbody>")
     for r in rows:
         cells = list(r) + [""] * (len(header) - len(r))
         if not cells:
             continue
-        parts.append("<tr>" + f'<th scope="row">{_e(display_value(cells[0]))}</th>'
-                     + "".join(f'<td class="num">{_e(display_value(c))}</td>' if _FLOAT.match(str(c))
-                               or str(c).lstrip("-").isdigit() else f"<td>{_e(c)}</td>"
-                               for c in cells[1:]) + "</tr>")
-    parts.append("</tbody></table>")
+        parts.append("<tr>" + f'<th scope="row">{_e(cells[0])}</th>'
+                     + "".join(f'<td class="num">{_e(c)}</td>' if c and is_number(c)
+                               else f"<td>{_e(c)}</td>" for c in cells[1:]) + "</tr>")
+    parts.append("</tbody></table></div>")
     if note:
         parts.append(f'<p class="meta">{_e(note)}</p>')
     return "".join(parts)
 
-
-def _source_note(item: Item) -> str:
-    return f"From: {item.notebook}/{item.path.name}"
-
-
-def _item_html(item: Item) -> str:
-    out = [f"<h3>{_e(item.title)}</h3>"]
+def _item_html(item: Item, level: int = 3, full: bool = False) -> str:
+    """One artefact in HTML. In the main body a long table is replaced by a pointer to the
+    appendix of detailed tables (``full`` shows it whole there)."""
+    out = [f"<h{level}>{_e(item.title)}</h{level}>"]
     try:
         if not item.path.is_file():
             raise FileNotFoundError
         if item.kind == "figure":
             b64 = base64.b64encode(item.path.read_bytes()).decode("ascii")
             alt = item.alt or item.title
+            cap = item.caption if item.caption and item.caption != item.title else None
             out.append(f'<figure><img src="data:image/png;base64,{b64}" alt="{_e(alt)}">'
-                       f"<figcaption>{_e(item.caption or item.title)}</figcaption></figure>")
+                       + (f"<figcaption>{_e(cap)}</figcaption>" if cap else "") + "</figure>")
         elif item.kind == "table":
             header, rows = _read_table(item.path)
             if not header:
                 raise ValueError("empty table")
-            note = None
-            if len(rows) > MAX_TABLE_ROWS:
-                note = (f"The first {MAX_TABLE_ROWS} of {len(rows)} rows; the whole table is "
-                        f"{item.notebook}/{item.path.name} in the outputs folder.")
-            out.append(_html_table(header, rows[:MAX_TABLE_ROWS], item.caption or item.title, note))
+            if not full and _too_big(len(rows), len(header)):
+                out.append(f'<p>The table ({len(rows)} rows, {len(header)} columns) is in '
+                           f'<a href="#detail-{_e(item.notebook)}-{_e(item.name)}">appendix C</a>.</p>')
+            else:
+                note = None
+                if len(rows) > MAX_TABLE_ROWS:
+                    note = (f"The first {MAX_TABLE_ROWS} of {len(rows)} rows; the whole table is "
+                            f"{item.notebook}/{item.path.name} in the outputs folder.")
+                caption = item.caption or item.title
+                out.append(_html_table(header, rows[:MAX_TABLE_ROWS], caption, note,
+                                       hide_caption=caption == item.title))
         elif item.kind == "text":
-            out.append(markdown_to_html(item.path.read_text(encoding="utf-8"), heading_level=4))
+            out.append(markdown_to_html(item.path.read_text(encoding="utf-8"), heading_level=level + 1))
         else:
             pairs = _flat_pairs(_read_data(item.path))
             if pairs:
-                out.append(_html_table(["item", "value"], pairs, item.title))
+                out.append(_html_table(["item", "value"], pairs, item.title, hide_caption=True))
             else:
-                out.append(f'<p class="meta">Structured data (JSON): {_e(item.notebook)}/'
-                           f"{_e(item.path.name)} in the outputs folder.</p>")
+                out.append(f'<p class="meta">Structured data: {_e(item.notebook)}/'
+                           f"{_e(item.path.name)} in the outputs folder, and business_case.json.</p>")
     except (OSError, ValueError, UnicodeDecodeError, csv.Error):
         out.append(f'<p class="missing">This artefact could not be read ({_e(item.notebook)}/'
                    f"{_e(item.path.name)} is missing or damaged): run {_e(item.notebook)} again.</p>")
-    out.append(f'<p class="source">{_e(_source_note(item))}</p>')
     return "\n".join(out)
-
 
 def _missing_text(pack: Pack, case: str) -> str | None:
     missing = pack.missing_for(case)
@@ -538,9 +555,11 @@ def provenance(pack: Pack, config=None) -> dict:
     notebooks = {n: {"status": _status(pack, n), "inputs": pack.inputs.get(n, [])}
                  for n in sorted(set(pack.expected) | set(pack.ran) | set(pack.not_applicable),
                                  key=_order_key)}
+    h = {k: v for k, v in headline(pack).items() if k != "lines"}
     return {"council": pack.council,
             "gss_code": getattr(getattr(config, "council", None), "gss_code", None),
-            "service": pack.service, "sections": sections, "notebooks": notebooks}
+            "service": pack.service, "headline": h, "sections": sections,
+            "notebooks": notebooks}
 
 
 def case_overview(pack: Pack) -> list[str]:
@@ -558,42 +577,274 @@ def case_overview(pack: Pack) -> list[str]:
     return out
 
 
+# ------------------------------------------------------------------ the board paper
+
+#: A table longer or wider than this goes to the appendix of detailed tables (the main body
+#: says so), so the main body reads as a board paper.
+MAIN_TABLE_ROWS = 8
+MAIN_TABLE_COLUMNS = 6
+
+
+def find_item(pack: Pack, notebook: str, name: str) -> Item | None:
+    for its in pack.items.values():
+        for i in its:
+            if i.notebook == notebook and i.name == name:
+                return i
+    return None
+
+
+def _item_data(pack: Pack, notebook: str, name: str):
+    i = find_item(pack, notebook, name)
+    try:
+        return _read_data(i.path) if i is not None else None
+    except (OSError, ValueError):
+        return None
+
+
+def _table_shape(item: Item) -> tuple[int, int]:
+    try:
+        header, rows = _read_table(item.path)
+        return len(rows), len(header)
+    except (OSError, ValueError, UnicodeDecodeError, csv.Error):
+        return 0, 0
+
+
+def _too_big(rows: int, cols: int) -> bool:
+    return rows > MAIN_TABLE_ROWS or cols > MAIN_TABLE_COLUMNS
+
+
+def is_detail(item: Item) -> bool:
+    """Whether an artefact belongs in the appendix of detailed tables rather than the main
+    body: structured data (its figures are in the executive summary and business_case.json),
+    anything a notebook marked ``detail``, and tables longer than :data:`MAIN_TABLE_ROWS` or
+    wider than :data:`MAIN_TABLE_COLUMNS`."""
+    if item.kind == "data" or item.meta.get("detail"):
+        return True
+    return item.kind == "table" and _too_big(*_table_shape(item))
+
+
+def headline(pack: Pack) -> dict:
+    """The executive summary's figures: the decision sought, the recommended option with its
+    NPSV, BCR and value-for-money category, whole-life cost (real, and nominal when the
+    proposal states inflation), affordability and funding, and the top risks. Each is ``None``
+    when the notebook or proposal that gives it has not run or is not filled in."""
+    from .pack_format import gbp
+
+    appraisal = _item_data(pack, "03_demonstrating_value", "appraisal") or {}
+    prop = _item_data(pack, "04_championing_open", "proposal") or {}
+    out: dict = {"decision_sought": prop.get("decision_sought") or None,
+                 "title": prop.get("title") or None, "stage": prop.get("stage") or None,
+                 "version": prop.get("version") or None, "date": prop.get("date") or None,
+                 "senior_responsible_owner": prop.get("senior_responsible_owner") or None,
+                 "recommended": None, "npsv": None, "bcr": None, "vfm": None,
+                 "payback_year": None, "whole_life_cost_real": None,
+                 "whole_life_cost_nominal": None, "inflation_pct": prop.get("inflation_pct"),
+                 "budget_shortfall": None, "shortfall_years": [], "funding_confirmed": None,
+                 "funding_unconfirmed": None, "funding_gap": None,
+                 "top_risks": list(prop.get("top_risks") or [])}
+    pref = appraisal.get("preferred")
+    rec = next((o for o in appraisal.get("options", []) if o.get("option") == pref), None)
+    if rec:
+        out.update(recommended=pref, npsv=rec.get("npsv"), bcr=rec.get("bcr"),
+                   vfm=rec.get("vfm"), payback_year=rec.get("payback_year"))
+    costs = find_item(pack, "03_demonstrating_value", "costs_by_year")
+    if costs is not None:
+        try:
+            header, rows = _read_table(costs.path)
+            col = {h: j for j, h in enumerate(header)}
+            totals = [float(r[col["total"]]) for r in rows]
+            out["whole_life_cost_real"] = round(sum(totals), 2)
+            infl = out["inflation_pct"]
+            if infl is not None:
+                out["whole_life_cost_nominal"] = round(sum(
+                    v * (1 + float(infl) / 100) ** int(float(r[col["year"]]))
+                    for v, r in zip(totals, rows)), 2)
+            if "headroom" in col:
+                short = [(int(float(r[col["year"]])), float(r[col["headroom"]])) for r in rows
+                         if float(r[col["headroom"]]) < 0]
+                out["shortfall_years"] = [y for y, _ in short]
+                out["budget_shortfall"] = round(-sum(v for _, v in short), 2)
+        except (OSError, ValueError, KeyError, IndexError, csv.Error):
+            pass
+    if prop.get("funding_confirmed") is not None:
+        out["funding_confirmed"] = prop.get("funding_confirmed")
+        out["funding_unconfirmed"] = prop.get("funding_unconfirmed")
+        cost = out["whole_life_cost_nominal"] or out["whole_life_cost_real"]
+        if cost is not None:
+            out["funding_gap"] = round(cost - float(prop["funding_confirmed"]), 2)
+    out["lines"] = _headline_lines(out, gbp)
+    return out
+
+
+def _headline_lines(h: dict, gbp) -> list[tuple[str, str]]:
+    """The executive summary's key figures as (what, figure) rows."""
+    rows = []
+    if h["recommended"]:
+        rows.append(("Recommended option", h["recommended"]))
+        rows.append(("Net present social value (NPSV)", gbp(float(h["npsv"]))))
+        rows.append(("Benefit-cost ratio (BCR)", "not applicable (a net saving)"
+                     if h["bcr"] is None else f"{float(h['bcr']):.2f}"))
+        rows.append(("Value for money", str(h["vfm"])))
+        if h["payback_year"] is not None:
+            rows.append(("Discounted payback", f"year {int(h['payback_year'])}"))
+    else:
+        rows.append(("Recommended option", "not yet appraised: run stage 3 (demonstrating value)"))
+    if h["whole_life_cost_real"] is not None:
+        text = f"{gbp(h['whole_life_cost_real'])} in real prices"
+        if h["whole_life_cost_nominal"] is not None:
+            text += (f"; {gbp(h['whole_life_cost_nominal'])} in cash (nominal) prices at "
+                     f"{float(h['inflation_pct']):g}% inflation")
+        rows.append(("Whole-life cost (with optimism bias)", text))
+    if h["budget_shortfall"]:
+        rows.append(("Affordability against the budget",
+                     f"a shortfall of {gbp(h['budget_shortfall'])} in year(s) "
+                     + ", ".join(map(str, h["shortfall_years"]))))
+    elif h["budget_shortfall"] == 0:
+        rows.append(("Affordability against the budget", "within budget every year"))
+    if h["funding_confirmed"] is not None:
+        text = (f"{gbp(float(h['funding_confirmed']))} confirmed, "
+                f"{gbp(float(h['funding_unconfirmed'] or 0))} not yet confirmed")
+        if h["funding_gap"] is not None:
+            text += ("; fully funded" if h["funding_gap"] <= 0 else
+                     f"; a gap of {gbp(h['funding_gap'])} against the whole-life cost "
+                     "until the rest is confirmed")
+        rows.append(("Funding", text))
+    return rows
+
+
+def evidence_rows(pack: Pack) -> list[list[str]]:
+    """Appendix A: one row per item of evidence — its section, title, notebook and file — and
+    where the section's inputs come from (instead of a line under every table)."""
+    rows = []
+    for case in CASE_ORDER:
+        for i in pack.items[case]:
+            rows.append([CASE_TITLES[case], i.title, pack.notebook_titles.get(i.notebook, i.notebook),
+                         f"{i.notebook}/{i.path.name}"])
+    return rows
+
+
+def inputs_rows(pack: Pack) -> list[list[str]]:
+    """Appendix A: every input file each notebook read, with its origin."""
+    words = {"council": "the council's", "example": "example (sample council)",
+             "template": "blank template"}
+    rows = []
+    for nb in sorted(pack.inputs, key=_order_key):
+        if nb not in pack.ran:
+            continue
+        for x in pack.inputs[nb]:
+            rows.append([pack.notebook_titles.get(nb, nb), x["key"].replace("_", " "),
+                         "; ".join(x["files"][:3]) + (" …" if len(x["files"]) > 3 else ""),
+                         words.get(x["origin"], x["origin"])])
+    return rows
+
+
+def _case_notes(pack: Pack, case: str) -> list[tuple[str, str]]:
+    """(css class, text) notes for a section: where it comes from, and what did not run."""
+    notes = []
+    origin_note = pack.provenance_note(case)
+    if origin_note:
+        notes.append(("provenance", "Where this comes from. " + origin_note))
+    missing = _missing_text(pack, case)
+    if missing:
+        notes.append(("missing", missing))
+    elif not pack.items[case] and case not in ("summary", "appendix"):
+        notes.append(("missing", "No notebook has recorded evidence for this section yet."))
+    return notes
+
+
+def _title_meta(pack: Pack, h: dict) -> list[str]:
+    bits = [h.get("title"), h.get("stage"),
+            f"version {h['version']}" if h.get("version") else None,
+            h.get("date")]
+    return [b for b in bits if b]
+
+
+APPENDICES = (("appendix-a", "Appendix A: where the evidence comes from"),
+              ("appendix", "Appendix B: data sources and quality"),
+              ("appendix-c", "Appendix C: detailed tables"))
+
+
 def render_html(pack: Pack) -> str:
-    """The pack as one self-contained, accessible HTML document (a string)."""
+    """The pack as one self-contained, accessible HTML document (a string): the executive
+    summary, the five cases (main body), then the appendices; prints to A4."""
     title = f"Business case for open data: {pack.council}"
-    nav = "".join(f'<li><a href="#{c}">{_e(CASE_TITLES[c])}</a></li>' for c in CASE_ORDER)
-    body = [f'<a class="skip" href="#main">Skip to the business case</a>',
+    h = headline(pack)
+    main_cases = CASE_ORDER[1:6]
+    nav = ('<li><a href="#summary">Executive summary</a></li>'
+           + "".join(f'<li><a href="#{c}">{_e(CASE_TITLES[c])}</a></li>' for c in main_cases)
+           + "".join(f'<li><a href="#{a}">{_e(t)}</a></li>' for a, t in APPENDICES))
+    meta = _title_meta(pack, h)
+    body = ['<a class="skip" href="#main">Skip to the business case</a>',
             "<header>", f"<h1>{_e(title)}</h1>",
-            f'<p class="meta">Prepared with the Open Data Public Services Toolkit, in the Five '
-            f"Case Model (HM Treasury Green Book).</p>", "</header>",
+            (f'<p class="meta">{_e(" · ".join(meta))}</p>' if meta else ""),
+            '<p class="meta">Prepared with the Open Data Public Services Toolkit, in the Five '
+            "Case Model (HM Treasury Green Book).</p>", "</header>",
             '<nav aria-label="Contents"><h2 id="contents">Contents</h2><ol>' + nav + "</ol></nav>",
             '<main id="main" tabindex="-1">']
-    for case in CASE_ORDER:
-        body.append(f'<section aria-labelledby="{case}"><h2 id="{case}">{_e(CASE_TITLES[case])}</h2>')
-        body.append(f"<p><em>{_e(CASE_QUESTIONS[case])}</em></p>")
-        if case == "summary":
-            for line in summary_lines(pack):
-                body.append(f"<p>{_e(line)}</p>")
-            body.append("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in case_overview(pack)) + "</ul>")
-        origin_note = pack.provenance_note(case)
-        if origin_note:
-            body.append(f'<p class="provenance" role="note"><strong>Where this comes from.'
-                        f'</strong> {_e(origin_note)}</p>')
-        note = _missing_text(pack, case)
-        if note:
-            body.append(f'<p class="missing">{_e(note)}</p>')
-        elif not pack.items[case] and case != "summary":
-            body.append('<p class="missing">No notebook has recorded evidence for this section yet.</p>')
-        for item in pack.items[case]:
+    # executive summary
+    body.append('<section aria-labelledby="summary"><h2 id="summary">Executive summary</h2>')
+    if h["decision_sought"]:
+        body.append(f'<p class="decision"><strong>Decision sought.</strong> {_e(h["decision_sought"])}</p>')
+    for line in summary_lines(pack):
+        body.append(f"<p>{_e(line)}</p>")
+    body.append(_html_table(["", "figure"], [list(r) for r in h["lines"]], "Key figures",
+                            board=False))
+    if h["top_risks"]:
+        body.append("<h3>Top risks</h3><ol>" + "".join(f"<li>{_e(r)}</li>" for r in h["top_risks"])
+                    + "</ol>")
+    for cls, text in _case_notes(pack, "summary"):
+        body.append(f'<p class="{cls}" role="note">{_e(text)}</p>')
+    for item in pack.items["summary"]:
+        if item.kind == "text":
             body.append(_item_html(item))
-        if case == "appendix":
-            rows = [[n, pack.notebook_titles.get(n, n), _status(pack, n)]
-                    for n in sorted(set(pack.expected) | set(pack.ran) | set(pack.not_applicable),
-                                    key=_order_key)]
-            body.append("<h3>Notebooks in this pack</h3>")
-            body.append(_html_table(["notebook", "title", "status"], rows,
-                                    "Which notebooks' artefacts this pack contains"))
+    body.append("</section>")
+    details: list[Item] = []
+    for case in main_cases:
+        body.append(f'<section aria-labelledby="{case}"><h2 id="{case}">{_e(CASE_TITLES[case])}</h2>')
+        body.append(f'<p class="question"><em>{_e(CASE_QUESTIONS[case])}</em></p>')
+        for cls, text in _case_notes(pack, case):
+            body.append(f'<p class="{cls}" role="note">{_e(text)}</p>')
+        for item in pack.items[case]:
+            if is_detail(item):
+                details.append(item)
+                if item.kind == "table":
+                    body.append(_item_html(item))
+            else:
+                body.append(_item_html(item))
         body.append("</section>")
+    # appendices
+    body.append('<section aria-labelledby="appendix-a" class="appendix">'
+                '<h2 id="appendix-a">Appendix A: where the evidence comes from</h2>')
+    body.append(_html_table(["section", "evidence", "notebook", "file"], evidence_rows(pack),
+                            "Every item of evidence in this business case, and its file",
+                            board=False))
+    if pack.inputs:
+        body.append(_html_table(["notebook", "input", "files", "origin"], inputs_rows(pack),
+                                "The input files each notebook read, and where they come from",
+                                board=False))
+    rows = [[n, pack.notebook_titles.get(n, n), _status(pack, n)]
+            for n in sorted(set(pack.expected) | set(pack.ran) | set(pack.not_applicable),
+                            key=_order_key)]
+    body.append(_html_table(["notebook", "title", "status"], rows,
+                            "Which notebooks' artefacts this pack contains", board=False))
+    body.append("</section>")
+    body.append('<section aria-labelledby="appendix" class="appendix">'
+                '<h2 id="appendix">Appendix B: data sources and quality</h2>')
+    for cls, text in _case_notes(pack, "appendix"):
+        body.append(f'<p class="{cls}" role="note">{_e(text)}</p>')
+    for item in pack.items["appendix"]:
+        if item.kind != "data":
+            body.append(_item_html(item))
+    body.append("</section>")
+    body.append('<section aria-labelledby="appendix-c" class="appendix">'
+                '<h2 id="appendix-c">Appendix C: detailed tables</h2>')
+    for item in details:
+        if item.kind == "data":
+            continue
+        body.append(f'<div id="detail-{_e(item.notebook)}-{_e(item.name)}">'
+                    + _item_html(item, full=True) + "</div>")
+    body.append('<p class="meta">Every figure the sections state is also in business_case.json.</p>')
+    body.append("</section>")
     body.append("</main>")
     return ("<!DOCTYPE html>\n"
             f'<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
@@ -604,11 +855,20 @@ def render_html(pack: Pack) -> str:
 
 # ------------------------------------------------------------------ Word
 
-def _docx_table(doc, header, rows, caption: str | None):
+
+def _docx_table(doc, header, rows, caption: str | None, board: bool = True,
+                show_caption: bool = True):
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+    from docx.shared import Pt
 
-    if caption:
+    from .pack_format import board_table, is_number
+
+    if board:
+        header, rows = board_table(header, rows)
+    else:
+        rows = [[display_value(c) for c in r] for r in rows]
+    if caption and show_caption:
         p = doc.add_paragraph()
         r = p.add_run(caption)
         r.bold = True
@@ -623,6 +883,7 @@ def _docx_table(doc, header, rows, caption: str | None):
         cell.text = ""
         run = cell.paragraphs[0].add_run(str(text))
         run.bold = True
+        run.font.size = Pt(9)
     # repeat the header row on each page; mark it as a header for screen readers
     trPr = hdr._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
@@ -631,7 +892,14 @@ def _docx_table(doc, header, rows, caption: str | None):
     for r in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, list(r) + [""] * (width - len(r))):
-            cell.text = display_value(text)
+            cell.text = ""
+            para = cell.paragraphs[0]
+            run = para.add_run(str(text))
+            run.font.size = Pt(9)
+            if text and is_number(text):
+                from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if caption:
         tblPr = table._tbl.tblPr
         cap = OxmlElement("w:tblCaption")
@@ -658,95 +926,182 @@ def _docx_markdown(doc, md: str):
         elif kind == "table":
             header, rows = val
             _docx_table(doc, [h.replace("*", "") for h in header],
-                        [[c.replace("*", "").replace("`", "") for c in r] for r in rows], None)
+                        [[c.replace("*", "").replace("`", "") for c in r] for r in rows], None,
+                        board=False)
 
 
-def _docx_item(doc, item: Item):
+def _docx_item(doc, item: Item, level: int = 2, full: bool = False):
     from docx.shared import Inches
 
-    doc.add_heading(item.title, level=2)
+    doc.add_heading(item.title, level=level)
     try:
         if not item.path.is_file():
             raise FileNotFoundError
         if item.kind == "figure":
-            doc.add_picture(_io.BytesIO(item.path.read_bytes()), width=Inches(6))
+            doc.add_picture(_io.BytesIO(item.path.read_bytes()), width=Inches(4.6))
             inline = doc.inline_shapes[-1]._inline
             alt = item.alt or item.title
             inline.docPr.set("descr", alt)
             inline.docPr.set("title", item.title)
-            try:
-                doc.add_paragraph(item.caption or item.title, style="Caption")
-            except KeyError:  # pragma: no cover
-                doc.add_paragraph(item.caption or item.title)
+            if item.caption and item.caption != item.title:
+                try:
+                    doc.add_paragraph(item.caption, style="Caption")
+                except KeyError:  # pragma: no cover
+                    doc.add_paragraph(item.caption)
         elif item.kind == "table":
             header, rows = _read_table(item.path)
             if not header:
                 raise ValueError("empty table")
-            _docx_table(doc, header, rows[:MAX_TABLE_ROWS], item.caption or item.title)
-            if len(rows) > MAX_TABLE_ROWS:
-                doc.add_paragraph(f"The first {MAX_TABLE_ROWS} of {len(rows)} rows; the whole "
-                                  f"table is {item.notebook}/{item.path.name} in the outputs folder.")
+            if not full and _too_big(len(rows), len(header)):
+                doc.add_paragraph(f"The table ({len(rows)} rows, {len(header)} columns) is in "
+                                  "appendix C.")
+            else:
+                caption = item.caption or item.title
+                _docx_table(doc, header, rows[:MAX_TABLE_ROWS], caption,
+                            show_caption=caption != item.title)
+                if len(rows) > MAX_TABLE_ROWS:
+                    doc.add_paragraph(f"The first {MAX_TABLE_ROWS} of {len(rows)} rows; the whole "
+                                      f"table is {item.notebook}/{item.path.name} in the outputs folder.")
         elif item.kind == "text":
             _docx_markdown(doc, item.path.read_text(encoding="utf-8"))
         else:
             pairs = _flat_pairs(_read_data(item.path))
             if pairs:
-                _docx_table(doc, ["item", "value"], pairs, item.title)
+                _docx_table(doc, ["item", "value"], pairs, item.title, show_caption=False)
             else:
-                doc.add_paragraph(f"Structured data (JSON): {item.notebook}/{item.path.name} "
-                                  "in the outputs folder.")
+                doc.add_paragraph(f"Structured data: {item.notebook}/{item.path.name} in the "
+                                  "outputs folder, and business_case.json.")
     except (OSError, ValueError, UnicodeDecodeError, csv.Error):
         doc.add_paragraph(f"This artefact could not be read ({item.notebook}/{item.path.name} is "
                           f"missing or damaged): run {item.notebook} again.")
-    p = doc.add_paragraph()
-    r = p.add_run(_source_note(item))
-    r.italic = True
+
+
+def _field(paragraph, instruction: str, placeholder: str = "") -> None:
+    """A Word field (PAGE, TOC …) that Word fills in when the document is opened or printed."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def el(tag, **attrs):
+        e = OxmlElement(tag)
+        for k, v in attrs.items():
+            e.set(qn(k), v)
+        return e
+
+    run = paragraph.add_run()
+    run._r.append(el("w:fldChar", **{"w:fldCharType": "begin", "w:dirty": "true"}))
+    run = paragraph.add_run()
+    instr = el("w:instrText", **{"xml:space": "preserve"})
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    run = paragraph.add_run()
+    run._r.append(el("w:fldChar", **{"w:fldCharType": "separate"}))
+    paragraph.add_run(placeholder)
+    run = paragraph.add_run()
+    run._r.append(el("w:fldChar", **{"w:fldCharType": "end"}))
+
+
+def _docx_notes(doc, pack: Pack, case: str) -> None:
+    for cls, text in _case_notes(pack, case):
+        p = doc.add_paragraph()
+        head, _, rest = text.partition(". ") if cls == "provenance" else ("", "", text)
+        if head:
+            p.add_run(head + ". ").bold = True
+        p.add_run(rest)
 
 
 def render_docx(pack: Pack) -> bytes:
-    """The pack as a Word document (bytes)."""
+    """The pack as a Word board paper (bytes): A4, a title page with date and version, a
+    contents field, page numbers, the executive summary and five cases, then the appendices."""
     import datetime as dt
 
     import docx
+    from docx.enum.section import WD_SECTION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Mm, Pt
 
     doc = docx.Document()
     title = f"Business case for open data: {pack.council}"
+    h = headline(pack)
     cp = doc.core_properties
     cp.title, cp.author, cp.language = title, pack.council, "en-GB"
     cp.subject = "Business case (Five Case Model)"
     cp.created = cp.modified = dt.datetime(2024, 1, 1)
     cp.last_modified_by = "Open Data Public Services Toolkit"
+    if h.get("version"):
+        cp.version = str(h["version"])[:250]
+    doc.styles["Normal"].font.size = Pt(10.5)
+    sec = doc.sections[0]
+    sec.page_height, sec.page_width = Mm(297), Mm(210)
+    sec.top_margin = sec.bottom_margin = Mm(20)
+    sec.left_margin = sec.right_margin = Mm(20)
+    footer = sec.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(f"{pack.council} · business case · page ")
+    _field(footer, "PAGE", "1")
+    # title page
     doc.add_heading(title, level=0)
+    for line in _title_meta(pack, h):
+        doc.add_paragraph(line)
     doc.add_paragraph("Prepared with the Open Data Public Services Toolkit, in the Five Case "
                       "Model (HM Treasury Green Book).")
-    for case in CASE_ORDER:
+    doc.add_paragraph("Contents").runs[0].bold = True
+    _field(doc.add_paragraph(), 'TOC \\o "1-1" \\h \\z \\u',
+           "Right-click and choose Update Field to show the contents.")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    # executive summary
+    doc.add_heading("Executive summary", level=1)
+    if h["decision_sought"]:
+        p = doc.add_paragraph()
+        p.add_run("Decision sought. ").bold = True
+        p.add_run(h["decision_sought"])
+    for line in summary_lines(pack):
+        doc.add_paragraph(line)
+    _docx_table(doc, ["", "Figure"], [list(r) for r in h["lines"]], "Key figures", board=False)
+    if h["top_risks"]:
+        doc.add_heading("Top risks", level=2)
+        for r in h["top_risks"]:
+            doc.add_paragraph(r, style="List Number")
+    _docx_notes(doc, pack, "summary")
+    for item in pack.items["summary"]:
+        if item.kind == "text":
+            _docx_item(doc, item)
+    details: list[Item] = []
+    for case in CASE_ORDER[1:6]:
         doc.add_heading(CASE_TITLES[case], level=1)
         p = doc.add_paragraph()
         p.add_run(CASE_QUESTIONS[case]).italic = True
-        if case == "summary":
-            for line in summary_lines(pack):
-                doc.add_paragraph(line)
-            for x in case_overview(pack):
-                doc.add_paragraph(x, style="List Bullet")
-        origin_note = pack.provenance_note(case)
-        if origin_note:
-            p = doc.add_paragraph()
-            p.add_run("Where this comes from. ").bold = True
-            p.add_run(origin_note)
-        note = _missing_text(pack, case)
-        if note:
-            doc.add_paragraph(note)
-        elif not pack.items[case] and case != "summary":
-            doc.add_paragraph("No notebook has recorded evidence for this section yet.")
+        _docx_notes(doc, pack, case)
         for item in pack.items[case]:
+            if is_detail(item):
+                details.append(item)
+                if item.kind == "table":
+                    _docx_item(doc, item)
+            else:
+                _docx_item(doc, item)
+    doc.add_section(WD_SECTION.NEW_PAGE)
+    doc.add_heading("Appendix A: where the evidence comes from", level=1)
+    _docx_table(doc, ["Section", "Evidence", "Notebook", "File"], evidence_rows(pack),
+                "Every item of evidence in this business case, and its file", board=False)
+    if pack.inputs:
+        _docx_table(doc, ["Notebook", "Input", "Files", "Origin"], inputs_rows(pack),
+                    "The input files each notebook read, and where they come from", board=False)
+    rows = [[n, pack.notebook_titles.get(n, n), _status(pack, n)]
+            for n in sorted(set(pack.expected) | set(pack.ran) | set(pack.not_applicable),
+                            key=_order_key)]
+    _docx_table(doc, ["Notebook", "Title", "Status"], rows,
+                "Which notebooks' artefacts this pack contains", board=False)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    doc.add_heading("Appendix B: data sources and quality", level=1)
+    _docx_notes(doc, pack, "appendix")
+    for item in pack.items["appendix"]:
+        if item.kind != "data":
             _docx_item(doc, item)
-        if case == "appendix":
-            doc.add_heading("Notebooks in this pack", level=2)
-            rows = [[n, pack.notebook_titles.get(n, n), _status(pack, n)]
-                    for n in sorted(set(pack.expected) | set(pack.ran) | set(pack.not_applicable),
-                                    key=_order_key)]
-            _docx_table(doc, ["notebook", "title", "status"], rows,
-                        "Which notebooks' artefacts this pack contains")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    doc.add_heading("Appendix C: detailed tables", level=1)
+    for item in details:
+        if item.kind != "data":
+            _docx_item(doc, item, full=True)
+    doc.add_paragraph("Every figure the sections state is also in business_case.json.")
     buf = _io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

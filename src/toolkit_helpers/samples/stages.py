@@ -79,9 +79,9 @@ version: "0.3 (draft for the board)"
 date: 2026-10-01
 stage: Outline Business Case
 decision_sought: >-
-  Approve the preferred option, open service data and an app partnership, for two years
-  from April 2027, funded from the digital transformation reserve and the libraries budget,
-  with a review by the board after twelve months.
+  Approve the preferred option, open service data and an app partnership, from April 2027,
+  funded from the digital transformation reserve and the libraries budget, with a review by
+  the board after twelve months.
 scope:
   in:
     - Opening hours, events and visits data of the council's libraries and community hubs
@@ -150,9 +150,9 @@ financial:
   vat: VAT on the partner's fee is recoverable by the council; the figures exclude VAT
   accounting: Revenue spend; no capital asset is created
   funding:
-    - {source: Digital transformation reserve, amount: 60000, years: 2027-28, confirmed: yes}
-    - {source: Libraries revenue budget, amount: 40000, years: 2027-28 to 2028-29, confirmed: yes}
-    - {source: Regional partnership bid, amount: 20000, years: 2028-29, confirmed: no}
+    - {source: Digital transformation reserve, amount: 170000, years: 2027-28, confirmed: yes}
+    - {source: "Libraries revenue budget (£30,000 a year)", amount: 300000, years: 2027-28 to 2036-37, confirmed: yes}
+    - {source: Regional partnership bid, amount: 60000, years: 2028-29 to 2030-31, confirmed: no}
   shortfall: If the regional bid fails, the libraries budget covers the gap by reducing printed publicity
 management:
   senior_responsible_owner: Head of Libraries
