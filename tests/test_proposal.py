@@ -62,3 +62,16 @@ def test_record_puts_each_part_in_its_case(tmp_path):
     data = json.loads((tmp_path / "04_championing_open" / "proposal.json").read_text())
     assert data["funding_confirmed"] == 470000 and data["funding_unconfirmed"] == 60000
     assert len(data["top_risks"]) == 3
+
+
+def test_costed_risks():
+    p = proposal.load_proposal(SAMPLE)
+    reg = proposal.risk_register(p)
+    assert reg.loc[reg["Risk"] == "Personal data in published events", "Cost if it happens (£)"].iloc[0] == 25000
+    with pytest.raises(DataFileError) as e:
+        proposal.parse_proposal({"management": {"risks": [
+            {"risk": "r", "likelihood": 2, "impact": 2, "cost": "a lot"}]}})
+    assert "management.risks[0].cost" in str(e.value)
+    no_cost = proposal.parse_proposal({"management": {"risks": [
+        {"risk": "r", "likelihood": 2, "impact": 2}]}})
+    assert "Cost if it happens (£)" not in proposal.risk_register(no_cost).columns

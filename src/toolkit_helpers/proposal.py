@@ -226,10 +226,12 @@ def parse_proposal(doc, path=None) -> Proposal:
         r["date"] = _text(path, "management.milestones.date", r["date"])
     m["risks"] = _records(path, "management.risks", m.get("risks"),
                           {"risk": True, "likelihood": True, "impact": True, "owner": False,
-                           "mitigation": False})
+                           "mitigation": False, "cost": False})
     for i, r in enumerate(m["risks"]):
         r["likelihood"] = _score(path, f"management.risks[{i}].likelihood", r["likelihood"])
         r["impact"] = _score(path, f"management.risks[{i}].impact", r["impact"])
+        if r.get("cost") not in (None, ""):
+            r["cost"] = _money(path, f"management.risks[{i}].cost", r["cost"])
     return p
 
 
@@ -275,9 +277,13 @@ def long_list_table(p: Proposal):
 
 def risk_register(p: Proposal):
     """Risks, highest score (likelihood × impact) first."""
+    risks = p.management.get("risks", [])
     rows = [[r["risk"], r["likelihood"], r["impact"], r["likelihood"] * r["impact"],
-             r.get("owner", ""), r.get("mitigation", "")] for r in p.management.get("risks", [])]
-    df = _frame(rows, ["Risk", "Likelihood (1–5)", "Impact (1–5)", "Score", "Owner", "Mitigation"])
+             r.get("owner", ""), r.get("mitigation", ""), r.get("cost")] for r in risks]
+    df = _frame(rows, ["Risk", "Likelihood (1–5)", "Impact (1–5)", "Score", "Owner", "Mitigation",
+                       "Cost if it happens (£)"])
+    if not any(r.get("cost") not in (None, "") for r in risks):
+        df = df.drop(columns=["Cost if it happens (£)"])
     return df.sort_values("Score", ascending=False, kind="stable").reset_index(drop=True)
 
 

@@ -654,8 +654,12 @@ def headline(pack: Pack) -> dict:
             col = {h: j for j, h in enumerate(header)}
             totals = [float(r[col["total"]]) for r in rows]
             out["whole_life_cost_real"] = round(sum(totals), 2)
-            infl = out["inflation_pct"]
-            if infl is not None:
+            infl = appraisal.get("inflation_pct", out["inflation_pct"])
+            out["inflation_pct"] = infl
+            if "total_nominal" in col:  # as stage 3 computed it
+                out["whole_life_cost_nominal"] = round(sum(float(r[col["total_nominal"]])
+                                                           for r in rows), 2)
+            elif infl is not None:
                 out["whole_life_cost_nominal"] = round(sum(
                     v * (1 + float(infl) / 100) ** int(float(r[col["year"]]))
                     for v, r in zip(totals, rows)), 2)

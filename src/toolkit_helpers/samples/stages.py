@@ -163,8 +163,8 @@ management:
     - {milestone: Hub finder live, date: 2027-07-31, owner: Digital lead}
     - {milestone: Twelve-month review, date: 2028-04-30, owner: Digital and Data Board}
   risks:
-    - {risk: Events data not kept up to date by hubs, likelihood: 3, impact: 4, owner: Community Hubs Lead, mitigation: One named steward per hub; weekly reminder}
-    - {risk: Personal data in published events, likelihood: 2, impact: 5, owner: Data protection officer, mitigation: Automatic screen and redaction before each release}
+    - {risk: Events data not kept up to date by hubs, likelihood: 3, impact: 4, owner: Community Hubs Lead, mitigation: One named steward per hub; weekly reminder, cost: 8000}
+    - {risk: Personal data in published events, likelihood: 2, impact: 5, owner: Data protection officer, mitigation: Automatic screen and redaction before each release, cost: 25000}
     - {risk: Partner withdraws, likelihood: 2, impact: 3, owner: Digital lead, mitigation: Open licence means another reuser can take over}
     - {risk: Few residents use the hub finder, likelihood: 3, impact: 3, owner: Head of Libraries, mitigation: Promotion with social prescribers}
   benefits_realisation: Each benefit in the register has an owner who reports its measure to the board every quarter
