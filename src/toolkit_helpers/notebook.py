@@ -48,6 +48,16 @@ class Context:
         return (f"**Not given: `data.{key}`** ({what}). Add it to the council config (or the "
                 "Parameters cell) to include this part.")
 
+    def left_out(self, key: str, path=None) -> None:
+        """Say that a part of the notebook is left out until ``key`` is given or filled in,
+        and record it for the business case pack (a "still to fill in" note in its case)."""
+        from IPython.display import Markdown, display
+
+        text = self.missing_input(key, path)
+        display(Markdown(text))
+        self.artefacts.text(f"to_fill_in_{key}", text.replace("**", ""), case=self._case,
+                            title=f"Still to fill in: {key.replace('_', ' ')}")
+
     def wait_for(self, key: str, path) -> bool:
         """Stop the notebook here, saying what to fill in, while the input ``key`` is absent or
         a blank template: the following cells are skipped (this run only). Call it as the last
@@ -68,7 +78,8 @@ class Context:
     @property
     def _case(self) -> str:
         return {"01_goals": "strategic", "02_data_use": "management",
-                "03_demonstrating_value": "economic"}.get(self.name, "management")
+                "03_demonstrating_value": "economic", "00_start_here": "management"
+                }.get(self.name, "management")
 
     def describe(self) -> str:
         c = self.config.council
