@@ -262,3 +262,29 @@ def test_toolkit_pack_command(outputs, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "business_case.html (html)" in out and "business_case.docx (docx)" in out
     assert "Commercial case" in (outputs / "business_case.html").read_text(encoding="utf-8")
+
+
+def test_control_characters_never_reach_word_or_html(tmp_path):
+    """A control character in a supplier name (a data file) must not break the Word pack or
+    drop a table; one in the config is refused with a message naming the key."""
+    import docx
+
+    from toolkit_helpers.errors import ConfigError
+
+    out = tmp_path / "out"
+    a = Artefacts(out, "spend_network_tenders", title="Spend")
+    a.table("top_suppliers", pd.DataFrame({"supplier": ["Acme\x07 Ltd\x1b", "Bell\x00 plc"],
+                                           "amount": [10.0, 20.0]}),
+            case="commercial", title="Top\x0b suppliers")
+    raw = {"council": {"name": "Testshire", "gss_code": "E07000901"}, "service": {"name": "Hubs"}}
+    paths = report.build_pack(out, parse_config(raw, tmp_path / "c.yaml"))
+    d = docx.Document(str(paths["docx"]))
+    cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
+    assert "Acme Ltd" in cells and "Bell plc" in cells
+    assert "Top suppliers" in [p.text for p in d.paragraphs]
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "Acme Ltd" in html and "\x07" not in html
+    raw["council"]["name"] = "Test\x07shire"
+    with pytest.raises(ConfigError) as e:
+        parse_config(raw, tmp_path / "c.yaml")
+    assert "council.name" in str(e.value) and "control character" in str(e.value)

@@ -1148,7 +1148,7 @@ def scenario_sliders(options, option: str, *, mitigation: float = 0.0,
                      project_type: str = DEFAULT_PROJECT_TYPE, horizon: int | None = None):
     """Sliders (papermill-safe: nothing runs until one moves) for benefits ±, costs ± and the
     optimism bias mitigation; each move shows :func:`scenario_text` for the new values."""
-    from IPython.display import Markdown
+    from .notebook import Markdown
 
     from .widgets import sliders
 

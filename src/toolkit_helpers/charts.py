@@ -108,7 +108,9 @@ def show_chart_and_table(fig, alt: str, table, caption: str | None = None,
     """
     show_figure(fig, alt)
     try:
-        from IPython.display import Markdown, display
+        from IPython.display import display
+
+        from .notebook import Markdown
     except ImportError:  # pragma: no cover
         return
     if caption:

@@ -239,6 +239,11 @@ def _str(path, key, value, required=True) -> str | None:
         return None
     if not isinstance(value, str) or not value.strip():
         raise _fail(path, key, f"has {value!r}", "non-empty text (put it in quotes)")
+    bad = next((ch for ch in value if (ord(ch) < 32 and ch not in "\t\n\r")
+                or 0x7f <= ord(ch) < 0xa0), None)
+    if bad is not None:
+        raise _fail(path, key, f"contains a control character ({bad!r})",
+                    "plain text: retype it rather than pasting it from another program")
     return value.strip()
 
 

@@ -366,12 +366,20 @@ def neutralise_formula(value):
 
 
 def write_csv(df, path: str | os.PathLike, neutralise: bool = True) -> Path:
-    """Write a DataFrame as UTF-8 CSV atomically, neutralising formula injection in text."""
+    """Write a DataFrame as UTF-8 CSV atomically, neutralising formula injection in the header
+    and in every column whatever its type (text, categorical, mixed): a cell is checked as the
+    text it will be written as."""
     if neutralise:
         df = df.copy()
-        for col in df.columns:
-            if df[col].dtype == object or str(df[col].dtype).startswith("str"):
-                df[col] = df[col].map(neutralise_formula)
+        df.columns = [neutralise_formula(str(c)) if isinstance(c, str) else c for c in df.columns]
+        for j in range(df.shape[1]):
+            col = df.iloc[:, j]
+            if col.dtype.kind in "biufcmM":  # numbers, booleans and dates are written as such
+                continue
+            df.isetitem(j, col.astype(object).map(
+                lambda v: neutralise_formula(v) if isinstance(v, str) else
+                (neutralise_formula(str(v)) if v is not None and v == v and
+                 str(v).startswith(_FORMULA_START) else v)))
     return atomic_write_text(path, df.to_csv(index=False, lineterminator="\n"))
 
 

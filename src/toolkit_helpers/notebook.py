@@ -10,6 +10,7 @@ config, and opens the notebook's artefacts folder.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,35 @@ def _show_toolkit_error(shell, etype, evalue, tb, tb_offset=None):
     # report), whose "traceback" is just the message
     shell._showtraceback(etype, evalue, [text])
     return [text]
+
+
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*([^\s()]*(?:\([^()]*\)[^\s()]*)*)[^)]*\)")
+
+
+def safe_markdown(text) -> str:
+    """Markdown for display in a notebook with raw HTML shown as text (``<script>``, ``<iframe>``
+    from a council name or a data file are never live) and links kept only to http(s)
+    addresses (a ``javascript:`` link keeps just its label)."""
+    import html
+
+    s = html.escape("" if text is None else str(text), quote=False)
+    return _MD_LINK.sub(lambda m: m.group(0) if re.match(r"https?://", m.group(2), re.I)
+                        else m.group(1), s)
+
+
+try:
+    from IPython.display import Markdown as _IPythonMarkdown
+except ImportError:  # pragma: no cover
+    _IPythonMarkdown = object
+
+
+class Markdown(_IPythonMarkdown):
+    """IPython's Markdown display, made safe with :func:`safe_markdown`: notebooks import this
+    one, so text from a config or a data file shown as Markdown cannot run as HTML."""
+
+    def __init__(self, data=None, url=None, filename=None, metadata=None):
+        super().__init__(safe_markdown(data) if data is not None else None, url, filename,
+                         metadata)
 
 
 def _shell():

@@ -37,6 +37,15 @@ _NOT_MONEY = re.compile(r"count|lines|number of|rows|payments$|contracts$|suppli
                         r"percent|pct|rate|months|areas|score", re.IGNORECASE)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text) -> str:
+    """Text with control characters (which Word and XML refuse, and which only hide things)
+    removed; tabs and line breaks kept."""
+    return _CONTROL.sub("", "" if text is None else str(text))
+
+
 def column_title(name) -> str:
     """A column name in people's words: ``pv_benefits`` → ``PV of benefits``; a name that
     already reads as words (spaces or capitals) is kept."""

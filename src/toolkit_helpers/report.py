@@ -172,6 +172,8 @@ def inputs_by_notebook(config) -> dict[str, list[dict]]:
 def collect(output_dir, config=None, expected: list[str] | None = None,
             not_applicable: dict[str, str] | None = None) -> Pack:
     """Everything the pack needs: the artefacts of every notebook that ran, by case."""
+    from .pack_format import clean_text
+
     output_dir = Path(output_dir)
     manifests = read_manifests(output_dir) if output_dir.is_dir() else {}
     items: dict[str, list[Item]] = {c: [] for c in CASE_ORDER}
@@ -184,13 +186,16 @@ def collect(output_dir, config=None, expected: list[str] | None = None,
             case = e.get("case") if e.get("case") in CASE_ORDER else "appendix"
             items[case].append(Item(
                 notebook=nb, kind=str(e.get("kind", "")), name=str(e.get("name", "")),
-                title=str(e.get("title") or e.get("name") or ""), case=case,
+                title=clean_text(e.get("title") or e.get("name") or ""), case=case,
                 path=output_dir / nb / Path(str(e.get("file", ""))).name,
-                alt=e.get("alt"), caption=e.get("caption"), meta=e.get("meta") or {}))
+                alt=clean_text(e["alt"]) if e.get("alt") else None,
+                caption=clean_text(e["caption"]) if e.get("caption") else None,
+                meta=e.get("meta") or {}))
     council = service = problem = ""
     if config is not None:
-        council, service, problem = (config.council.name, config.service.name,
-                                     config.service.problem)
+        council, service, problem = (clean_text(config.council.name),
+                                     clean_text(config.service.name),
+                                     clean_text(config.service.problem))
     else:
         council = next((str(m.get("council")) for m in manifests.values() if m.get("council")), "")
     exp = list(expected) if expected is not None else list(NOTEBOOKS)
@@ -204,7 +209,9 @@ def collect(output_dir, config=None, expected: list[str] | None = None,
 
 
 def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
-    text = path.read_text(encoding="utf-8-sig")
+    from .pack_format import clean_text
+
+    text = clean_text(path.read_text(encoding="utf-8-sig"))
     rows = list(csv.reader(_io.StringIO(text, newline="")))
     if not rows:
         return [], []
@@ -212,7 +219,14 @@ def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 def _read_data(path: Path):
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(_read_text(path))
+
+
+def _read_text(path: Path) -> str:
+    """An artefact's text with control characters removed (see pack_format.clean_text)."""
+    from .pack_format import clean_text
+
+    return clean_text(path.read_text(encoding="utf-8"))
 
 
 def _flat_pairs(obj) -> list[tuple[str, str]] | None:
@@ -455,7 +469,7 @@ def _item_html(item: Item, level: int = 3, full: bool = False) -> str:
                 out.append(_html_table(header, rows[:MAX_TABLE_ROWS], caption, note,
                                        hide_caption=caption == item.title))
         elif item.kind == "text":
-            out.append(markdown_to_html(item.path.read_text(encoding="utf-8"), heading_level=level + 1))
+            out.append(markdown_to_html(_read_text(item.path), heading_level=level + 1))
         else:
             pairs = _flat_pairs(_read_data(item.path))
             if pairs:
@@ -967,7 +981,7 @@ def _docx_item(doc, item: Item, level: int = 2, full: bool = False):
                     doc.add_paragraph(f"The first {MAX_TABLE_ROWS} of {len(rows)} rows; the whole "
                                       f"table is {item.notebook}/{item.path.name} in the outputs folder.")
         elif item.kind == "text":
-            _docx_markdown(doc, item.path.read_text(encoding="utf-8"))
+            _docx_markdown(doc, _read_text(item.path))
         else:
             pairs = _flat_pairs(_read_data(item.path))
             if pairs:
