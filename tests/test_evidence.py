@@ -127,13 +127,20 @@ def test_from_case_studies_reads_their_artefacts(tmp_path):
     assert "1,234 claimants (2.5%" in by["dwp_jobseekers"]
 
 
-def test_duplicate_payment_benefit_rows():
-    from toolkit_helpers import appraisal as ap
+def test_recovery_estimate_is_cash_weighted_by_measured_precision():
+    numbers = {"duplicate_amount_at_stake": 1500.0,
+               "duplicate_amount_at_stake_by_class": {"high": 1000.0, "low": 500.0},
+               "duplicate_rule_precision": {"high": 0.9, "low": 0.2}}
+    table = evidence.recovery_estimate(numbers)
+    assert list(table["confidence"]) == ["high", "low"]
+    assert list(table["expected_recovery"]) == [900.0, 100.0]
+    assert table.attrs["expected_total"] == 1000.0
+    text = evidence.recovery_text(table)
+    assert "£1,500 of possible duplicate payments" in text and "about £1,000" in text
+    assert "left out of the NPSV" in text
+    assert evidence.recovery_estimate({}) is None
+    only_total = evidence.recovery_estimate({"duplicate_amount_at_stake": 200.0})
+    assert list(only_total["confidence"]) == ["unclassified"]
+    assert only_total.attrs["expected_total"] is None
+    assert "not known until the candidates are checked" in evidence.recovery_text(only_total)
 
-    rows = evidence.duplicate_payment_benefit(20000, "Preferred", share=0.25)
-    assert rows["value"].tolist() == [5000.0]
-    assert rows["year"].tolist() == [1] and rows["stream"].tolist() == ["benefit"]
-    app = ap.appraise(rows)
-    assert app.option("Preferred")["pv_benefits"] == pytest.approx(5000 / 1.035)
-    with pytest.raises(ValueError):
-        evidence.duplicate_payment_benefit(100, "x", share=2)

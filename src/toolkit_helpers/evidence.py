@@ -237,6 +237,10 @@ def from_case_studies(output_dir) -> dict:
             if "duplicate_amount_at_stake" in found:
                 numbers["duplicate_amount_at_stake"] = float(found["duplicate_amount_at_stake"])
                 numbers["duplicate_groups"] = int(found.get("duplicate_groups", 0))
+                for key in ("duplicate_amount_at_stake_by_class", "duplicate_rule_precision"):
+                    if isinstance(found.get(key), dict):
+                        numbers[key] = {str(k): float(v) for k, v in found[key].items()
+                                        if v is not None}
                 said.append(f"{numbers['duplicate_groups']} groups of possible duplicate payments, "
                             f"£{numbers['duplicate_amount_at_stake']:,.0f} at stake")
             if "regular_without_contract_total" in found:
@@ -267,18 +271,48 @@ def from_case_studies(output_dir) -> dict:
     return {"ran": ran, "table": pd.DataFrame(rows), "numbers": numbers}
 
 
-def duplicate_payment_benefit(amount_at_stake: float, option: str, *, share: float = 0.1,
-                              year: int = 1):
-    """Options rows (as :func:`toolkit_helpers.appraisal.load_options` gives) for a one-off
-    benefit: ``share`` of the possible duplicate payments found by the spend analysis,
-    recovered in ``year``. The share is an assumption: candidates are only candidates until
-    someone checks them."""
-    from .appraisal import _frame
+def recovery_estimate(numbers: dict):
+    """Possible duplicate payments as a **cash** estimate for the financial case: per
+    confidence class, the amount at stake, the rule's measured precision on published lines
+    (the share of its candidates that were real duplicates) and the expected recovery (amount
+    × precision). Recovering an overpayment is a transfer between a supplier and the council,
+    not a gain to society, so it never enters the NPSV. ``None`` when the spend analysis did
+    not run or found no candidates."""
+    import pandas as pd
 
-    if not 0 <= share <= 1:
-        raise ValueError(f"share must be between 0 and 1, not {share}")
-    return _frame([{"option": option, "year": int(year), "stream": "benefit",
-                    "category": "Duplicate payments recovered (spend analysis)",
-                    "value": round(float(amount_at_stake) * share, 2), "cost_type": "",
-                    "health": False, "source_row": None}],
-                  source="spend analysis (spend_network_tenders)")
+    by_class = numbers.get("duplicate_amount_at_stake_by_class")
+    precision = numbers.get("duplicate_rule_precision") or {}
+    if not by_class:
+        if not numbers.get("duplicate_amount_at_stake"):
+            return None
+        by_class = {"unclassified": numbers["duplicate_amount_at_stake"]}
+    rows = []
+    for cls, amount in by_class.items():
+        p = precision.get(cls)
+        rows.append({"confidence": cls, "amount_at_stake": round(float(amount), 2),
+                     "measured_precision": p,
+                     "expected_recovery": None if p is None else round(float(amount) * p, 2)})
+    table = pd.DataFrame(rows)
+    known = table["expected_recovery"].dropna()
+    table.attrs["expected_total"] = round(float(known.sum()), 2) if len(known) else None
+    return table
+
+
+def recovery_text(table) -> str:
+    """The recovery estimate in words, with its uncertainty."""
+    if table is None or not len(table):
+        return ("The spend analysis has not run for this council, or found no possible duplicate "
+                "payments: nothing to recover.")
+    at_stake = float(table["amount_at_stake"].sum())
+    total = table.attrs.get("expected_total")
+    text = (f"The spend analysis found £{at_stake:,.0f} of possible duplicate payments. "
+            "Recovering an overpayment is a transfer between a supplier and the council, so it is "
+            "left out of the NPSV and shown here as cash. ")
+    if total is not None:
+        text += (f"Weighted by how often each class of candidate proved to be a real duplicate on "
+                 f"published lines, about £{total:,.0f} may be recovered; the rest is likely to be "
+                 "legitimate (split invoices, repeat orders). Every candidate must be checked "
+                 "before any claim is made.")
+    else:
+        text += "How much is recoverable is not known until the candidates are checked."
+    return text
