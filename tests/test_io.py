@@ -164,10 +164,11 @@ def test_write_csv_neutralises_headers_and_every_column_type(tmp_path):
 
     df = pd.DataFrame({"=HYPERLINK(\"http://x\")": ["a"], "cat": pd.Categorical(["=1+2"]),
                        "mixed": [pd.Series(["@SUM(A1)"], dtype=object).iloc[0]],
-                       "amount": [-12.5], "text": ["-12.50"]})
+                       "amount": [-12.5], "text": ["-12.50"],
+                       "flag": pd.array([pd.NA], dtype="string")})
     p = write_csv(df, tmp_path / "out.csv")
     import csv
 
     header, row = list(csv.reader(p.read_text(encoding="utf-8").splitlines()))
-    assert header == ["'=HYPERLINK(\"http://x\")", "cat", "mixed", "amount", "text"]
-    assert row[1:] == ["'=1+2", "'@SUM(A1)", "-12.5", "-12.50"]
+    assert header == ["'=HYPERLINK(\"http://x\")", "cat", "mixed", "amount", "text", "flag"]
+    assert row[1:] == ["'=1+2", "'@SUM(A1)", "-12.5", "-12.50", ""]

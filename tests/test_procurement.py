@@ -90,12 +90,52 @@ def test_mixed_time_zone_offsets_become_uk_local_dates(tmp_path):
     assert (d2["date"], d2["contract_end"]) == (pd.Timestamp("2024-07-01"), pd.Timestamp("2025-06-30"))
 
 
-def test_gross_only_award_values_are_used_and_labelled(tmp_path):
+def test_gross_only_award_values_are_kept_apart_and_labelled(tmp_path):
+    # (was: a gross-only value was used as award_value_amount; gross and net are now never
+    # mixed in one column)
     r = award_release(value={"amountGross": 1200.0, "currency": "GBP"})
     df = procurement.load_ocds(dump(tmp_path / "p.json", package(r)))
     row = df.iloc[0]
-    assert row["award_value_amount"] == 1200.0 and row["award_value_basis"] == "gross"
+    assert pd.isna(row["award_value_amount"]) and row["award_value_gross_only"] == 1200.0
+    assert row["award_value_basis"] == "gross" and bool(row["awarded"])
     assert "only a gross value" in row["notes"]
+
+
+def test_net_and_gross_only_awards_are_never_summed(tmp_path):
+    r = award_release()  # award 1: net 900
+    r["awards"].append({"id": "2", "status": "active",
+                        "value": {"amountGross": 600.0, "currency": "GBP"},
+                        "suppliers": [{"id": "S1", "name": "Acme Ltd"}]})
+    r["awards"].append({"id": "3", "status": "active",  # net and gross: the net is used
+                        "value": {"amount": 100.0, "amountGross": 120.0, "currency": "GBP"}})
+    row = procurement.load_ocds(dump(tmp_path / "p.json", package(r))).iloc[0]
+    assert row["award_value_amount"] == 1000.0          # 900 + 100, net only
+    assert row["award_value_gross_only"] == 600.0       # apart, not 1,600
+    assert row["award_value_basis"] == "mixed"
+
+
+@pytest.mark.parametrize("status", ["pending", "cancelled", "unsuccessful", "Pending"])
+def test_awards_not_active_are_not_awarded(tmp_path, status):
+    r = award_release(status=status)
+    row = procurement.load_ocds(dump(tmp_path / "p.json", package(r))).iloc[0]
+    assert not bool(row["awarded"])
+    assert pd.isna(row["award_value_amount"]) and pd.isna(row["award_date"])
+    assert row["award_status"] == status
+    # a pending award still names its intended supplier; a dead one does not
+    assert (row["suppliers"] == "Acme Ltd") == (status.lower() == "pending")
+    if status.lower() == "pending":
+        assert "not counted as awarded" in row["notes"]
+
+
+def test_awarded_from_active_awards_contracts_or_tags(tmp_path):
+    no_status = award_release()
+    del no_status["awards"][0]["status"]  # status not given: counted (flat exports omit it)
+    contract_only = release(ocid="c", tag=("contract",), contracts=[{"id": "c1", "status": "active"}])
+    tag_only = release(ocid="t", tag=("award",))
+    tender = release(ocid="o", tender=TENDER)
+    df = procurement.load_ocds(dump(tmp_path / "p.json", package(
+        no_status, contract_only, tag_only, tender)))
+    assert df["awarded"].tolist() == [True, True, True, False]
 
 
 def test_a_lot_in_another_currency_is_not_added(tmp_path):
@@ -449,17 +489,26 @@ def test_real_find_a_tender_package(realdata):
     path = realdata / "procurement" / "find_a_tender_ocds_release_package_2026-10-06_limit4.json"
     raw = json.loads(path.read_text(encoding="utf-8"))
     df = procurement.load_ocds(path)
-    # independent reading of the JSON: 4 releases; award values net where given, else gross
+    # independent reading of the JSON: 4 releases; award values of active awards only, net
+    # (the first release's only award is pending, and gross-only: neither value counts)
+    # (was: the pending gross-only award's £256,378.74 was summed with the net ones)
     assert len(df) == len(raw["releases"]) == 4
-    expected_awards = []
+    expected_awards, expected_gross = [], []
     for r in raw["releases"]:
-        vals = [a["value"].get("amount", a["value"].get("amountGross")) for a in r.get("awards", [])]
-        expected_awards.append(sum(vals) if vals else None)
-    assert expected_awards == [256378.74, None, 31715.0, 211232.0]
+        live = [a["value"] for a in r.get("awards", []) if a.get("status") in (None, "active")]
+        net = [v["amount"] for v in live if "amount" in v]
+        gross = [v["amountGross"] for v in live if "amount" not in v and "amountGross" in v]
+        expected_awards.append(sum(net) if net else None)
+        expected_gross.append(sum(gross) if gross else None)
+    assert expected_awards == [None, None, 31715.0, 211232.0]
+    assert expected_gross == [None, None, None, None]
     got = [None if pd.isna(v) else v for v in df["award_value_amount"]]
     assert got == expected_awards
-    assert df["award_value_amount"].sum() == pytest.approx(499325.74)
-    assert list(df["award_value_basis"].fillna("")) == ["gross", "", "net", "net"]
+    assert df["award_value_amount"].sum() == pytest.approx(242947.0)
+    assert df["award_value_gross_only"].isna().all()
+    assert df["awarded"].tolist() == [False, False, True, True]
+    assert "'pending', not active" in df["notes"].iloc[0]
+    assert list(df["award_value_basis"].fillna("")) == ["", "", "net", "net"]
     # the AED lot on a GBP tender: the tender's own GBP value stands, the lot is noted
     t = df.iloc[1]
     assert (t["value_amount"], t["value_currency"], t["value_amount_gross"]) == (2772000.0, "GBP", 3326400.0)

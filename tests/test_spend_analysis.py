@@ -95,10 +95,13 @@ def test_hhi_bands():
 # ----------------------------------------------------------------------------- duplicates
 
 def test_duplicate_candidates_by_date_and_by_reference():
+    # (rewritten: the old version expected Bob's weekly hire under one reference — different
+    # descriptions — and two exact lines of one transaction in the same class as the rest;
+    # they are now told apart by confidence class)
     df = frame([
         row("Acme Ltd", 120.0, "2023-04-03", transaction_id="T1", purpose="Paper"),
         row("ACME LIMITED", 120.0, "2023-04-03", transaction_id="T2", purpose="paper"),
-        row("Acme Ltd", 120.0, "2023-04-05", transaction_id="T3", purpose="Paper"),  # other day
+        row("Acme Ltd", 125.0, "2023-04-05", transaction_id="T3", purpose="Paper"),  # other sum
         row("Bob", 80.0, "2023-04-03", transaction_id="INV9", purpose="Hire wk1"),
         row("Bob", 80.0, "2023-04-10", transaction_id="INV9", purpose="Hire wk2"),  # same ref
         row("Cat", 50.0, "2023-04-03", transaction_id="X1"),
@@ -107,30 +110,198 @@ def test_duplicate_candidates_by_date_and_by_reference():
         row("REDACTED PERSONAL DATA", 500.0, "2023-04-03"),  # one label, many people
         row("Dan", 0.0, "2023-04-03"), row("Dan", 0.0, "2023-04-03"),  # zero lines
         row("Eve", 60.0, "2023-04-04", transaction_id="R1"),
-        row("Eve", 60.0, "2023-04-04", transaction_id="R1"),  # both rules: listed once
+        row("Eve", 60.0, "2023-04-04", transaction_id="R1"),  # one line posted twice
     ])
     c = sa.duplicate_candidates(df)
     assert list(c["group"]) == [1, 1, 2, 2, 3, 3]
-    assert list(c["supplier"]) == ["Acme Ltd", "ACME LIMITED", "Bob", "Bob", "Eve", "Eve"]
-    assert list(c["reason"].unique()) == ["same supplier, amount and date",
-                                          "same supplier, amount and reference"]
-    assert c.loc[c["supplier"] == "Bob", "reason"].iloc[0] == "same supplier, amount and reference"
-    assert c.loc[c["supplier"] == "Eve", "reason"].iloc[0] == "same supplier, amount and date"
+    assert list(c["supplier"]) == ["Eve", "Eve", "Acme Ltd", "ACME LIMITED", "Bob", "Bob"]
+    assert list(c["confidence"]) == ["high"] * 2 + ["medium"] * 2 + ["low"] * 2
+    assert c.set_index("supplier")["reason"].to_dict() == {
+        "Eve": "same supplier, amount and reference", "Acme Ltd": "same supplier, amount and date",
+        "ACME LIMITED": "same supplier, amount and date", "Bob": "same supplier, amount and reference"}
     assert c.set_index("supplier")["same_purpose"].to_dict() == {
         "Acme Ltd": True, "ACME LIMITED": True, "Bob": False, "Eve": True}
-    assert list(c["source_row"][:2]) == [2, 3]
+    why = c.drop_duplicates("group").set_index("supplier")["why"]
+    assert why["Eve"].startswith("the same line appears twice: transaction R1, £60.00")
+    assert "different transaction numbers (T1, T2)" in why["Acme Ltd"]
+    assert "the descriptions differ ('Hire wk1', 'Hire wk2')" in why["Bob"]
+    assert list(c["at_stake"]) == [0.0, 60.0, 0.0, 120.0, 0.0, 80.0]
+    assert list(c["source_row"][2:4]) == [2, 3]
     s = sa.duplicate_summary(c)
-    assert s.to_dict("records") == [
-        {"reason": "same supplier, amount and date", "groups": 2, "lines": 4,
-         "amount at stake": 180.0},
-        {"reason": "same supplier, amount and reference", "groups": 1, "lines": 2,
-         "amount at stake": 80.0}]
+    assert s[["confidence", "groups", "lines", "amount at stake"]].to_dict("records") == [
+        {"confidence": "high", "groups": 1, "lines": 2, "amount at stake": 60.0},
+        {"confidence": "medium", "groups": 1, "lines": 2, "amount at stake": 120.0},
+        {"confidence": "low", "groups": 1, "lines": 2, "amount at stake": 80.0}]
+    assert list(s["meaning"]) == [sa.DUPLICATE_CLASSES[k] for k in ("high", "medium", "low")]
 
 
 def test_no_duplicates():
     c = sa.duplicate_candidates(frame([row("A", 1), row("B", 1)]))
-    assert c.empty and "group" in c.columns
-    assert sa.duplicate_summary(c)["groups"].tolist() == [0, 0]
+    assert c.empty and {"group", "confidence", "why"} <= set(c.columns)
+    # (was [0, 0]: one row per rule; now one row per confidence class)
+    assert sa.duplicate_summary(c)["groups"].tolist() == [0, 0, 0]
+
+
+def classes(c):
+    """{(supplier, confidence): sorted source rows} of the candidates."""
+    return {(g["supplier"].iloc[0], g["confidence"].iloc[0]): sorted(g["source_row"])
+            for _, g in c.groupby("group")}
+
+
+def test_lines_of_one_invoice_are_one_payment():
+    df = frame([
+        # one invoice split across cost centres: same transaction, amount and date
+        row("Capita", 25265.05, "2023-04-04", transaction_id="B64/783", service_area="Benefits",
+            purpose="ANNUAL MTCE"),
+        row("Capita", 25265.05, "2023-04-04", transaction_id="B64/783", service_area="Taxation",
+            purpose="ANNUAL MTCE"),
+        # Oxford numbers the lines of a document document_line: one document
+        row("SMS", 22.04, "2014-07-22", transaction_id="46282574_3"),
+        row("SMS", 22.04, "2014-07-22", transaction_id="46282574_4"),
+    ])
+    assert sa.duplicate_candidates(df).empty
+    assert sa.transaction_key(pd.Series(["46282574_3", " b64/783 ", "INV_2023", "", None])
+                              ).tolist()[:3] == ["46282574", "B64/783", "INV_2023"]
+
+
+def test_several_identical_small_lines_of_one_transaction_are_units_not_duplicates():
+    df = frame([row("Ben Shaw Training", 280.0, "2023-04-25", transaction_id="B75/68422",
+                    purpose="B+E TRAINING") for _ in range(3)])
+    assert sa.duplicate_candidates(df).empty
+
+
+def test_the_same_invoice_paid_on_another_date_is_high():
+    df = frame([row("Kestrel", 4082.76, "2024-02-01", transaction_id="AP41", purpose="Agency"),
+                row("Kestrel", 4082.76, "2024-02-06", transaction_id="AP41", purpose="agency"),
+                row("Kestrel", 4082.76, "2024-02-13", transaction_id="AP52", purpose="Agency")])
+    c = sa.duplicate_candidates(df)
+    assert classes(c) == {("Kestrel", "high"): [2, 3]}
+    assert "was paid on 01 Feb 2024 and 06 Feb 2024" in c["why"].iloc[0] or \
+        "01 Feb 2024, 06 Feb 2024" in c["why"].iloc[0]
+    assert c["at_stake"].sum() == 4082.76
+
+
+def test_same_day_different_transactions_medium_or_low():
+    df = frame([
+        row("Alike", 500.0, "2023-05-02", transaction_id="1", service_area="Parks", purpose="Mow"),
+        row("Alike", 500.0, "2023-05-02", transaction_id="2", service_area="Parks", purpose="mow"),
+        row("Split", 970.0, "2023-05-02", transaction_id="3", service_area="Housing"),
+        row("Split", 970.0, "2023-05-02", transaction_id="4", service_area="Customers"),
+        row("Card", 5.0, "2023-05-02"), row("Card", 5.0, "2023-05-02"),  # no transaction numbers
+    ])
+    c = sa.duplicate_candidates(df)
+    assert classes(c) == {("Alike", "medium"): [2, 3], ("Split", "low"): [4, 5],
+                          ("Card", "low"): [6, 7]}
+    why = c.drop_duplicates("group").set_index("supplier")["why"]
+    assert "but the cost centres differ" in why["Split"]
+    assert "no transaction number" in why["Card"]
+
+
+def test_a_regular_charge_is_demoted():
+    # the same amount paid to the supplier on other days too: a rate, not a repeat
+    df = frame([row("Grafton", 654.58, "2014-07-01", transaction_id="1"),
+                row("Grafton", 654.58, "2014-07-01", transaction_id="2"),
+                row("Grafton", 654.58, "2014-07-08", transaction_id="3"),
+                row("Heads", 299.25, "2017-01-05", transaction_id="B82/19414", purpose="AGENCY"),
+                row("Heads", 299.25, "2017-01-05", transaction_id="B82/19414", purpose="AGENCY"),
+                row("Heads", 299.25, "2017-01-12", transaction_id="B97/19414", purpose="AGENCY")])
+    c = sa.duplicate_candidates(df)
+    assert classes(c) == {("Grafton", "low"): [2, 3], ("Heads", "medium"): [5, 6]}
+    assert all("on 1 other day too" in w for w in c["why"])
+
+
+def test_credits_are_never_candidates_nor_netted():
+    df = frame([row("Acme", 100.0, "2023-04-03", transaction_id="1"),
+                row("Acme", 100.0, "2023-04-03", transaction_id="2"),
+                row("Acme", -100.0, "2023-04-03", transaction_id="3"),  # a credit note
+                row("Bee", -40.0, "2023-04-03", transaction_id="4"),
+                row("Bee", -40.0, "2023-04-03", transaction_id="5")])  # two credits alike
+    c = sa.duplicate_candidates(df)
+    assert classes(c) == {("Acme", "medium"): [2, 3]}
+    assert (c["amount"] > 0).all() and c["at_stake"].sum() == 100.0
+
+
+def test_a_batch_reference_shared_by_suppliers_is_no_invoice_number():
+    df = frame([row("DVLA", 292.50, "2023-03-28", transaction_id="P-CARD - APR 23"),
+                row("DVLA", 292.50, "2023-04-13", transaction_id="P-CARD - APR 23"),
+                row("Greenvale", 250.0, "2023-03-14", transaction_id="P-CARD - APR 23")])
+    assert sa.batch_references(df) == {"P-CARD - APR 23"}
+    assert sa.duplicate_candidates(df).empty  # not "one invoice paid on two dates"
+
+
+def test_findings_give_the_amount_at_stake_per_class(notices):
+    df = frame([row("Eve", 60.0, "2023-04-04", transaction_id="R1"),
+                row("Eve", 60.0, "2023-04-04", transaction_id="R1"),
+                row("Acme", 100.0, "2023-04-03", transaction_id="1"),
+                row("Acme", 100.0, "2023-04-03", transaction_id="2"),
+                row("Bob", 80.0, "2023-04-03", transaction_id="INV9", purpose="wk1"),
+                row("Bob", 80.0, "2023-04-10", transaction_id="INV9", purpose="wk2")])
+    n = sa.findings(df, None, "2024-04-01").numbers
+    assert n["duplicate_amount_at_stake_by_class"] == {"high": 60.0, "medium": 100.0, "low": 80.0}
+    assert n["duplicate_amount_at_stake"] == 240.0 and n["duplicate_groups"] == 3
+    assert n["duplicate_groups_by_class"] == {"high": 1, "medium": 1, "low": 1}
+    p = sa.DUPLICATE_RULE_PRECISION
+    assert n["duplicate_recovery_estimate"]["cautious"] == pytest.approx(
+        60 * p["high"]["amount_precision"] + 100 * p["medium"]["amount_precision"]
+        + 80 * p["low"]["amount_precision"], abs=0.02)
+
+
+def _label_key(group):
+    return ";".join(str(r) for r in group["source_row"])
+
+
+def test_duplicate_rule_precision_on_labelled_published_lines(realdata, project_root):
+    """Precision of each class on real published spend, from the hand labels in
+    ``tests/fixtures/duplicate_labels.csv`` (79 candidates: every high and medium candidate
+    in Hyndburn 2017-01, Hyndburn 2023-04 and Oxford 2014 Q3, and a fixed sample of the low
+    ones — all of Hyndburn's, every third of Oxford's).
+
+    Measured: high 0 of 1 a clear duplicate (1 unsure); medium 5 of 44 (11.4%; 17 unsure,
+    so up to 50.0%); low 0 of 34 (11 unsure, up to 32.4%). By money: medium 1.6% of the
+    amount at stake (up to 80.8%), low 0% (up to 80.3%)."""
+    import csv
+
+    with open(project_root / "tests" / "fixtures" / "duplicate_labels.csv", encoding="utf-8") as f:
+        labels = {(r["file"], r["source_rows"]): r for r in csv.DictReader(f)}
+    assert {r["label"] for r in labels.values()} <= {"duplicate", "not duplicate", "unsure"}
+    assert all(r["reason"].strip() for r in labels.values())
+    assert {f for f, _ in labels} == set(sa.DUPLICATE_LABELLED_FILES)
+    found, seen = {c: [] for c in sa.CONFIDENCE_ORDER}, set()
+    for name in sa.DUPLICATE_LABELLED_FILES:
+        c = sa.duplicate_candidates(spend.load_spend(realdata / "spend" / name))
+        low = sorted(c.loc[c["confidence"] == "low", "group"].unique())
+        sampled = set(low if name.startswith("hyndburn") else low[::3])
+        for g, grp in c.groupby("group"):
+            conf, key = grp["confidence"].iloc[0], (name, _label_key(grp))
+            if conf == "low" and g not in sampled:
+                continue
+            assert key in labels, f"candidate not labelled: {key} ({conf})"
+            seen.add(key)
+            found[conf].append((labels[key]["label"], float(grp["at_stake"].sum())))
+    assert seen == set(labels), f"labels for lines no longer found: {set(labels) - seen}"
+    for conf, got in found.items():
+        n = len(got)
+        dup = sum(lab == "duplicate" for lab, _ in got)
+        uns = sum(lab == "unsure" for lab, _ in got)
+        money = sum(a for _, a in got)
+        want = sa.DUPLICATE_RULE_PRECISION[conf]
+        assert (n, dup, uns, n - dup - uns) == (want["candidates"], want["duplicate"],
+                                                want["unsure"], want["not duplicate"]), conf
+        assert want["precision"] == pytest.approx(dup / n, abs=0.0005)
+        assert want["precision_if_unsure_were_duplicates"] == pytest.approx((dup + uns) / n,
+                                                                            abs=0.0005)
+        assert want["amount_precision"] == pytest.approx(
+            sum(a for lab, a in got if lab == "duplicate") / money, abs=0.0005)
+        assert want["amount_precision_if_unsure_were_duplicates"] == pytest.approx(
+            sum(a for lab, a in got if lab != "not duplicate") / money, abs=0.0005)
+    # floors: the classes must stay at least this good (and ordered) on these lines
+    p = sa.DUPLICATE_RULE_PRECISION
+    assert p["medium"]["precision"] >= 0.10
+    assert p["medium"]["precision_if_unsure_were_duplicates"] >= 0.45
+    assert p["high"]["precision_if_unsure_were_duplicates"] >= 0.99
+    assert p["low"]["precision"] <= p["medium"]["precision"]
+    assert p["low"]["precision_if_unsure_were_duplicates"] <= \
+        p["medium"]["precision_if_unsure_were_duplicates"]
 
 
 def test_repeat_payments_need_the_same_amount_in_several_months():
@@ -152,10 +323,33 @@ def test_repeat_payments_need_the_same_amount_in_several_months():
     ("Name redacted", "personal data"), ("Personal Data", "personal data"),
     ("REDACTED COMMERCIAL CONFIDENTIALITY", "commercial confidentiality"),
     ("Commercially confidential", "commercial confidentiality"), ("Redacted", "other redaction"),
-    ("Withheld", "other redaction"), ("Redwood Ltd", None), ("Acme", None), (None, None)])
+    ("Withheld", "other redaction"), ("Redwood Ltd", None), ("Acme", None),
+    # (was (None, None): a blank payee name now counts as redacted)
+    (None, "blank or masked name"), ("", "blank or masked name"), ("   ", "blank or masked name"),
+    ("*****", "blank or masked name"), ("XXXXX", "blank or masked name"),
+    ("X X X", "blank or masked name"), ("** **", "blank or masked name"),
+    ("Name withheld", "personal data"), ("REDACTED", "other redaction"),
+    ("Redactive Publishing Ltd", None), ("Redacta Ltd", None), ("Xerox Ltd", None),
+    ("XX", None), ("Mr X", None), ("Personal Data Services Ltd", "personal data")])
 def test_redaction_labels(name, kind):
     got = sa.redaction_kind(pd.Series([name], dtype="str")).iloc[0]
     assert (None if pd.isna(got) else got) == kind
+
+
+def test_redacted_share_counts_masks_and_blank_names_not_real_names():
+    df = frame([row("*****", 10), row("XXXXX", 20), row(None, 30), row("  ", 40),
+                row("Redactive Publishing Ltd", 100), row("Acme", 800)])
+    r = sa.redacted_share(df).set_index("kind")
+    assert list(r.index) == ["personal data", "commercial confidentiality", "other redaction",
+                             "blank or masked name", "All redacted"]
+    assert r.loc["blank or masked name", "transactions"] == 4
+    assert r.loc["All redacted", "amount"] == 100.0
+    assert r.loc["All redacted", "share of spend"] == pytest.approx(0.1)
+    assert sa.is_redacted(df["supplier"]).tolist() == [True, True, True, True, False, False]
+    # masked and blank names are left out of concentration and supplier tables
+    assert sa.concentration(df).redacted_excluded == 100.0
+    assert sa.spend_by(df, "supplier", exclude_redacted=True)["supplier"].tolist() == [
+        "Acme", "Redactive Publishing Ltd"]
 
 
 def test_redacted_share():
@@ -447,8 +641,9 @@ def test_charts_carry_alt_text_from_the_numbers(notices):
                 row("B", -20, "2023-05-03", service_area="Waste"),
                 row("C", 100, "2023-05-04", service_area="Waste")])
     fig, alt = sa.bar_figure(sa.spend_by(df, "service_area"), "service_area")
+    # (was "(79%)": shares are now written with one decimal)
     assert alt.startswith("Horizontal bar chart of net spend by service area: Libraries is "
-                          "largest at £300 (79%), then Waste £80")
+                          "largest at £300 (78.9%), then Waste £80")
     fig, alt = sa.monthly_figure(sa.monthly_spend(df))
     assert "from 2023-04 to 2023-05" in alt and "£100 in 2023-05" in alt and "-£20" in alt
     p = sa.expiry_pipeline(notices, "2024-04-01")
@@ -490,8 +685,9 @@ def test_delivery_chain_in_words(notices):
     chain = sa.delivery_chain(df, p, "Libraries", notices)
     text = sa.delivery_chain_markdown(df, chain, "Libraries")
     assert text.splitlines() == [
+        # (was "received 55% of it": shares are now written with one decimal)
         "- **Libraries** spent £550 (55.0% of net spend); its largest supplier, Acme Ltd, "
-        "received 55% of it.",
+        "received 54.5% of it.",
         "- Acme Ltd: contract *edge6* ends within **6–12 months** (01 Oct 2024).",
         "- Trust CIC: contract *year* ends within **6–12 months** (31 Mar 2025).",
         "- Unknown Ltd: contract *noend* has **no published end date**: it cannot be planned for.",
@@ -530,3 +726,119 @@ def test_notebook_parameters_reach_the_results(tmp_path, project_root):
     assert findings["as_of"] == "2025-04-01" and findings["top_n"] == 3
     df = spend.load_spend(project_root / "data" / "sample" / "spend", mapping={"purpose": None})
     assert findings["net_spend"] == pytest.approx(round(float(df["amount"].sum()), 2))
+
+
+# ----------------------------------------------------------------------------- shares as %
+
+def test_shares_are_printed_as_percentages():
+    assert sa.percent(0.42) == "42.0%" and sa.percent(0) == "0.0%"
+    assert sa.percent(0.004) == "0.4%" and sa.percent(float("nan")) == "n/a"
+    assert sa.percent(None) == "n/a" and sa.percent(1) == "100.0%"
+    df = frame([row("A", 420, service_area="Waste"), row("B", 580, service_area="Parks"),
+                row("REDACTED PERSONAL DATA", 0.0, service_area="Parks")])
+    shown = sa.format_shares(sa.spend_by(df, "service_area"))
+    assert shown["share"].tolist() == ["58.0%", "42.0%"]
+    assert sa.spend_by(df, "service_area")["share"].tolist() == pytest.approx([0.58, 0.42])
+    red = sa.format_shares(sa.redacted_share(df)).set_index("kind")
+    assert red.loc["personal data", "share of spend"] == "0.0%"
+    assert red.loc["personal data", "share of lines"] == "33.3%"
+    assert sa.format_shares(sa.duplicate_summary(sa.duplicate_candidates(df)))[
+        "precision"].str.endswith("%").all()
+
+
+def test_findings_and_tables_write_every_share_as_a_percentage(notices):
+    import re
+
+    df = frame([row("Acme Ltd", 420, "2023-04-03", service_area="Waste"),
+                row("Big plc", 576, "2023-05-03", service_area="Parks"),
+                row("REDACTED PERSONAL DATA", 4, "2023-05-04", service_area="Parks")])
+    f = sa.findings(df, notices, "2024-04-01", top_n=1)
+    shares = re.findall(r"(\d[\d.,]*)%", f.markdown)
+    assert shares and all(re.fullmatch(r"\d+\.\d", x) for x in shares), shares
+    assert "58.0% of net spend" in f.markdown  # Parks: 580 of 1,000
+    assert "**0.4%** of spend" in f.markdown   # redacted: 4 of 1,000, not "0%"
+    conc = sa.concentration(df, top_n=1).table().set_index("measure")["value"]
+    assert conc["Share with the top 1 suppliers"] == "57.8%"
+    cred = sa.credits(frame([row("A", 1000), row("A", -4)])).table().set_index("measure")["value"]
+    assert cred["Credits as a share of payments"] == "0.4%"
+
+
+# ----------------------------------------------------------------------------- tender figures
+
+def _package(tmp_path, *rels):
+    p = tmp_path / "t.json"
+    p.write_text(json.dumps({"releases": list(rels)}))
+    return procurement.load_ocds(p)
+
+
+def test_open_tenders_exclude_processes_already_awarded(tmp_path):
+    cpv = {"scheme": "CPV", "id": "90511000"}
+    n = _package(
+        tmp_path,
+        # tendered, then awarded: its estimate is not an open tender any more
+        release("won", "won-t", ["tender"], "2024-01-01T00:00:00Z",
+                tender={"status": "active", "classification": cpv,
+                        "value": {"amount": 1000, "currency": "GBP"}}),
+        release("won", "won-a", ["award"], "2024-02-01T00:00:00Z",
+                tender={"status": "active", "classification": cpv,
+                        "value": {"amount": 1000, "currency": "GBP"}},
+                awards=[{"id": "1", "status": "active", "value": {"amount": 900, "currency": "GBP"},
+                         "suppliers": [{"name": "Acme Ltd"}]}]),
+        # still open, and one planned
+        release("open", "open-t", ["tender"], "2024-01-01T00:00:00Z",
+                tender={"status": "active", "classification": cpv,
+                        "value": {"amount": 300, "currency": "GBP"}}),
+        release("plan", "plan-t", ["planning"], "2024-01-01T00:00:00Z",
+                tender={"status": "planned", "classification": cpv,
+                        "value": {"amount": 20, "currency": "GBP"}}),
+        # closed without an award: not open
+        release("gone", "gone-t", ["tenderCancellation"], "2024-01-01T00:00:00Z",
+                tender={"status": "cancelled", "classification": cpv,
+                        "value": {"amount": 5000, "currency": "GBP"}}),
+        # the award is pending: not awarded, and its tender is still open
+        release("wait", "wait-a", ["award"], "2024-03-01T00:00:00Z",
+                tender={"status": "active", "classification": cpv,
+                        "value": {"amount": 40, "currency": "GBP"}},
+                awards=[{"id": "1", "status": "pending",
+                         "value": {"amount": 7777, "currency": "GBP"},
+                         "suppliers": [{"name": "Hopeful Ltd"}]}]),
+    )
+    c = sa.cpv_divisions(n).set_index("division")
+    assert c.loc["90", "tender_value"] == 300 + 20 + 40   # not the 1,000 already awarded
+    assert c.loc["90", "awarded_value"] == 900             # not the pending 7,777
+    assert c.loc["90", "notices"] == 5
+    assert set(sa.awarded_contracts(n)["ocid"]) == {"won"}
+    assert set(sa.expiry_pipeline(n, "2024-04-01")["ocid"]) == {"won"}
+
+
+def test_gross_award_values_are_never_summed_with_net_ones(tmp_path):
+    def won(ocid, value, scale):
+        return release(ocid, f"{ocid}-a", ["award", "contract"], "2024-02-01T00:00:00Z",
+                       tender={"title": ocid, "classification": {"scheme": "CPV", "id": "72000000"}},
+                       awards=[{"id": "1", "status": "active", "value": value,
+                                "suppliers": [{"id": ocid, "name": f"{ocid} Ltd"}],
+                                "contractPeriod": {"startDate": "2024-03-01",
+                                                   "endDate": "2024-09-30"}}],
+                       parties=[{"id": ocid, "name": f"{ocid} Ltd", "roles": ["supplier"],
+                                 "details": {"scale": scale}}])
+
+    n = _package(tmp_path,
+                 won("net", {"amount": 1000, "amountGross": 1200, "currency": "GBP"}, "sme"),
+                 won("gross", {"amountGross": 600, "currency": "GBP"}, "large"))
+    c = sa.cpv_divisions(n).set_index("division")
+    assert c.loc["72", "awarded_value"] == 1000.0            # net only, not 1,600 or 2,200
+    assert c.loc["72", "awarded_value_gross_only"] == 600.0  # reported apart
+    s = sa.award_sme_share(n).set_index(["measure", "group"])
+    assert s.loc[("size", "SME"), "value"] == 1000.0 and s.loc[("size", "SME"), "share"] == 1.0
+    assert s.loc[("size", "large"), "value"] == 0.0
+    assert s.loc[("size", "large"), "gross-only value"] == 600.0
+    assert s.loc[("size", "large"), "awards"] == 1
+    p = sa.expiry_pipeline(n, "2024-04-01").set_index("ocid")
+    assert p.loc["net", "value"] == 1000.0 and pd.isna(p.loc["net", "value_gross_only"])
+    assert pd.isna(p.loc["gross", "value"]) and p.loc["gross", "value_gross_only"] == 600.0
+    w = sa.pipeline_summary(sa.expiry_pipeline(n, "2024-04-01")).set_index("window")
+    assert w.loc["0–6 months", "value"] == 1000.0
+    assert w.loc["0–6 months", "gross-only value"] == 600.0
+    assert w.loc["0–6 months", "value unknown"] == 1
+    f = sa.findings(frame([row("A", 1)]), n, "2024-04-01").markdown
+    assert "worth £1,000 (net; plus £600 known only with VAT)" in f

@@ -51,8 +51,8 @@ def assert_same(pipe: SpendPipeline, paths):
         assert a.hhi == pytest.approx(b.hhi, abs=0.11)
         assert a.top_n_share == pytest.approx(b.top_n_share)
     got, want = pipe.duplicate_candidates(), sa.duplicate_candidates(df)
-    cols = ["group", "reason", "lines_in_group", "supplier", "amount", "transaction_id",
-            "same_purpose", "source_file", "source_row"]
+    cols = ["group", "confidence", "reason", "why", "lines_in_group", "supplier", "amount",
+            "transaction_id", "same_purpose", "at_stake", "source_file", "source_row"]
     assert got[cols].astype(str).values.tolist() == want[cols].astype(str).values.tolist()
     return df
 
@@ -79,6 +79,42 @@ AWKWARD = (
     "Total,,,,,2000.00,\n"
     "Grand Total for 2023,,,,,2000.00,\n"
 )
+
+
+REDACTED_AND_REPEATS = (
+    f"{COUNCIL_HEADER}\n"
+    "Anytown,Parks,03/04/2023,T1,*****,100.00,Hire\n"
+    "Anytown,Parks,03/04/2023,T2,XXXXX,200.00,Hire\n"
+    "Anytown,Parks,03/04/2023,T3,,300.00,Hire\n"
+    "Anytown,Parks,03/04/2023,T4,Redactive Publishing Ltd,400.00,Books\n"
+    "Anytown,Parks,03/04/2023,T5,REDACTED PERSONAL DATA,50.00,Grant\n"
+    "Anytown,Parks,03/04/2023,46282574_3,SMS Ltd,22.04,Maintenance\n"
+    "Anytown,Parks,03/04/2023,46282574_4,SMS Ltd,22.04,Maintenance\n"
+    "Anytown,Parks,03/04/2023,46282577_3,SMS Ltd,22.04,Maintenance\n"
+    "Anytown,Roads,04/04/2023,B1/7,Canon,444.00,40 BOXES PAPER\n"
+    "Anytown,Roads,04/04/2023,B1/7,Canon,444.00,40 boxes paper\n"
+    "Anytown,Roads,04/04/2023,B2/9,Ben Shaw,280.00,B+E TRAINING\n"
+    "Anytown,Roads,04/04/2023,B2/9,Ben Shaw,280.00,B+E TRAINING\n"
+    "Anytown,Roads,04/04/2023,B2/9,Ben Shaw,280.00,B+E TRAINING\n"
+    "Anytown,Roads,04/04/2023,B3/5,Kestrel,4082.76,Agency\n"
+    "Anytown,Roads,11/04/2023,B3/5,Kestrel,4082.76,Agency\n"
+    "Anytown,Roads,11/04/2023,B4/5,Kestrel,-4082.76,Credit\n"
+    "Anytown,Roads,11/04/2023,P-CARD,DVLA,292.50,Tax\n"
+    "Anytown,Roads,12/04/2023,P-CARD,DVLA,292.50,Tax\n"
+    "Anytown,Roads,12/04/2023,P-CARD,Greenvale,250.00,Soil\n"
+)
+
+
+def test_redaction_and_duplicate_rules_same_as_pandas(tmp_path, pipe):
+    f = write(tmp_path / "rules.csv", REDACTED_AND_REPEATS)
+    pipe.ingest(f)
+    assert pipe.files_table()["route"].tolist() == ["duckdb"]
+    df = assert_same(pipe, [f])
+    c = sa.concentration(df)
+    assert c.redacted_excluded == 650.0  # masks, the blank name and the label; not Redactive
+    d = pipe.duplicate_candidates()
+    assert d.drop_duplicates("group")[["supplier", "confidence"]].values.tolist() == [
+        ["Kestrel", "high"], ["Canon", "high"], ["SMS Ltd", "medium"]]  # DVLA: a card statement
 
 
 @pytest.fixture
@@ -235,6 +271,26 @@ def test_supplier_key_matches():
                 [names, names])
     got = [r[0] for r in con.execute(f"SELECT {supplier_key_sql('s')} FROM n ORDER BY i").fetchall()]
     assert got == sa.supplier_key(pd.Series(names)).tolist()
+
+
+def test_redaction_and_transaction_key_rules_match():
+    from toolkit_helpers.spend_pipeline import redacted_sql, transaction_key_sql
+
+    names = ["REDACTED PERSONAL DATA", "Name redacted", "Redactive Publishing Ltd", "Withheld",
+             "*****", "XXXXX", "X X X", "XX", "Xerox Ltd", "", "   ", None, "Personal data",
+             "Commercially confidential", "Acme", "** **", "Mr X"]
+    refs = ["46282421_3", " b000018594/781 ", "INV_2023", "P-CARD - APR 23", "", None, "A_1_2",
+            "60024057_0", "_5"]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE n AS SELECT unnest(?) AS s, generate_subscripts(?, 1) AS i",
+                [names, names])
+    got = [r[0] for r in con.execute(f"SELECT {redacted_sql('s')} FROM n ORDER BY i").fetchall()]
+    assert got == sa.is_redacted(pd.Series(names, dtype="str")).tolist()
+    con.execute("CREATE TABLE t AS SELECT unnest(?) AS s, generate_subscripts(?, 1) AS i",
+                [refs, refs])
+    got = [r[0] for r in con.execute(f"SELECT {transaction_key_sql('s')} FROM t ORDER BY i").fetchall()]
+    want = sa.transaction_key(pd.Series(refs, dtype="str"))
+    assert got == [None if pd.isna(x) else x for x in want]
 
 
 def test_real_published_files_same_as_pandas(realdata, tmp_path):

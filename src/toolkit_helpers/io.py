@@ -20,24 +20,190 @@ import csv
 import datetime as _dt
 import io as _io
 import os
+import re
+import stat as _stat
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .errors import DataFileError
+from .errors import ConfigError, DataFileError
 
 csv.field_size_limit(1 << 30)
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ""}
 
+# ---------------------------------------------------------------- limits
+
+#: What the loaders will read, so that a broken or hostile file ends in a clear
+#: :class:`DataFileError` (saying the limit and how to raise it) instead of filling the memory,
+#: hanging or crashing Python:
+#:
+#: - ``max_file_mb`` — the size of a data file on disk (CSV, JSON, workbook), in MB;
+#: - ``max_columns`` — columns in a table (Excel's own maximum is 16,384);
+#: - ``max_cells`` — rows × columns of a table (a CSV, or a workbook sheet);
+#: - ``max_unzipped_mb`` — what a workbook (a zip file) unzips to, in MB (a "zip bomb" is tiny
+#:   on disk and gigabytes unzipped);
+#: - ``max_json_depth`` — how deeply a JSON file may nest objects and lists (OCDS needs ~10).
+#:
+#: Each can be raised for a session with an environment variable (:data:`LIMIT_ENV`:
+#: ``TOOLKIT_MAX_FILE_MB``, ``TOOLKIT_MAX_COLUMNS``, ``TOOLKIT_MAX_CELLS``,
+#: ``TOOLKIT_MAX_UNZIPPED_MB``, ``TOOLKIT_MAX_JSON_DEPTH``), which wins, or in Python with
+#: :func:`set_limits` (``settings.limits`` of a council config is meant for it:
+#: ``set_limits(config.settings.get("limits"))``). Regular files only: a folder, a named pipe
+#: or a device (``/dev/zero``) given as a data file is refused before it is opened.
+LIMITS: dict[str, int] = {
+    "max_file_mb": 256,
+    "max_columns": 16_384,
+    "max_cells": 25_000_000,
+    "max_unzipped_mb": 1_024,
+    "max_json_depth": 200,
+}
+#: The environment variable overriding each limit.
+LIMIT_ENV = {name: "TOOLKIT_" + name.upper() for name in LIMITS}
+_LIMIT_UNITS = {"max_file_mb": "MB", "max_columns": "columns", "max_cells": "cells",
+                "max_unzipped_mb": "MB unzipped", "max_json_depth": "levels"}
+
+
+def _limit_value(name: str, value, where: str) -> int:
+    try:
+        number = int(str(value).strip().replace("_", "").replace(",", ""))
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise ConfigError(f"{where} must be a whole number above 0, not {value!r}",
+                          hint=f"for example {LIMITS[name] * 2} (the default is {LIMITS[name]:,}).")
+    return number
+
+
+def limit(name: str) -> int:
+    """The limit ``name`` (a key of :data:`LIMITS`) in force: its environment variable
+    (:data:`LIMIT_ENV`) when set, else :data:`LIMITS`."""
+    if name not in LIMITS:
+        raise KeyError(f"no limit called {name!r}: the limits are {', '.join(LIMITS)}")
+    env = os.environ.get(LIMIT_ENV[name], "").strip()
+    if env:
+        return _limit_value(name, env, f"the environment variable {LIMIT_ENV[name]}")
+    return int(LIMITS[name])
+
+
+def limits() -> dict[str, int]:
+    """Every limit in force (see :data:`LIMITS`)."""
+    return {name: limit(name) for name in LIMITS}
+
+
+def set_limits(values: Mapping | None = None, **more) -> dict[str, int]:
+    """Change limits for this session (``set_limits(max_file_mb=1024)``, or a mapping such
+    as a config's ``settings.limits``); returns the previous values, so
+    ``set_limits(old)`` restores them. An unknown name or a value that is not a positive whole
+    number raises :class:`~toolkit_helpers.errors.ConfigError`. Environment variables
+    (:data:`LIMIT_ENV`) still win."""
+    import difflib
+
+    new = dict(values or {})
+    new.update(more)
+    checked = {}
+    for name, value in new.items():
+        if name not in LIMITS:
+            close = difflib.get_close_matches(str(name), list(LIMITS), n=1)
+            raise ConfigError(f"unknown limit {name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""),
+                              hint=f"the limits are {', '.join(LIMITS)}.")
+        checked[name] = _limit_value(name, value, f"the limit {name}")
+    old = {name: LIMITS[name] for name in checked}
+    LIMITS.update(checked)
+    return old
+
+
+def limit_error(name: str, found: str, what: str, *, file=None, row: int | None = None,
+                column=None, advice: str = "") -> DataFileError:
+    """The :class:`DataFileError` for a file over the limit ``name``: what was found, the
+    limit, and how to raise it."""
+    value = limit(name)
+    unit = _LIMIT_UNITS[name]
+    bigger = value * 4
+    return DataFileError(
+        f"{what} ({found}) is over the toolkit's limit of {value:,} {unit}", file=file, row=row,
+        column=column,
+        hint=(advice + " " if advice else "") +
+             f"If the file is genuine, raise the limit: set the environment variable "
+             f"{LIMIT_ENV[name]} (e.g. {LIMIT_ENV[name]}={bigger}), or "
+             f"settings: limits: {name}: {bigger} in the council config, or "
+             f"toolkit_helpers.io.set_limits({name}={bigger}) in Python.")
+
+
+_FILE_KINDS = ((_stat.S_ISFIFO, "a named pipe (FIFO)"), (_stat.S_ISCHR, "a device (like /dev/zero)"),
+               (_stat.S_ISBLK, "a block device (a disk)"), (_stat.S_ISSOCK, "a socket"))
+
+
+def check_regular_file(path: str | os.PathLike, *, size: bool = True) -> os.stat_result:
+    """``os.stat`` of a data file, refusing anything that is not a regular file — a folder, a
+    named pipe, a device (a symlink to ``/dev/zero``), a socket — before it is opened (reading
+    one could hang or never end), and (``size=True``) a file over ``max_file_mb``."""
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise DataFileError("file not found", file=path,
+                            hint="check the path (relative paths in a council config are "
+                                 "relative to the config file's folder).") from None
+    except PermissionError:
+        raise DataFileError("no permission to read this file", file=path) from None
+    except OSError as exc:
+        raise DataFileError(f"this file cannot be read ({exc.strerror or exc})", file=path,
+                            hint="check the path; a symbolic link may point nowhere.") from None
+    if _stat.S_ISDIR(st.st_mode):
+        raise DataFileError("this is a folder, not a file", file=path,
+                            hint="give the path of a data file (or a folder where the loader "
+                                 "accepts one).")
+    if not _stat.S_ISREG(st.st_mode):
+        kind = next((k for test, k in _FILE_KINDS if test(st.st_mode)), "not a regular file")
+        raise DataFileError(f"this is not a regular file: it is {kind}", file=path,
+                            hint="the toolkit reads only ordinary files (a pipe or a device could "
+                                 "hang or never end); save the data to a file and give its path.")
+    if size and st.st_size > limit("max_file_mb") * 1024 * 1024:
+        raise limit_error("max_file_mb", f"{st.st_size / 1024 / 1024:,.0f} MB", "this file's size",
+                          file=path, advice="For many large spend files use "
+                                            "spend_pipeline.SpendPipeline (DuckDB), which streams them.")
+    return st
+
+
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of a data file: a regular file (see :func:`check_regular_file`) within
+    ``max_file_mb``. Opened without blocking and checked again once open, so a file swapped
+    for a pipe in between cannot hang the read."""
+    path = Path(path)
+    check_regular_file(path)
+    cap = limit("max_file_mb") * 1024 * 1024
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise DataFileError("file not found", file=path, hint="check the path.") from None
+    except IsADirectoryError:
+        raise DataFileError("this is a folder, not a file", file=path) from None
+    except PermissionError:
+        raise DataFileError("no permission to read this file", file=path) from None
+    except OSError as exc:
+        raise DataFileError(f"this file cannot be read ({exc.strerror or exc})", file=path) from None
+    with os.fdopen(fd, "rb") as fh:
+        if not _stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise DataFileError("this is not a regular file", file=path,
+                                hint="the toolkit reads only ordinary files.")
+        data = fh.read(cap + 1)
+    if len(data) > cap:
+        raise limit_error("max_file_mb", f"more than {cap // 1024 // 1024:,} MB", "this file's size",
+                          file=path)
+    return data
+
 
 @dataclass(frozen=True)
 class DecodedText:
     text: str
-    encoding: str  # "utf-8", "utf-8-sig", "utf-16" or "cp1252"
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "cp1252" or "mixed" (see decode_text)
     line_ending: str  # "CRLF", "LF", "CR", "mixed" or "none"
+    #: for ``encoding == "mixed"``: the (1-based) lines decoded as Windows-1252
+    cp1252_lines: tuple[int, ...] = ()
 
 
 def line_endings(raw: bytes) -> list[str]:
@@ -105,8 +271,59 @@ def decode_text(raw: bytes, file: str | os.PathLike | None = None) -> DecodedTex
         return DecodedText(raw.decode("utf-8"), "utf-8", ending)
     except UnicodeDecodeError:
         pass
+    # Not UTF-8 as a whole, but some lines may be (files pasted together from two systems):
+    # then each line is decoded as what it is, so `Café` (UTF-8) and `£` (Windows-1252) are
+    # both right, and the Windows-1252 lines are listed.
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    if has_utf8_sequences(body):
+        text, cp_lines = _decode_by_line(body)
+        if text is not None:
+            return DecodedText(text, "mixed", ending, tuple(cp_lines))
     # Windows-1252 leaves five bytes undefined; map those through Latin-1 so no byte is lost.
     return DecodedText(raw.decode("cp1252", errors=_CP1252_LATIN1_HANDLER), "cp1252", ending)
+
+
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+
+
+def has_utf8_sequences(raw: bytes) -> bool:
+    """Whether ``raw`` holds any UTF-8 encoded non-ASCII character (a file that is not UTF-8
+    as a whole may still have UTF-8 lines: see :func:`decode_text`)."""
+    return _UTF8_SEQUENCE.search(raw) is not None
+
+
+def _decode_by_line(raw: bytes) -> tuple[str | None, list[int]]:
+    """Each line as UTF-8 where it is valid UTF-8, else as Windows-1252: ``(text, the
+    Windows-1252 line numbers)``, or ``(None, [])`` unless there are lines of both kinds."""
+    parts: list[str] = []
+    cp_lines: list[int] = []
+    utf8 = 0
+    for n, line in enumerate(raw.splitlines(keepends=True), start=1):
+        if line.isascii():
+            parts.append(line.decode("ascii"))
+            continue
+        try:
+            parts.append(line.decode("utf-8"))
+            utf8 += 1
+        except UnicodeDecodeError:
+            parts.append(line.decode("cp1252", errors=_CP1252_LATIN1_HANDLER))
+            cp_lines.append(n)
+    if not (utf8 and cp_lines):
+        return None, []
+    return "".join(parts), cp_lines
+
+
+def encoding_note(decoded: DecodedText) -> str | None:
+    """A sentence for a loader's report when a file mixes encodings line by line."""
+    if decoded.encoding != "mixed":
+        return None
+    lines = decoded.cp1252_lines
+    shown = ", ".join(str(n) for n in lines[:10]) + (f" … ({len(lines):,} lines)" if len(lines) > 10 else "")
+    return (f"the file mixes encodings: line{'s' if len(lines) > 1 else ''} {shown} "
+            "decoded as Windows-1252, the rest as UTF-8")
 
 
 _CP1252_LATIN1_HANDLER = "toolkit-cp1252-latin1"
@@ -122,19 +339,93 @@ codecs.register_error(_CP1252_LATIN1_HANDLER, _cp1252_undefined_as_latin1)
 
 
 def read_text(path: str | os.PathLike) -> DecodedText:
-    """Read and decode a text file (see :func:`decode_text`)."""
+    """Read and decode a text file (see :func:`read_bytes`, :func:`decode_text`)."""
     path = Path(path)
+    return decode_text(read_bytes(path), file=path)
+
+
+#: The most values (nodes, plus the characters of their text) a YAML file with aliases may
+#: expand to, or 10 × the file's length if larger. Anchors (``&a``) and aliases (``*a``) share
+#: one object when loaded, but anything that walks, copies or writes the data expands every
+#: alias: a "billion laughs" chain of a few lines would expand to gigabytes.
+YAML_MAX_EXPANSION = 1_000_000
+
+
+class YamlTooLarge(Exception):
+    """Internal: the YAML's aliases expand past the limit (or refer to themselves)."""
+
+    def __init__(self, problem: str, mark=None):
+        super().__init__(problem)
+        self.problem, self.mark = problem, mark
+
+
+def _yaml_expanded_size(root, limit: int) -> int:
+    """How many nodes (plus scalar characters) ``root`` expands to when every alias is copied
+    out, stopping past ``limit``; a node that contains itself is refused. Iterative (no
+    recursion limit), each node counted once (memoised by identity)."""
+    import yaml
+
+    def children(node):
+        if isinstance(node, yaml.MappingNode):
+            return [n for pair in node.value for n in pair]
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value)
+        return []
+
+    size: dict[int, int] = {}
+    open_: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            own = 1 + (len(node.value) if isinstance(node, yaml.ScalarNode) else 0)
+            total = own + sum(size[id(c)] for c in children(node))
+            size[key] = min(total, limit + 1)
+            open_.discard(key)
+            if total > limit:
+                raise YamlTooLarge(f"its anchors and aliases (&name, *name) expand to more than "
+                                   f"{limit:,} values (an alias bomb?)", node.start_mark)
+            continue
+        if key in size:
+            continue
+        if key in open_:
+            raise YamlTooLarge("an alias (*name) refers to the block that contains it",
+                               node.start_mark)
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children(node) if id(c) not in size)
+    return size.get(id(root), 0)
+
+
+def safe_load_yaml(text: str, *, max_expansion: int | None = None):
+    """``yaml.safe_load(text)`` (no tags that run code) that refuses YAML whose aliases expand
+    past ``max_expansion`` values (default :data:`YAML_MAX_EXPANSION`, or 10 × the text's
+    length if larger), or refer to themselves: raises :class:`YamlTooLarge` (with the position
+    of the offending block). Text without aliases is loaded as ``yaml.safe_load`` does."""
+    import yaml
+
+    limit = max_expansion if max_expansion is not None else max(YAML_MAX_EXPANSION, 10 * len(text))
+
+    class LimitedLoader(yaml.SafeLoader):
+        aliases = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                self.aliases += 1
+            return super().compose_node(parent, index)
+
+        def get_single_node(self):
+            node = super().get_single_node()
+            if node is not None and self.aliases:
+                _yaml_expanded_size(node, limit)
+            return node
+
+    loader = LimitedLoader(text)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataFileError("file not found", file=path,
-                            hint="check the path (relative paths in a council config are "
-                                 "relative to the config file's folder).") from None
-    except IsADirectoryError:
-        raise DataFileError("this is a folder, not a file", file=path) from None
-    except PermissionError:
-        raise DataFileError("no permission to read this file", file=path) from None
-    return decode_text(raw, file=path)
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def read_yaml(path: str | os.PathLike, *, error: type = DataFileError,
@@ -143,6 +434,9 @@ def read_yaml(path: str | os.PathLike, *, error: type = DataFileError,
 
     A missing file, a file that is not UTF-8, or a YAML syntax error raises ``error`` (a
     :class:`DataFileError` by default) naming the file, and the line and column of the error.
+    So do YAML whose anchors and aliases expand past :data:`YAML_MAX_EXPANSION` values (a
+    "billion laughs" alias bomb: refused before anything expands it), an alias inside the block
+    it names, and nesting too deep to read.
     """
     import yaml
 
@@ -157,7 +451,17 @@ def read_yaml(path: str | os.PathLike, *, error: type = DataFileError,
         raise error("the file is not UTF-8 text", file=path,
                     hint="save it as UTF-8 from your editor.") from None
     try:
-        return yaml.safe_load(text), text
+        return safe_load_yaml(text), text
+    except YamlTooLarge as exc:
+        mark = exc.mark
+        raise error(f"the YAML cannot be read: {exc.problem}", file=path,
+                    row=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
+                    hint="write the values out instead of repeating them with aliases (*name), "
+                         "or use fewer of them.") from None
+    except RecursionError:
+        raise error("the YAML cannot be read (it is nested too deeply)", file=path,
+                    hint="a config or input file needs only a few levels of indentation.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise error(f"the YAML cannot be read ({getattr(exc, 'problem', exc)})", file=path,
@@ -170,6 +474,7 @@ def parse_csv_text(text: str, file=None, delimiter: str | None = None) -> list[l
     """Parse CSV text (any of CR, LF, CRLF line endings) into rows of strings."""
     if delimiter is None:
         delimiter = sniff_delimiter(text)
+    check_table_shape(text, delimiter, file=file)
     reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return [row for row in reader]
@@ -177,6 +482,64 @@ def parse_csv_text(text: str, file=None, delimiter: str | None = None) -> list[l
         raise DataFileError(f"the CSV cannot be parsed ({exc})", file=file,
                             row=reader.line_num,
                             hint="look for an unclosed quote (\") on or before this row.") from None
+
+
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _line_widths(text: str, delimiter: str):
+    """Fields per physical line (delimiters + 1), as a numpy array, counted without parsing."""
+    import numpy as np
+
+    d = delimiter.encode("utf-8")
+    if len(d) != 1:  # pragma: no cover - delimiters are single ASCII characters
+        return np.array([line.count(delimiter) + 1 for line in text.splitlines() or [""]])
+    raw = text.encode("utf-8", "surrogatepass")
+    arr = np.frombuffer(raw, dtype=np.uint8)
+    if "\r" in text:
+        lf, cr = arr == 10, arr == 13
+        cr[:-1] &= ~lf[1:]  # CRLF is one line break
+        breaks = np.flatnonzero(lf | cr)
+    else:
+        breaks = np.flatnonzero(arr == 10)
+    delims = np.flatnonzero(arr == d[0])
+    before = np.concatenate(([0], np.searchsorted(delims, breaks), [len(delims)]))
+    widths = np.diff(before) + 1
+    if len(widths) > 1 and (not raw or raw[-1:] in (b"\n", b"\r")):
+        widths = widths[:-1]  # nothing after the last line break
+    return widths
+
+
+def check_table_shape(text: str, delimiter: str = ",", file=None) -> tuple[int, int]:
+    """Refuse delimited text that would make a table wider than ``max_columns`` or larger
+    than ``max_cells`` (rows × columns) **before** any CSV parser builds it (a 5 MB line of
+    five million commas would otherwise take gigabytes). Delimiters are counted per line
+    without parsing; only when a limit seems crossed are quoted values (which may hold the
+    delimiter or line breaks) taken out and the count made again. Returns ``(lines, widest
+    line)`` as counted (upper bounds)."""
+    max_cols, max_cells = limit("max_columns"), limit("max_cells")
+    n_delim = text.count(delimiter)
+    lines = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+    if n_delim + 1 <= max_cols and lines * (n_delim + 1) <= max_cells:
+        return lines, n_delim + 1
+    widths = _line_widths(text, delimiter)
+    widest = int(widths.max())
+    if widest > max_cols or len(widths) * widest > max_cells:
+        if '"' in text:  # quoted values may hold delimiters and line breaks: count without them
+            widths = _line_widths(_QUOTED.sub('""', text), delimiter)
+            widest = int(widths.max())
+        if widest > max_cols:
+            row = int(widths.argmax()) + 1
+            raise limit_error("max_columns", f"{widest:,} columns",
+                              f"row {row} of this file has too many columns", file=file, row=row,
+                              advice="Check the file is really a table (a delimiter or quote may "
+                                     "be wrong).")
+        if len(widths) * widest > max_cells:
+            raise limit_error("max_cells", f"{len(widths):,} rows × {widest:,} columns",
+                              "this table's size", file=file,
+                              advice="Split the file, or for spend files use "
+                                     "spend_pipeline.SpendPipeline (DuckDB), which streams them.")
+    return int(len(widths)), widest
 
 
 def sniff_delimiter(text: str) -> str:
@@ -211,67 +574,297 @@ def _cell_to_str(value) -> str:
     return str(value)
 
 
-def read_excel_rows(path: str | os.PathLike, sheet: str | int | None = None
-                    ) -> list[tuple[str, list[list[str]]]]:
-    """Rows of every sheet (or the one named/numbered) of an ``.xlsx`` workbook.
+@dataclass
+class Sheet:
+    """One sheet of a workbook as :func:`read_workbook` reads it: its ``rows`` of text cells,
+    and ``notes`` on what was done (merged cells filled down, formulas without saved values,
+    a false sheet size)."""
+    name: str
+    rows: list[list[str]]
+    notes: list[str] = field(default_factory=list)
+    #: (row, column) 1-based → the formula of a cell that has no saved value
+    formulas: dict = field(default_factory=dict)
 
-    Dates come out as ISO text, numbers as their plain text, empty cells as ``""``.
-    Returns ``[(sheet_name, rows), …]``.
+
+#: The text a formula cell without a saved value gets (after ``=`` and its formula): loaders
+#: show it, and :data:`FORMULA_HINT` says what to do.
+FORMULA_HINT = ("open the workbook in Excel (or LibreOffice) and save it, so the formulas' values "
+                "are saved with it, then load it again")
+
+_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+_XML_CELL_WITH_FORMULA = re.compile(
+    rb'<(?:\w+:)?c\b([^>]*?)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)\s*'
+    rb'(<(?:\w+:)?v\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?v>))?')
+_XML_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+_XML_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_XML_TYPE = re.compile(rb'\bt="(\w+)"')
+
+
+def _column_number(letters: str | bytes) -> int:
+    n = 0
+    for ch in letters.decode() if isinstance(letters, bytes) else letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _scan_sheet_xml(archive, member: str) -> tuple[list[tuple[int, int, int, int]], dict]:
+    """Merged ranges ``(row0, col0, row1, col1)`` and formula cells without a saved value
+    ``{(row, col): formula}`` of a worksheet's XML, streamed (never held whole)."""
+    from xml.sax.saxutils import unescape
+
+    merges: list[tuple[int, int, int, int]] = []
+    formulas: dict[tuple[int, int], str] = {}
+
+    def scan(piece: bytes) -> None:
+        if b"f" in piece and (b"<f" in piece or b":f" in piece):
+            for m in _XML_CELL_WITH_FORMULA.finditer(piece):
+                attrs, text, v_el, v_text = m.groups()
+                ref = _XML_REF.search(attrs)
+                if ref is None:
+                    continue
+                kind = _XML_TYPE.search(attrs)
+                cached = v_el is not None and (v_text or (kind and kind.group(1) == b"str"))
+                if not cached:
+                    formula = unescape(text.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}) \
+                        if text else "(shared formula)"
+                    formulas[(int(ref.group(2)), _column_number(ref.group(1)))] = formula
+        if b"mergeCell" in piece:
+            for m in _XML_MERGE.finditer(piece):
+                c0, r0, c1, r1 = m.group(1), int(m.group(2)), m.group(3), m.group(4)
+                merges.append((r0, _column_number(c0), int(r1) if r1 else r0,
+                               _column_number(c1) if c1 else _column_number(c0)))
+
+    with archive.open(member) as fh:
+        tail = b""
+        while True:
+            chunk = fh.read(1 << 22)
+            if not chunk:
+                break
+            buf = tail + chunk
+            cut = buf.rfind(b"row>")  # never inside a cell
+            if cut < 0:
+                tail = buf
+                continue
+            scan(buf[:cut + 4])
+            tail = buf[cut + 4:]
+        scan(tail)
+    return merges, formulas
+
+
+def _check_workbook_zip(path: Path):
+    """What the workbook unzips to, from the zip's directory (before anything is unzipped);
+    the open :class:`zipfile.ZipFile`, or ``None`` when it is not a zip (openpyxl then
+    explains)."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None
+    total = sum(max(0, i.file_size) for i in archive.infolist())
+    cap = limit("max_unzipped_mb") * 1024 * 1024
+    if total > cap:
+        archive.close()
+        raise limit_error("max_unzipped_mb", f"{total / 1024 / 1024:,.0f} MB",
+                          "what this workbook unzips to", file=path,
+                          advice="A small file that unzips to gigabytes is a 'zip bomb', not a "
+                                 "spreadsheet; a genuine one can be saved as CSV.")
+    return archive
+
+
+def _sheet_rows(ws, path: Path, name: str, notes: list[str]) -> list[list[str]]:
+    """The sheet's rows as text, within ``max_cells`` and ``max_columns``. A sheet whose
+    stated size (its ``dimension``) is over ``max_cells`` is read by the cells it really has."""
+    max_cells, max_cols = limit("max_cells"), limit("max_columns")
+    n_rows, n_cols = ws.max_row, ws.max_column
+    if n_rows and n_cols and n_rows * n_cols > max_cells:
+        try:
+            stated = ws.calculate_dimension()
+        except ValueError:  # pragma: no cover - unsized
+            stated = f"{n_rows:,} rows × {n_cols:,} columns"
+        ws.reset_dimensions()
+        notes.append(f"sheet {name!r} says it spans {stated} ({n_rows * n_cols:,} cells); only "
+                     "the cells it really has are read")
+    rows: list[list[str]] = []
+    width = 0
+    for row in ws.iter_rows(values_only=True):
+        if len(row) > max_cols:
+            raise limit_error("max_columns", f"{len(row):,} columns",
+                              f"row {len(rows) + 1} of sheet {name!r}", file=path, row=len(rows) + 1)
+        rows.append([_cell_to_str(v) for v in row])
+        width = max(width, len(row))
+        if len(rows) * max(width, 1) > max_cells:
+            raise limit_error("max_cells", f"more than {len(rows):,} rows × {width:,} columns",
+                              f"sheet {name!r}", file=path,
+                              advice="Save the sheet as CSV and check its size.")
+    return rows
+
+
+def _fill_merged(rows: list[list[str]], merges, name: str, notes: list[str]) -> None:
+    """Fill each merged range spanning rows down its first column (Excel shows the value in
+    every row of the range; the file stores it in the first), with a note."""
+    filled = []
+    for r0, c0, r1, _c1 in sorted(merges):
+        if r1 <= r0 or r0 > len(rows):
+            continue
+        top = rows[r0 - 1]
+        value = top[c0 - 1] if c0 - 1 < len(top) else ""
+        if not value.strip():
+            continue
+        n = 0
+        for r in range(r0 + 1, min(r1, len(rows)) + 1):
+            row = rows[r - 1]
+            if len(row) < c0:
+                row.extend([""] * (c0 - len(row)))
+            if not row[c0 - 1].strip():
+                row[c0 - 1] = value
+                n += 1
+        if n:
+            filled.append(f"{column_letter(c0)}{r0}:{column_letter(c0)}{min(r1, len(rows))} "
+                          f"({value[:40]!r})")
+    if filled:
+        shown = "; ".join(filled[:5]) + (f"; … ({len(filled):,} ranges)" if len(filled) > 5 else "")
+        notes.append(f"sheet {name!r}: merged cells filled down (the value of a merged range "
+                     f"repeated in each of its rows): {shown}")
+
+
+def _mark_formulas(rows: list[list[str]], formulas: dict, name: str, notes: list[str]) -> dict:
+    """Formula cells with no saved value get their formula as text (``=SUM(B2:B9)``) rather
+    than looking empty; a note says to open and save the workbook in Excel."""
+    marked = {}
+    for (r, c), formula in sorted(formulas.items()):
+        if r > len(rows):
+            continue
+        row = rows[r - 1]
+        if len(row) < c:
+            row.extend([""] * (c - len(row)))
+        if not row[c - 1]:
+            row[c - 1] = "=" + formula
+            marked[(r, c)] = formula
+    if marked:
+        (r, c), formula = next(iter(marked.items()))
+        notes.append(f"sheet {name!r}: {len(marked):,} formula cell{'s' if len(marked) > 1 else ''} "
+                     f"without a saved value (e.g. {column_letter(c)}{r}: ={formula}); "
+                     f"{FORMULA_HINT}")
+    return marked
+
+
+def read_workbook(path: str | os.PathLike, sheet: str | int | None = None) -> list[Sheet]:
+    """Every sheet (or the one named/numbered) of an ``.xlsx`` workbook, each a
+    :class:`Sheet`: rows of text cells (dates as ISO text, numbers as their plain text, empty cells ``""``)
+    and notes on what was done.
+
+    Before openpyxl reads anything: the file must be a regular file within ``max_file_mb``,
+    and what it unzips to (from the zip's directory) within ``max_unzipped_mb``; a sheet
+    whose stated size is over ``max_cells`` is read by the cells it really has, and reading
+    stops at ``max_cells`` (see :data:`LIMITS`). Merged ranges spanning rows are filled down
+    their first column; formula cells without a saved value (a workbook written by a program
+    that does not calculate) hold their formula (``=B2*2``) and are noted (:data:`FORMULA_HINT`).
     """
     path = Path(path)
     try:
         import openpyxl
-        from openpyxl.utils.exceptions import InvalidFileException
     except ImportError as exc:  # pragma: no cover - dependency
         raise DataFileError("reading Excel needs openpyxl", file=path) from exc
-    import zipfile
-    if not path.exists():
-        raise DataFileError("file not found", file=path, hint="check the path.")
+    check_regular_file(path)
+    archive = _check_workbook_zip(path)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError) as exc:
-        raw = path.read_bytes()[:8]
-        if raw.startswith(b"\xd0\xcf\x11\xe0"):
-            why = ("this workbook is password-protected or in the old .xls format")
-            hint = "remove the password (or save as .xlsx) in Excel, then try again."
-        else:
-            why = f"this workbook cannot be opened ({type(exc).__name__}: it may be truncated or not really .xlsx)"
-            hint = "open it in Excel or LibreOffice and save it again as .xlsx, or export CSV."
-        raise DataFileError(why, file=path, hint=hint) from None
-    try:
-        names = wb.sheetnames
-        if sheet is None:
-            chosen = names
-        elif isinstance(sheet, int):
-            if not 0 <= sheet < len(names):
-                raise DataFileError(f"there is no sheet number {sheet} (sheets: {names})",
-                                    file=path, hint="sheet numbers start at 0.")
-            chosen = [names[sheet]]
-        else:
-            if sheet not in names:
-                raise DataFileError(f"there is no sheet called {sheet!r} (sheets: {names})",
-                                    file=path, hint="pass one of the sheet names shown.")
-            chosen = [sheet]
-        out = []
-        for name in chosen:
-            ws = wb[name]
-            rows = [[_cell_to_str(v) for v in row] for row in ws.iter_rows(values_only=True)]
-            out.append((name, rows))
-        return out
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except DataFileError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure to open is the same to the user
+            with open(path, "rb") as fh:
+                head = fh.read(8)
+            if head.startswith(b"\xd0\xcf\x11\xe0"):
+                why = "this workbook is password-protected or in the old .xls format"
+                hint = "remove the password (or save as .xlsx) in Excel, then try again."
+            else:
+                why = (f"this workbook cannot be opened ({type(exc).__name__}: it may be "
+                       "truncated or not really .xlsx)")
+                hint = "open it in Excel or LibreOffice and save it again as .xlsx, or export CSV."
+            raise DataFileError(why, file=path, hint=hint) from None
+        try:
+            names = wb.sheetnames
+            if sheet is None:
+                chosen = names
+            elif isinstance(sheet, int):
+                if not 0 <= sheet < len(names):
+                    raise DataFileError(f"there is no sheet number {sheet} (sheets: {names})",
+                                        file=path, hint="sheet numbers start at 0.")
+                chosen = [names[sheet]]
+            else:
+                if sheet not in names:
+                    raise DataFileError(f"there is no sheet called {sheet!r} (sheets: {names})",
+                                        file=path, hint="pass one of the sheet names shown.")
+                chosen = [sheet]
+            out = []
+            for name in chosen:
+                ws = wb[name]
+                notes: list[str] = []
+                try:
+                    rows = _sheet_rows(ws, path, name, notes)
+                    member = getattr(ws, "_worksheet_path", None)
+                    merges, formulas = (_scan_sheet_xml(archive, member)
+                                        if archive is not None and member else ([], {}))
+                except DataFileError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - a broken sheet inside a good zip
+                    raise DataFileError(f"sheet {name!r} cannot be read ({type(exc).__name__}: "
+                                        "the workbook may be damaged)", file=path,
+                                        hint="open it in Excel or LibreOffice and save it again "
+                                             "as .xlsx, or export CSV.") from None
+                _fill_merged(rows, merges, name, notes)
+                marked = _mark_formulas(rows, formulas, name, notes)
+                out.append(Sheet(name, rows, notes, marked))
+            return out
+        finally:
+            wb.close()
     finally:
-        wb.close()
+        if archive is not None:
+            archive.close()
+
+
+def read_excel_rows(path: str | os.PathLike, sheet: str | int | None = None
+                    ) -> list[tuple[str, list[list[str]]]]:
+    """Rows of every sheet (or the one named/numbered) of an ``.xlsx`` workbook, as
+    :func:`read_workbook` reads them. Returns ``[(sheet_name, rows), …]``."""
+    return [(s.name, s.rows) for s in read_workbook(path, sheet)]
+
+
+@dataclass
+class Table:
+    """One table of text cells from :func:`read_tables`: a CSV file (``name`` ``None``) or one
+    sheet of a workbook, with what was found reading it."""
+    name: str | None
+    rows: list[list[str]]
+    notes: list[str] = field(default_factory=list)
+    delimiter: str | None = None  # CSV only
+    encoding: str | None = None  # "xlsx" for a workbook
+
+
+def read_tables(path: str | os.PathLike, sheet: str | int | None = None) -> list[Table]:
+    """A CSV (one :class:`Table`) or each sheet of a workbook (:func:`read_workbook`), with
+    the delimiter, encoding and notes (mixed encodings, merged cells, formulas without saved
+    values)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return [Table(s.name, s.rows, list(s.notes), None, "xlsx") for s in read_workbook(path, sheet)]
+    if suffix == ".xls":
+        raise DataFileError("old-style .xls workbooks are not supported", file=path,
+                            hint="open it in Excel or LibreOffice and save it as .xlsx.")
+    decoded = read_text(path)
+    delimiter = sniff_delimiter(decoded.text)
+    rows = parse_csv_text(decoded.text, file=path, delimiter=delimiter)
+    note = encoding_note(decoded)
+    return [Table(None, rows, [note] if note else [], delimiter, decoded.encoding)]
 
 
 def read_rows(path: str | os.PathLike, sheet: str | int | None = None
               ) -> list[tuple[str | None, list[list[str]]]]:
     """Rows of a CSV (one block, sheet name ``None``) or of each sheet of a workbook."""
-    path = Path(path)
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        return read_excel_rows(path, sheet)
-    if path.suffix.lower() == ".xls":
-        raise DataFileError("old-style .xls workbooks are not supported", file=path,
-                            hint="open it in Excel or LibreOffice and save it as .xlsx.")
-    return [(None, read_csv_rows(path))]
+    return [(t.name, t.rows) for t in read_tables(path, sheet)]
 
 
 def is_blank_row(row: Sequence[str]) -> bool:
@@ -365,6 +958,22 @@ def neutralise_formula(value):
     return value
 
 
+def _neutralise_cell(v):
+    """A cell of any type, neutralised as the text it will be written as (missing values,
+    ``None``, ``NaN`` and ``pd.NA``, are left as they are)."""
+    if isinstance(v, str):
+        return neutralise_formula(v)
+    try:
+        import pandas as pd
+
+        if v is None or pd.isna(v):
+            return v
+    except (TypeError, ValueError):  # a list or other container: check its text
+        pass
+    text = str(v)
+    return neutralise_formula(text) if text.startswith(_FORMULA_START) else v
+
+
 def write_csv(df, path: str | os.PathLike, neutralise: bool = True) -> Path:
     """Write a DataFrame as UTF-8 CSV atomically, neutralising formula injection in the header
     and in every column whatever its type (text, categorical, mixed): a cell is checked as the
@@ -376,10 +985,7 @@ def write_csv(df, path: str | os.PathLike, neutralise: bool = True) -> Path:
             col = df.iloc[:, j]
             if col.dtype.kind in "biufcmM":  # numbers, booleans and dates are written as such
                 continue
-            df.isetitem(j, col.astype(object).map(
-                lambda v: neutralise_formula(v) if isinstance(v, str) else
-                (neutralise_formula(str(v)) if v is not None and v == v and
-                 str(v).startswith(_FORMULA_START) else v)))
+            df.isetitem(j, col.astype(object).map(_neutralise_cell))
     return atomic_write_text(path, df.to_csv(index=False, lineterminator="\n"))
 
 
@@ -441,3 +1047,114 @@ def check_mapping(mapping, allowed: Sequence[str], what: str = "the loader") -> 
                                 f"{column!r}", hint="write the header as it appears in the file.")
         out[field] = column
     return out
+
+
+# ---------------------------------------------------------------- numbers: decimal comma or point
+
+#: The digits and separators of a number once its sign, currency, brackets, spaces and
+#: ``CR``/``GBP`` are taken out (what :data:`DECIMAL_COMMA` and friends are matched on).
+NUMBER_NOISE = r"(?i)gbp|eur|cr$|[£€\s()+\-\u2212]"
+#: A decimal comma: ``12,5``, ``0,75``, ``1.234,56``, ``1234,567`` (a comma not followed by
+#: exactly three digits, or after dot-grouped thousands: never a thousands separator).
+DECIMAL_COMMA = r"(?!\d{1,3}(?:,\d{3})+$)(?:\d{1,3}(?:\.\d{3})+|\d*),\d+"
+#: A decimal point: ``12.50``, ``.5``, ``1,234.56`` (never a thousands separator).
+DECIMAL_POINT = r"(?!\d{1,3}(?:\.\d{3})+$)(?:\d{1,3}(?:,\d{3})+|\d*)\.\d+"
+#: Only thousands groups, which either convention could mean: ``1,234`` / ``1.234``.
+GROUPED_BY_COMMA = r"\d{1,3}(?:,\d{3})+"
+GROUPED_BY_DOT = r"\d{1,3}(?:\.\d{3})+"
+#: The numbers each convention can read (digits and separators only).
+VALID_WITH_POINT = r"\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d*\.?\d*"
+VALID_WITH_COMMA = r"\d{1,3}(?:\.\d{3})+(?:,\d*)?|\d*,?\d*"
+
+
+def number_core(text) -> str:
+    """``'£(1.234,56)'`` → ``'1.234,56'``: the digits and separators a decimal rule looks at."""
+    return re.sub(NUMBER_NOISE, "", str(text))
+
+
+def number_style(text) -> str | None:
+    """``'comma'`` (a decimal comma), ``'point'`` (a decimal point), ``'grouped_comma'`` /
+    ``'grouped_dot'`` (thousands groups only: either) or ``None`` (no separator, or not a
+    number)."""
+    core = number_core(text)
+    for name, pattern in (("comma", DECIMAL_COMMA), ("point", DECIMAL_POINT),
+                          ("grouped_comma", GROUPED_BY_COMMA), ("grouped_dot", GROUPED_BY_DOT)):
+        if re.fullmatch(pattern, core):
+            return name
+    return None
+
+
+def choose_decimal(comma: int, point: int, grouped_dot: int = 0, grouped_comma: int = 0,
+                   delimiter: str | None = None) -> tuple[str | None, str]:
+    """The decimal separator of a file's numbers, from how many values show each (see
+    :func:`number_style`) and the delimiter: ``(separator, note)``. The convention most
+    values show wins (the others are then unreadable, never misread); with none shown, a
+    semicolon-separated file whose numbers have dots as thousands groups (``1.234``) is read
+    with decimal commas (Excel writes ``;`` where ``,`` is the decimal separator), anything
+    else with decimal points. ``(None, why)`` when it cannot be told: as many values one way
+    as the other, or a semicolon file with both ``1.234`` and ``1,234``."""
+    if comma > point:
+        note = (f"decimal commas: {comma:,} value{'s' if comma > 1 else ''} like '12,5' or "
+                "'1.234,56'; dots are thousands separators")
+        if point:
+            note += f"; {point:,} value{'s' if point > 1 else ''} with a decimal point left unread"
+        return ",", note
+    if point > comma:
+        note = (f"{comma:,} value{'s' if comma > 1 else ''} with a decimal comma left unread "
+                "(the file uses decimal points)") if comma else ""
+        return ".", note
+    if comma:
+        return None, (f"as many values have a decimal comma ({comma:,}) as a decimal point "
+                      f"({point:,})")
+    if delimiter == ";" and grouped_dot:
+        if grouped_comma:
+            return None, ("the file is semicolon-separated and has numbers like '1.234' and "
+                          "'1,234' (one of them with three decimals?)")
+        return ",", ("decimal commas assumed: the file is semicolon-separated and its numbers "
+                     "use dots only as thousands separators ('1.234' read as 1234)")
+    return ".", ""
+
+
+# ---------------------------------------------------------------- JSON
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+
+
+def json_depth(text: str) -> int:
+    """How deeply objects and lists nest in JSON text, counted without parsing (strings
+    skipped), in slices so memory stays small."""
+    import numpy as np
+
+    if text.count("[") + text.count("{") == 0:
+        return 0
+    raw = _JSON_STRING.sub('""', text).encode("utf-8", "surrogatepass")
+    deepest = level = 0
+    step = 1 << 22
+    for start in range(0, len(raw), step):
+        arr = np.frombuffer(raw, dtype=np.uint8, count=min(step, len(raw) - start), offset=start)
+        moves = ((arr == 91) | (arr == 123)).astype(np.int32) - ((arr == 93) | (arr == 125))
+        running = np.cumsum(moves, dtype=np.int64) + level
+        if len(running):
+            deepest = max(deepest, int(running.max()))
+            level = int(running[-1])
+    return deepest
+
+
+def load_json(text: str, file=None):
+    """``json.loads(text)`` after checking how deeply it nests (``max_json_depth``): JSON
+    nested 10,000 deep is a :class:`DataFileError` saying the limit, not a ``RecursionError``.
+    Syntax errors are left to the caller (``json.JSONDecodeError``)."""
+    import json
+
+    cap = limit("max_json_depth")
+    if text.count("[") + text.count("{") > cap:
+        depth = json_depth(text)
+        if depth > cap:
+            raise limit_error("max_json_depth", f"{depth:,} levels", "how deeply this JSON nests",
+                              file=file, advice="OCDS and 360Giving files nest about ten levels; "
+                                                "check you picked the right file.")
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise limit_error("max_json_depth", "too deep for Python", "how deeply this JSON nests",
+                          file=file) from None

@@ -26,8 +26,16 @@ Real-file quirks handled (and written into ``notes`` so nobody is misled):
 - a **lot priced in another currency** than its tender (e.g. AED on a GBP tender): the lot's
   value is not added to GBP figures;
 - ``amountGross`` (with VAT) beside, or instead of, ``amount``: ``value_amount`` and
-  ``award_value_amount`` are net where the notice gives net; when only gross is given it is used
-  and ``award_value_basis`` says ``gross``;
+  ``award_value_amount`` are **net only** (the sum of the net ``amount`` of the awards that
+  give one); a tender's gross value is in ``value_amount_gross`` and the awards given *only*
+  gross are summed apart in ``award_value_gross_only`` — gross and net are never added
+  together; ``award_value_basis`` says ``net``, ``gross`` (only gross-only awards) or
+  ``mixed`` (both, kept apart);
+- **award status**: only awards whose status is ``active`` (or not given) count —
+  ``pending``, ``cancelled`` and ``unsuccessful`` awards add no value and no award date
+  (a pending award still names its intended supplier in ``suppliers``; cancelled and
+  unsuccessful ones do not); ``awarded`` says whether the process has been awarded (a live
+  award or contract, or an award/contract tag with neither listed);
 - **mixed time-zone offsets** (``+00:00``, ``+01:00``, ``Z``): every date is converted to UK
   local time (Europe/London) and stored without a zone, so ``2029-09-30T23:59:59+01:00`` is
   30 September, not 22:59 UTC; dates given without an offset are taken as UK local;
@@ -64,19 +72,30 @@ COLUMNS = (
     "value_currency", "award_value_amount", "procurement_method", "contract_start",
     "contract_end", "suitable_for_sme", "suppliers",
     # extras
-    "buyer_id", "buyer_identifiers", "value_amount_gross", "award_value_currency", "award_value_basis", "award_date",
+    "buyer_id", "buyer_identifiers", "value_amount_gross", "award_value_currency",
+    "award_value_basis", "award_value_gross_only", "awarded", "award_date",
     "award_status", "contract_max_end", "cpv", "cpv_codes", "cpv_division", "main_category",
     "suitable_for_vcse", "supplier_scales", "supplier_vcse_flags", "supplier_sme",
     "supplier_vcse", "lots", "notes",
     "source_file", "source_row",
 )
 DATE_COLUMNS = ("date", "contract_start", "contract_end", "contract_max_end", "award_date")
-NUMBER_COLUMNS = ("value_amount", "value_amount_gross", "award_value_amount")
-BOOL_COLUMNS = ("suitable_for_sme", "suitable_for_vcse", "supplier_sme", "supplier_vcse")
+NUMBER_COLUMNS = ("value_amount", "value_amount_gross", "award_value_amount",
+                  "award_value_gross_only")
+BOOL_COLUMNS = ("suitable_for_sme", "suitable_for_vcse", "supplier_sme", "supplier_vcse",
+                "awarded")
 #: OCDS ``details.scale`` values meaning a small or medium-sized enterprise.
 SME_SCALES = frozenset({"sme", "micro", "small", "medium"})
-#: Award statuses whose values are not counted (the award did not happen).
+#: Award statuses of awards that did not happen (OCDS award status codelist).
 DEAD_AWARD_STATUSES = frozenset({"cancelled", "unsuccessful"})
+#: Award statuses that count as awarded: ``active``, or none given (flat exports and notice
+#: tables often leave it out). ``pending`` awards and the dead ones are not awarded.
+LIVE_AWARD_STATUSES = frozenset({"", "active"})
+#: Contract statuses that mean a contract was let (OCDS contract status codelist).
+LIVE_CONTRACT_STATUSES = frozenset({"", "active", "terminated"})
+#: Tender statuses of a process that is no longer open (OCDS tender status codelist): its
+#: estimated value is not an open tender.
+CLOSED_TENDER_STATUSES = frozenset({"cancelled", "unsuccessful", "complete", "withdrawn"})
 UK_TZ = "Europe/London"
 
 FIND_A_TENDER_URL = "https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages"
@@ -97,6 +116,11 @@ def _get(obj, *keys, default=None):
         if obj is None:
             return default
     return obj
+
+
+def _award_is_live(award: dict) -> bool:
+    """An award that counts as awarded: status ``active`` or not given."""
+    return str(award.get("status") or "").strip().lower() in LIVE_AWARD_STATUSES
 
 
 def _list(x) -> list:
@@ -299,19 +323,25 @@ def release_row(release: dict) -> dict:
         if amounts and len(currencies) <= 1:
             v_amount, v_currency = sum(amounts), (currencies.pop() if currencies else None)
             notes.append("tender value is the sum of its lots")
-    # awards
-    award_amounts, award_currencies, bases, award_dates, award_statuses = [], set(), set(), [], []
+    # awards: only live ones (status active, or not given) count as awarded; net values are
+    # summed, values given only gross (with VAT) are kept apart, never added to net ones
+    award_amounts, gross_only, award_currencies, bases = [], [], set(), set()
+    award_dates, award_statuses = [], []
     suppliers: list[str] = []
     supplier_ids: list[str | None] = []
     supplier_refs: list[dict] = []
-    for a in _list(release.get("awards")):
-        if not isinstance(a, dict):
-            continue
+    awards = [a for a in _list(release.get("awards")) if isinstance(a, dict)]
+    live_awards = [a for a in awards if _award_is_live(a)]
+    # suppliers: of live and pending awards (a pending award names the intended supplier,
+    # whose size is still worth knowing), not of cancelled or unsuccessful ones
+    named_awards = [a for a in awards
+                    if str(a.get("status") or "").strip().lower() not in DEAD_AWARD_STATUSES]
+    for a in awards:
         status = a.get("status")
         if status:
             award_statuses.append(str(status))
-        if a.get("date"):
-            award_dates.append(a["date"])
+        if str(status or "").strip().lower() in DEAD_AWARD_STATUSES:
+            continue
         for s in _list(a.get("suppliers")):
             if isinstance(s, dict):
                 name = (s.get("name") or parties.get(str(s.get("id")), {}).get("name") or "").strip()
@@ -319,17 +349,15 @@ def release_row(release: dict) -> dict:
                     suppliers.append(name)
                     supplier_ids.append(str(s["id"]) if s.get("id") is not None else None)
                     supplier_refs.append(s)
-        if status in DEAD_AWARD_STATUSES:
+        if not _award_is_live(a):
+            notes.append(f"award {a.get('id', '?')} is {status!r}, not active: not counted as "
+                         "awarded (no value, no award date)")
             continue
+        if a.get("date"):
+            award_dates.append(a["date"])
         av = a.get("value") or {}
         amt, gross, cur = _num(av.get("amount")), _num(av.get("amountGross")), av.get("currency")
-        if amt is None and gross is not None:
-            amt = gross
-            bases.add("gross")
-            notes.append(f"award {a.get('id', '?')} gives only a gross value (with VAT)")
-        elif amt is not None:
-            bases.add("net")
-        if amt is None:
+        if amt is None and gross is None:
             continue
         if award_currencies and cur and cur not in award_currencies:
             notes.append(f"award {a.get('id', '?')} is in {cur}, not {sorted(award_currencies)[0]}:"
@@ -337,8 +365,21 @@ def release_row(release: dict) -> dict:
             continue
         if cur:
             award_currencies.add(cur)
-        award_amounts.append(amt)
-    if not suppliers:  # some publishers name suppliers only in parties
+        if amt is None:
+            bases.add("gross")
+            gross_only.append(gross)
+            notes.append(f"award {a.get('id', '?')} gives only a gross value (with VAT): kept "
+                         "apart from net values (award_value_gross_only)")
+        else:
+            bases.add("net")
+            award_amounts.append(amt)
+    contracts = [c for c in _list(release.get("contracts")) if isinstance(c, dict)]
+    live_contracts = [c for c in contracts if str(c.get("status") or "").strip().lower()
+                      in LIVE_CONTRACT_STATUSES]
+    tagged = any(str(t).lower() in ("award", "contract", "awardupdate", "contractupdate")
+                 for t in tags)
+    awarded = bool(live_awards or live_contracts or (tagged and not awards and not contracts))
+    if not suppliers and (named_awards or not awards):  # some name suppliers only in parties
         for p in parties.values():
             if "supplier" in _list(p.get("roles")) and p.get("name"):
                 suppliers.append(p["name"].strip())
@@ -390,6 +431,8 @@ def release_row(release: dict) -> dict:
         "value_amount": v_amount,
         "value_currency": v_currency,
         "award_value_amount": sum(award_amounts) if award_amounts else None,
+        "award_value_gross_only": sum(gross_only) if gross_only else None,
+        "awarded": awarded,
         "procurement_method": tender.get("procurementMethod"),
         "contract_start": start,
         "contract_end": end,
@@ -773,6 +816,8 @@ def _apply_cells(row: dict, v: dict, sups: list[dict] | None, override: set[str]
             row[fld] = _iso_date(cell)
         elif fld in _NUMBER_FIELDS:
             row[fld] = _num(cell)
+            if fld == "award_value_amount" and row[fld] is not None:
+                row["awarded"] = True  # an awarded value in the table: awarded
         elif fld in _BOOL_FIELDS:
             row[fld] = _bool(cell)
         elif fld == "cpv_codes":
@@ -1118,26 +1163,54 @@ def _same_site(a: str, b: str) -> bool:
     return (x.scheme, x.hostname, x.port) == (y.scheme, y.hostname, y.port)
 
 
+#: The most pages :func:`fetch_release_packages` will ever ask for, whatever ``max_pages`` says.
+MAX_PAGES = 1000
+#: The most releases :func:`fetch_release_packages` keeps by default.
+MAX_RELEASES = 10_000
+
+
+def _release_package(doc) -> None:
+    """Refuse (before it is cached) an answer that is not an OCDS release package."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("releases"), list):
+        raise FetchError("the answer is not an OCDS release package (no list of releases)",
+                         hint="the service may have changed; the sample is used.")
+    nxt = _get(doc, "links", "next")
+    if nxt is not None and not isinstance(nxt, str):
+        raise FetchError("the answer's links.next is not an address",
+                         hint="the service may have changed; the sample is used.")
+
+
 def fetch_release_packages(url: str = FIND_A_TENDER_URL, *, updated_from: str | None = None,
                            updated_to: str | None = None, stages: str | None = None,
                            limit: int = MAX_LIMIT, max_pages: int = 5, timeout=(5.0, 20.0),
                            retries: int = 2, backoff: float = 0.5,
                            max_bytes: int = 20 * 1024 * 1024, cache_dir=None, session=None,
-                           sleep: Callable[[float], None] = time.sleep) -> dict:
+                           sleep: Callable[[float], None] = time.sleep,
+                           max_releases: int = MAX_RELEASES, deadline=None) -> dict:
     """Page through an OCDS release-package API (Find a Tender's ``ocdsReleasePackages``).
 
     Asks for ``limit`` (1–100) releases a page, follows ``links.next`` (which carries the
-    ``cursor``) up to ``max_pages`` pages, and never follows a link to another site. Each page
-    goes through :func:`toolkit_helpers.net.fetch_json` (timeouts, retries with backoff, size
-    cap, cache). Returns ``{"packages": [...], "pages": n, "truncated": bool}``; raises
-    :class:`FetchError` when a page cannot be fetched.
+    ``cursor``) up to ``max_pages`` pages (1 to :data:`MAX_PAGES`) and ``max_releases``
+    releases, whichever comes first, and never follows a link to another site or back to a
+    page already fetched. Each page goes through :func:`toolkit_helpers.net.fetch_json`
+    (timeouts, an overall deadline, retries with backoff, size cap, cache of answers that are
+    release packages only); ``deadline`` (seconds) bounds all the pages together.
+    Returns ``{"packages": [...], "pages": n, "truncated": bool, "releases": n,
+    "stopped_by": None | "pages" | "releases"}``; raises :class:`FetchError` when a page cannot
+    be fetched or is not a release package.
     """
     from . import net
 
-    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
         raise ToolkitError(f"limit must be a whole number from 1 to {MAX_LIMIT}, not {limit!r}",
                            hint="Find a Tender returns at most 100 releases a page; more pages "
                                 "are followed with the cursor.")
+    if not isinstance(max_pages, int) or isinstance(max_pages, bool) or not 1 <= max_pages <= MAX_PAGES:
+        raise ToolkitError(f"max_pages must be a whole number from 1 to {MAX_PAGES}, "
+                           f"not {max_pages!r}", hint="ask for fewer pages (narrow the dates).")
+    if not isinstance(max_releases, int) or isinstance(max_releases, bool) or max_releases < 1:
+        raise ToolkitError(f"max_releases must be a whole number from 1 up, not {max_releases!r}")
+    overall = net.Deadline(deadline) if deadline is not None else None
     params = {"limit": limit}
     if updated_from:
         params["updatedFrom"] = updated_from
@@ -1148,10 +1221,14 @@ def fetch_release_packages(url: str = FIND_A_TENDER_URL, *, updated_from: str | 
     packages: list[dict] = []
     seen: set[str] = set()
     next_url, next_params = url, params
-    truncated = False
+    releases = 0
+    stopped_by = None
     while next_url:
         if len(packages) >= max_pages:
-            truncated = True
+            stopped_by = "pages"
+            break
+        if releases >= max_releases:
+            stopped_by = "releases"
             break
         target = net.full_url(next_url, next_params)
         if target in seen:
@@ -1159,11 +1236,10 @@ def fetch_release_packages(url: str = FIND_A_TENDER_URL, *, updated_from: str | 
         seen.add(target)
         doc = net.fetch_json(next_url, params=next_params, timeout=timeout, retries=retries,
                              backoff=backoff, max_bytes=max_bytes, cache_dir=cache_dir,
-                             session=session, sleep=sleep)
-        if not isinstance(doc, dict) or not isinstance(doc.get("releases"), list):
-            raise FetchError(f"the answer from {next_url} is not an OCDS release package",
-                             hint="the service may have changed; the sample is used.")
+                             session=session, sleep=sleep, check=_release_package,
+                             deadline=overall)
         packages.append(doc)
+        releases += len(doc["releases"])
         link = _get(doc, "links", "next")
         if not doc["releases"] or not link:
             break
@@ -1171,19 +1247,22 @@ def fetch_release_packages(url: str = FIND_A_TENDER_URL, *, updated_from: str | 
             raise FetchError(f"the next-page link points to another site ({urlsplit(link).hostname})",
                              hint="not followed; the pages fetched so far are not used.")
         next_url, next_params = link, None
-    return {"packages": packages, "pages": len(packages), "truncated": truncated}
+    return {"packages": packages, "pages": len(packages), "truncated": stopped_by is not None,
+            "releases": releases, "stopped_by": stopped_by}
 
 
 def ocds_live_or_sample(sample, *, use_live: bool, url: str = FIND_A_TENDER_URL, **fetch_kwargs):
     """Tender notices live (when ``use_live``) or from ``sample``; returns a
     :class:`toolkit_helpers.net.Fetched` whose ``value`` is the :func:`load_ocds` frame and
-    whose ``notice`` says which was used (shown to the user)."""
+    whose ``notice`` says which was used (shown to the user). Any failure of the live fetch —
+    including an answer that cannot be read — falls back to ``sample``."""
     from . import net
 
     def live():
         got = fetch_release_packages(url, **fetch_kwargs)
         df = load_ocds(got["packages"]) if got["packages"] else load_ocds({"releases": []})
-        df.attrs["live"] = {"pages": got["pages"], "truncated": got["truncated"]}
+        df.attrs["live"] = {"pages": got["pages"], "truncated": got["truncated"],
+                            "releases": got["releases"], "stopped_by": got["stopped_by"]}
         return df
 
     result = net.live_or_sample(live, lambda: load_ocds(sample), use_live=use_live,
@@ -1195,8 +1274,13 @@ def ocds_live_or_sample(sample, *, use_live: bool, url: str = FIND_A_TENDER_URL,
         result.notice = (f"Tender notices from the files given ({why})." if not use_live else
                          f"{why}; using the notices in the files given instead.")
     elif result.value.attrs.get("live", {}).get("truncated"):
-        result.notice = (f"Live tender notices: the first {result.value.attrs['live']['pages']} "
-                         "pages only (raise max_pages for more).")
+        info = result.value.attrs["live"]
+        if info.get("stopped_by") == "releases":
+            result.notice = (f"Live tender notices: the first {info['releases']:,} releases "
+                             f"({info['pages']} pages) only (raise max_releases for more).")
+        else:
+            result.notice = (f"Live tender notices: the first {info['pages']} "
+                             "pages only (raise max_pages for more).")
     else:
         result.notice = "Live tender notices from Find a Tender."
     return result

@@ -7,11 +7,17 @@ Spend:
 - :func:`monthly_spend` — payments, credits and net spend per month;
 - :func:`concentration` — how much of the spend goes to the largest suppliers: top-N share and
   the Herfindahl–Hirschman index (HHI);
-- :func:`duplicate_candidates` / :func:`duplicate_summary` — possible duplicate payments (same
-  supplier and amount, on the same date or with the same reference) to check;
+- :func:`duplicate_candidates` / :func:`duplicate_summary` — possible duplicate payments to
+  check, each with a confidence class (high: the same invoice paid twice; medium: two
+  payments on one day that nothing published tells apart; low: the rest —
+  :data:`DUPLICATE_CLASSES`), a reason in plain words, and the amount at stake per class with
+  a cash recovery estimate from the rule's measured precision
+  (:data:`DUPLICATE_RULE_PRECISION`, labelled on real published spend);
 - :func:`repeat_payments` — the same amount to the same supplier month after month (standing
   arrangements worth a contract review);
-- :func:`redacted_share` — lines whose supplier is withheld (Transparency Code redaction labels);
+- :func:`redacted_share` — lines whose supplier is withheld: Transparency Code redaction labels
+  (whole words: ``Redactive Publishing Ltd`` is a supplier), masks (``*****``, ``XXXXX``) and
+  blank payee names (:func:`is_redacted`);
 - :func:`credits` — credit notes and refunds (negative lines);
 - :func:`sme_vcse_share` — spend with suppliers known (from tender and award notices) to be
   SMEs or voluntary, community and social enterprises (VCSE), where the data allows.
@@ -31,7 +37,15 @@ One service's delivery chain: :func:`match_service_area` and :func:`delivery_cha
 :func:`monthly_figure`, :func:`pipeline_figure`, :func:`cpv_figure`.
 
 Every function takes a date or a parameter where "now" would matter (``as_of``), so results are
-the same on every run.
+the same on every run. Shares are numbers from 0 to 1 in the tables returned; wherever this
+module writes one (findings, chart labels and alt text, the concentration and credits
+tables) it is a percentage with one decimal (:func:`percent`: ``0.42`` → ``42.0%``), and
+:func:`format_shares` writes a table's share columns that way for showing or publishing.
+
+Tender figures: *open tenders (estimated)* are processes not yet awarded and not closed;
+only live awards (status ``active`` or not given) are awarded — ``pending`` ones are not;
+award values are net, and values given only with VAT (``amountGross``) are reported apart
+(``awarded_value_gross_only``, ``gross-only value``), never added to net ones.
 
 Suppliers are matched by :func:`supplier_key` (case, spacing, punctuation and legal suffixes
 ignored): ``ACME LTD``, ``Acme Ltd.`` and ``Acme  Ltd`` are one supplier in every table, shown by
@@ -51,14 +65,25 @@ OTHERS = "All others"
 #: Supplier text that means the name was withheld (Local Government Transparency Code 2015:
 #: personal data of sole traders/individuals and commercially confidential payments may be
 #: redacted). Seen: "REDACTED PERSONAL DATA", "REDACTED COMMERCIAL CONFIDENTIALITY",
-#: "Redacted", "Name redacted", "Personal data", "Withheld".
-REDACTION_PATTERN = (r"(?i)(?:\bredact\w*|\bwithheld\b|\bpersonal\s+(?:data|information)\b|"
-                     r"\bcommercial(?:ly)?\s+(?:in\s+)?confiden\w*|\bnot\s+disclosed\b|"
-                     r"\bname\s+removed\b)")
+#: "Redacted", "Name redacted", "Personal data", "Withheld". Whole words only, so a supplier
+#: whose name merely starts with them ("Redactive Publishing Ltd") is not redacted.
+REDACTION_WORDS = (r"\bredact(?:ed|ions?)\b|\bwithheld\b|"
+                   r"\bpersonal\s+(?:data|information|details)\b|"
+                   r"\bcommercial(?:ly)?\s+(?:in\s*)?confiden\w*|\bnot\s+disclosed\b|"
+                   r"\bname\s+removed\b")
+#: A name masked out or left blank: only asterisks (``*****``), only X's (``XXXXX``, three or
+#: more), or nothing but spaces (dots, dashes, slashes and spaces may sit between them).
+MASK_PATTERN = (r"^[\s.\-_/]*(?:[xX][\s.\-_/]*){3,}$|^[\s.\-_/*]*\*[\s.\-_/*]*$|^\s*$")
+#: Both, as one regular expression (Python ``re`` and DuckDB's RE2 read it alike);
+#: :func:`is_redacted` also counts a missing name.
+REDACTION_PATTERN = f"(?i)(?:{REDACTION_WORDS}|{MASK_PATTERN})"
 REDACTION_KINDS = (
     ("personal data", r"(?i)personal|individual|name"),
     ("commercial confidentiality", r"(?i)commercial|confiden"),
 )
+#: The kinds :func:`redaction_kind` gives, in the order :func:`redacted_share` lists them.
+REDACTION_KIND_ORDER = ("personal data", "commercial confidentiality", "other redaction",
+                        "blank or masked name")
 
 #: HHI bands of the UK competition authorities (Competition Commission and OFT, *Merger
 #: Assessment Guidelines*, CC2/OFT1254, 2010, para 5.3.5): above 1,000 "concentrated", above
@@ -116,6 +141,37 @@ CPV_DIVISIONS = {
 }
 
 _LEGAL_SUFFIX = re.compile(r"\b(LIMITED|LTD|PLC|LLP|CIC|C I C|LLC|INC|CO|COMPANY|THE)\b")
+
+
+def percent(share, decimals: int = 1) -> str:
+    """A share (0–1) as text with a per cent sign: ``0.42`` → ``'42.0%'``, ``0.004`` →
+    ``'0.4%'``, ``0`` → ``'0.0%'``; missing → ``'n/a'``. Every share this module writes in
+    words or tables goes through it, so none reads as a bare ``0``."""
+    try:
+        v = float(share)
+    except (TypeError, ValueError):
+        return "n/a"
+    if v != v:
+        return "n/a"
+    return f"{v:.{decimals}%}"
+
+
+def is_share_column(name) -> bool:
+    """Columns holding a share (0–1): ``share``, ``share of lines``, ``share of area``,
+    ``precision`` …"""
+    n = str(name).lower()
+    return "share" in n or n.startswith("precision")
+
+
+def format_shares(table, decimals: int = 1):
+    """A copy of ``table`` whose share columns (:func:`is_share_column`) are written as
+    percentages (``0.42`` → ``'42.0%'``), for showing or publishing a table; the analyses
+    themselves return shares as numbers from 0 to 1."""
+    out = table.copy()
+    for c in out.columns:
+        if is_share_column(c):
+            out[c] = [percent(v, decimals) for v in out[c]]
+    return out
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -191,16 +247,22 @@ def _supplier_labels(df):
 
 
 def is_redacted(names):
-    """Boolean Series: supplier text that is a redaction label (:data:`REDACTION_PATTERN`)."""
+    """Boolean Series: the supplier's name is withheld — a redaction label
+    (:data:`REDACTION_WORDS`: ``REDACTED PERSONAL DATA``, ``Withheld`` …), a mask of asterisks
+    or X's (``*****``, ``XXXXX``), or a blank or missing payee name. Real names that merely
+    start with such a word (``Redactive Publishing Ltd``) are not redacted."""
     import pandas as pd
 
     s = names if isinstance(names, pd.Series) else pd.Series(names)
-    return s.astype("str").str.contains(REDACTION_PATTERN, regex=True).fillna(False).astype(bool)
+    t = s.astype("str")
+    hit = t.str.contains(REDACTION_PATTERN, regex=True).fillna(False).astype(bool)
+    return (hit | t.isna()).astype(bool)
 
 
 def redaction_kind(names):
-    """``personal data``, ``commercial confidentiality`` or ``other redaction`` for redacted
-    names; missing for the rest."""
+    """``personal data``, ``commercial confidentiality``, ``other redaction`` (``Redacted``,
+    ``Withheld``) or ``blank or masked name`` (missing, blank, ``*****``, ``XXXXX``) for
+    redacted names; missing for the rest."""
     import numpy as np
     import pandas as pd
 
@@ -210,6 +272,8 @@ def redaction_kind(names):
     for label, pattern in reversed(REDACTION_KINDS):
         hit = red & s.str.contains(pattern, regex=True).fillna(False).astype(bool)
         out[hit] = label
+    worded = s.str.contains(f"(?i)(?:{REDACTION_WORDS})", regex=True).fillna(False).astype(bool)
+    out[red & ~worded] = "blank or masked name"
     return out
 
 
@@ -305,7 +369,7 @@ class Concentration:
             {"measure": "Suppliers paid (net spend above £0)", "value": f"{self.suppliers:,}"},
             {"measure": "Net spend with named suppliers", "value": f"£{self.total:,.0f}"},
             {"measure": f"Share with the top {self.top_n} suppliers",
-             "value": f"{self.top_n_share:.1%}"},
+             "value": percent(self.top_n_share)},
             {"measure": "Herfindahl–Hirschman index (0–10,000)", "value": f"{self.hhi:,.0f}"},
             {"measure": "Reading (CC/OFT merger guidelines bands)", "value": self.band},
             {"measure": "Redacted spend left out", "value": f"£{self.redacted_excluded:,.0f}"},
@@ -350,72 +414,380 @@ def concentration(df, top_n: int = 10, exclude_redacted: bool = True) -> Concent
                          top_amount / total, round(hhi, 1), hhi_band(hhi), round(redacted_amount, 2))
 
 
-def duplicate_candidates(df, exclude_redacted: bool = True):
-    """Possible duplicate payments to check (not proof: repeat orders look the same).
+#: The confidence classes of :func:`duplicate_candidates`, strongest first, in plain words.
+#: Measured precision on published lines: :data:`DUPLICATE_RULE_PRECISION`.
+DUPLICATE_CLASSES = {
+    "high": ("the same invoice paid twice: the same supplier, amount and transaction (invoice) "
+             "number paid again on another date with the same description; or one line posted "
+             "twice (two lines identical in every published field: transaction number, date, "
+             "cost centre, expense type and description) for an amount the supplier is paid "
+             "on no other day"),
+    "medium": ("two payments on the same day that nothing published tells apart: the same "
+               "supplier, amount, date, cost centre, expense type and description under "
+               "different transaction numbers, for an amount the supplier is paid on no other "
+               "day; or a line posted twice for an amount the supplier is also paid on other "
+               "days"),
+    "low": ("the same supplier and amount on the same day where the cost centre, expense type "
+            "or description differ, where the file gives no transaction numbers, or where the "
+            "supplier is paid that amount on other days too (a regular charge or standard "
+            "price); or one transaction number on several dates with different descriptions: "
+            "usually separate charges (weekly staff, several sites), listed so nothing is "
+            "missed"),
+}
+CONFIDENCE_ORDER = ("high", "medium", "low")
 
-    Two or more lines with the same supplier (matched by :func:`supplier_key`) and the same
-    non-zero amount, and either
+#: How often each class is right on real published lines. Every candidate the rule finds in
+#: Hyndburn's spend over £250 for January 2017 and April 2023, and in Oxford City Council's
+#: spend for July–September 2014, was read and labelled by hand as a finance officer would
+#: (``duplicate`` / ``not duplicate`` / ``unsure``, with the reason:
+#: ``tests/fixtures/duplicate_labels.csv``) — all high and medium candidates, and a fixed
+#: sample of the low ones (all of Hyndburn's; every third of Oxford's, in the order
+#: :func:`duplicate_candidates` lists them). Per class: ``candidates`` labelled, how many were
+#: ``duplicate``, ``unsure`` and ``not duplicate``; ``precision`` = duplicate / candidates
+#: (unsure counted as not confirmed) and ``precision_if_unsure_were_duplicates``; the same two
+#: by money (``amount_precision…``: the share of the labelled candidates' amount at stake).
+#: Small samples from three files, read from the published lines alone (no invoices), and the
+#: rule was refined on the same files: quote them as a rough range, not a rate.
+#: ``tests/test_spend_analysis.py`` recomputes them from the labels.
+DUPLICATE_RULE_PRECISION = {
+    "high": {"candidates": 1, "duplicate": 0, "unsure": 1, "not duplicate": 0,
+             "precision": 0.0, "precision_if_unsure_were_duplicates": 1.0,
+             "amount_precision": 0.0, "amount_precision_if_unsure_were_duplicates": 1.0},
+    "medium": {"candidates": 44, "duplicate": 5, "unsure": 17, "not duplicate": 22,
+               "precision": 0.114, "precision_if_unsure_were_duplicates": 0.5,
+               "amount_precision": 0.016, "amount_precision_if_unsure_were_duplicates": 0.808},
+    "low": {"candidates": 34, "duplicate": 0, "unsure": 11, "not duplicate": 23,
+            "precision": 0.0, "precision_if_unsure_were_duplicates": 0.324,
+            "amount_precision": 0.0, "amount_precision_if_unsure_were_duplicates": 0.803},
+}
+#: The published files :data:`DUPLICATE_RULE_PRECISION` was measured on.
+DUPLICATE_LABELLED_FILES = ("hyndburn_bc_spend_over_250_2017-01.csv",
+                            "hyndburn_bc_spend_over_250_2023-04.csv",
+                            "oxford_city_council_spend_2014Q3_jul-sep.csv")
 
-    - the same payment date (``reason = 'same supplier, amount and date'``), or
-    - the same transaction reference (``'same supplier, amount and reference'``).
+_REF_LINE_SUFFIX = r"^(.*[0-9])_[0-9]{1,3}$"
 
-    Returns one row per line: ``group, reason, lines_in_group, supplier, amount,
-    payment_date, transaction_id, purpose, same_purpose, source_file, source_row``; biggest
-    amounts first. ``same_purpose`` tells apart exact repeats from, say, weekly hire invoices.
-    Redacted suppliers are left out (one label covers many people).
-    """
+
+def transaction_key(ids):
+    """Transaction numbers → the payment document they belong to: spaces trimmed, upper case,
+    and a line number after an underscore dropped (``46282421_3`` → ``46282421``: Oxford
+    numbers each line of a document ``document_line``). Blank → missing. Takes a Series;
+    :func:`toolkit_helpers.spend_pipeline.transaction_key_sql` is the same rule in SQL."""
     import pandas as pd
 
-    _check_spend(df)
-    data = df[df["amount"].notna() & (df["amount"] != 0) & df["supplier"].notna()].copy()
+    s = (ids if isinstance(ids, pd.Series) else pd.Series(ids)).astype("str").str.strip().str.upper()
+    s = s.where(s.notna() & (s != ""))
+    return s.str.replace(_REF_LINE_SUFFIX, r"\1", regex=True)
+
+
+def batch_references(df) -> set:
+    """Transaction numbers (as :func:`transaction_key` writes them) shared by lines of more
+    than one supplier: a payment-run, batch or card-statement reference (``P-CARD - APR 23``),
+    not an invoice number, so lines under it are not taken to be one payment."""
+    import pandas as pd
+
+    if "transaction_id" not in df.columns or df.empty:
+        return set()
+    t = pd.DataFrame({"doc": transaction_key(df["transaction_id"]).to_numpy(),
+                      "key": supplier_key(df["supplier"]).to_numpy()})
+    t = t[t["doc"].notna() & t["key"].notna() & (t["key"] != "")]
+    n = t.drop_duplicates().groupby("doc").size()
+    return set(n[n > 1].index)
+
+
+def _duplicate_pool(df, exclude_redacted: bool):
+    """The lines that can be duplicate candidates: payments (amount above 0; credits never),
+    a named supplier (redacted ones left out unless asked), and another payment of the same
+    amount to the same supplier."""
+    mask = (df["amount"].notna() & (df["amount"] > 0) & df["supplier"].notna()).to_numpy(dtype=bool)
     if exclude_redacted:
-        data = data[~is_redacted(data["supplier"])]
+        mask = mask & ~is_redacted(df["supplier"]).to_numpy(dtype=bool)
+    data = df[mask].copy()
     data["_key"] = supplier_key(data["supplier"]).to_numpy()
+    data = data[data["_key"].notna() & (data["_key"] != "")]
     data["_cents"] = (data["amount"] * 100).round().astype("int64")
-    groups = []
-    seen_rows: set = set()
-    rules = (("same supplier, amount and date", "payment_date"),
-             ("same supplier, amount and reference", "transaction_id"))
-    for reason, col in rules:
-        sub = data[data[col].notna()]
-        if sub.empty:
-            continue
-        keys = ["_key", "_cents", col]
-        size = sub.groupby(keys, sort=False)["amount"].transform("size")
-        dup = sub[size > 1]
-        for _k, grp in dup.groupby(keys, sort=False):
-            ids = frozenset(grp.index)
-            if ids <= seen_rows:  # already found by the date rule
-                continue
-            seen_rows |= ids
-            purposes = grp["purpose"].astype("str").str.strip().str.upper()
-            groups.append(grp.assign(reason=reason, lines_in_group=len(grp),
-                                     same_purpose=bool(purposes.nunique(dropna=False) == 1)))
-    cols = ["group", "reason", "lines_in_group", "supplier", "amount", "payment_date",
-            "transaction_id", "purpose", "same_purpose", "source_file", "source_row"]
-    if not groups:
+    return data[data.groupby(["_key", "_cents"])["_cents"].transform("size").to_numpy() > 1]
+
+
+def _text_key(col):
+    """Text compared as a finance officer would: case and spacing ignored; missing → ''."""
+    return col.map(lambda v: " ".join(str(v).upper().split()) if isinstance(v, str) else "",
+                   na_action=None).astype(object)
+
+
+def _words_key(col):
+    """A description by its words in any order (``STEAM X 2 CLEAN`` = ``Steam clean x 2``);
+    punctuation and case ignored; missing → ''."""
+    return col.map(lambda v: " ".join(sorted(re.sub(r"[^A-Z0-9]+", " ", v.upper()).split()))
+                   if isinstance(v, str) else "").astype(object)
+
+
+def _gbp(v: float) -> str:
+    return f"£{v:,.2f}"
+
+
+def _day_text(day: str) -> str:
+    import pandas as pd
+
+    return f"{pd.Timestamp(day):%d %b %Y}"
+
+
+def _listed(values, most: int = 3) -> str:
+    vals = [str(v) for v in dict.fromkeys(values)]
+    return ", ".join(vals[:most]) + (f" and {len(vals) - most} more" if len(vals) > most else "")
+
+
+def _duplicate_groups(data, batch: set):
+    """Candidate groups from the pool of :func:`_duplicate_pool` (see
+    :func:`duplicate_candidates`). Vectorised: only groups of two or more lines are looked
+    at one by one (for their ``why``)."""
+    import numpy as np
+    import pandas as pd
+
+    cols = ["group", "confidence", "reason", "why", "lines_in_group", "supplier", "amount",
+            "payment_date", "transaction_id", "purpose", "same_purpose", "at_stake",
+            "source_file", "source_row"]
+    if data.empty:
         return pd.DataFrame(columns=cols)
-    groups.sort(key=lambda g: (-abs(float(g["amount"].iloc[0])), g["_key"].iloc[0],
-                               str(g["source_file"].iloc[0]), int(g["source_row"].iloc[0])))
-    out = pd.concat([g.sort_values(["source_file", "source_row"]).assign(group=i)
-                     for i, g in enumerate(groups, start=1)])
+    d = data.copy()
+    d["_file"] = d["source_file"].astype("str").fillna("")
+    d = d.sort_values(["_file", "source_row"], kind="stable").reset_index(drop=True)
+    d["_pos"] = np.arange(len(d))
+    ref = d["transaction_id"].astype("str").str.strip().str.upper()
+    ref = ref.where(ref.notna() & (ref != ""))
+    doc = transaction_key(d["transaction_id"])
+    shared = doc.isin(batch).to_numpy(dtype=bool)  # a batch reference is no invoice number
+    d["_ref"] = ref.mask(shared).astype(object).where(lambda x: x.notna(), None)
+    d["_doc"] = doc.mask(shared).astype(object).where(lambda x: x.notna(), None)
+    dates = d["payment_date"]
+    d["_day"] = dates.dt.strftime("%Y-%m-%d").where(dates.notna(), "").astype(object)
+    d["_area"] = _text_key(d["service_area"])
+    d["_type"] = _text_key(d["expense_type"])
+    d["_code"] = _text_key(d["expense_code"]) if "expense_code" in d else ""
+    d["_desc"] = _words_key(d["purpose"])
+    d["_shown_ref"] = d["transaction_id"].astype("str").str.strip().fillna("(none)").astype(object)
+    d["_purpose"] = d["purpose"].astype("str").str.strip().fillna("").astype(object)
+    d["_unit"] = d["_doc"].where(d["_doc"].notna(), "line " + d["_pos"].astype(str))
+    # on how many days the supplier is paid this amount (a regular charge or standard price
+    # when more than one)
+    days_paid = (d[d["_day"] != ""].groupby(["_key", "_cents"])["_day"].nunique()
+                 .rename("_days_paid"))
+    d = d.join(days_paid, on=["_key", "_cents"])
+    d["_days_paid"] = d["_days_paid"].fillna(0).astype("int64")
+    has_doc = d["_doc"].notna().to_numpy()
+    dated = (d["_day"] != "").to_numpy()
+    claimed = np.zeros(len(d), dtype=bool)
+    found = []  # per rule: lines (_pos, _g, _u) and per group (confidence, reason, why)
+    by_ref = "same supplier, amount and reference"
+    by_date = "same supplier, amount and date"
+
+    def listed(values, most: int = 3) -> str:
+        return _listed(values, most)
+
+    def regular(r) -> str:
+        other = int(r.days_paid) - (1 if r.day else 0)
+        return (f"; but {r.supplier} is paid {_gbp(r.amount)} on {other} other "
+                f"day{'s' if other != 1 else ''} too: a regular charge or standard price?"
+                if other > 0 else "")
+
+    def take(mask, keys, unit, decide):
+        sub = d[mask & ~claimed]
+        if sub.empty:
+            return
+        size = sub.groupby(keys, sort=False)["_pos"].transform("size").to_numpy()
+        sub = sub[size > 1]
+        if sub.empty:
+            return
+        sub = sub.assign(_g=sub.groupby(keys, sort=False).ngroup().to_numpy())
+        st = sub.groupby("_g", sort=False).agg(
+            n=("_pos", "size"), amount=("amount", "first"), supplier=("supplier", "first"),
+            ref=("_shown_ref", "first"), day=("_day", "first"), days_paid=("_days_paid", "first"),
+            ndays=("_day", "nunique"), ndocs=("_doc", "nunique"), nunits=("_unit", "nunique"),
+            nodoc=("_doc", lambda x: bool(x.isna().any())),
+            areas=("_area", "nunique"), types=("_type", "nunique"), codes=("_code", "nunique"),
+            descs=("_desc", "nunique"), days=("_day", lambda x: sorted(set(x))),
+            refs=("_shown_ref", lambda x: list(dict.fromkeys(x))),
+            purposes=("_purpose", lambda x: [p for p in dict.fromkeys(x) if p]))
+        kept = {}
+        for r in st.itertuples():
+            got = decide(r)
+            if got:
+                kept[r.Index] = got
+        if not kept:
+            return
+        lines = sub[sub["_g"].isin(list(kept))]
+        claimed[lines["_pos"].to_numpy()] = True
+        base = len(found) * 10 ** 9  # group ids unique across rules
+        found.append((pd.DataFrame({"_pos": lines["_pos"].to_numpy(),
+                                    "_g": lines["_g"].to_numpy() + base,
+                                    "_u": lines[unit].astype(str).to_numpy()}),
+                      {g + base: v for g, v in kept.items()}))
+
+    # high (1): one invoice number, the same description, paid on two or more dates
+    def paid_again(r):
+        if r.ndays < 2:
+            return None
+        return ("high", by_ref,
+                f"transaction {r.ref} for {_gbp(r.amount)} was paid on "
+                f"{listed(_day_text(x) for x in r.days)} with the same description: the same "
+                "invoice paid again?")
+
+    take(has_doc & dated, ["_key", "_cents", "_doc", "_desc"], "_day", paid_again)
+
+    # high (2): a line posted twice (two lines identical in every published field); three or
+    # more identical lines under one transaction number are units of one purchase. Demoted
+    # to medium when the supplier is paid the amount on other days too.
+    def posted_twice(r):
+        if r.n != 2:
+            return None
+        also = regular(r)
+        return ("medium" if also else "high", by_ref,
+                f"the same line appears twice: transaction {r.ref}, {_gbp(r.amount)}, same "
+                "date, cost centre, expense type and description" + also)
+
+    take(d["_ref"].notna().to_numpy(),
+         ["_key", "_cents", "_ref", "_day", "_area", "_type", "_code", "_desc"], "_pos",
+         posted_twice)
+
+    # medium: the same day, different transaction numbers, nothing else tells them apart
+    # (low when the supplier is paid the amount on other days too)
+    def same_day_alike(r):
+        if r.ndocs < 2:
+            return None
+        also = regular(r)
+        return ("low" if also else "medium", by_date,
+                f"{r.ndocs} payments of {_gbp(r.amount)} on {_day_text(r.day)} under different "
+                f"transaction numbers ({listed(r.refs)}) with the same cost centre, expense "
+                "type and description" + also)
+
+    take(has_doc & dated, ["_key", "_cents", "_day", "_area", "_type", "_code", "_desc"],
+         "_doc", same_day_alike)
+
+    # low (1): the same day, but something differs, or no transaction numbers
+    def same_day_differs(r):
+        if r.nunits < 2:
+            return None
+        day = _day_text(r.day)
+        if r.nodoc:
+            return ("low", by_date,
+                    f"{r.n} payments of {_gbp(r.amount)} on {day}; the file gives no transaction "
+                    "number to tell one purchase's lines from separate payments")
+        differ = [name for k, name in ((r.areas, "cost centres"), (r.types, "expense types"),
+                                       (r.codes, "expense codes"), (r.descs, "descriptions"))
+                  if k > 1]
+        return ("low", by_date,
+                f"{r.nunits} payments of {_gbp(r.amount)} on {day} under different transaction "
+                f"numbers, but the {' and '.join(differ) or 'details'} differ")
+
+    take(dated, ["_key", "_cents", "_day"], "_unit", same_day_differs)
+
+    # low (2): one transaction number on several dates, but the descriptions differ
+    def ref_on_dates(r):
+        if r.ndays < 2:
+            return None
+        return ("low", by_ref,
+                f"transaction {r.ref} for {_gbp(r.amount)} on {r.ndays} dates, but the "
+                f"descriptions differ ({listed(repr(x) for x in r.purposes)}): separate "
+                "charges under one reference?")
+
+    take(has_doc & dated, ["_key", "_cents", "_doc"], "_day", ref_on_dates)
+
+    if not found:
+        return pd.DataFrame(columns=cols)
+    lines = pd.concat([f[0] for f in found], ignore_index=True)
+    meta = pd.DataFrame.from_dict({g: v for f in found for g, v in f[1].items()},
+                                  orient="index", columns=["confidence", "reason", "why"])
+    out = lines.merge(d, on="_pos", how="left").join(meta, on="_g")
+    # group order: high first, then the biggest amounts, supplier, first line
+    rank = {c: i for i, c in enumerate(CONFIDENCE_ORDER)}
+    order = out.groupby("_g").agg(rank=("confidence", lambda x: rank[x.iloc[0]]),
+                                  amount=("amount", "first"), key=("_key", "first"),
+                                  first=("_pos", "min"))
+    order = order.sort_values(["rank", "amount", "key", "first"],
+                              ascending=[True, False, True, True])
+    out["group"] = out["_g"].map(pd.Series(np.arange(1, len(order) + 1), index=order.index))
+    out = out.sort_values(["group", "_pos"]).reset_index(drop=True)
+    # the genuine payment: the unit (transaction, date or line) with most lines, else the first
+    units = (out.groupby(["group", "_u"], sort=False)
+             .agg(n=("_pos", "size"), first=("_pos", "min")).reset_index()
+             .sort_values(["group", "n", "first"], ascending=[True, False, True])
+             .drop_duplicates("group").set_index("group")["_u"])
+    out["at_stake"] = np.where(out["_u"].to_numpy() == out["group"].map(units).to_numpy(), 0.0,
+                               out["amount"].to_numpy(dtype=float))
+    out["at_stake"] = out["at_stake"].astype("float64").round(2)
+    out["lines_in_group"] = out.groupby("group")["_pos"].transform("size").astype("int64")
+    purpose = out["purpose"].astype("str").str.strip().str.upper().fillna("\x00none")
+    out["same_purpose"] = (purpose.groupby(out["group"]).transform("nunique") == 1).astype(bool)
+    out["group"] = out["group"].astype("int64")
     return out[cols].reset_index(drop=True)
 
 
+def duplicate_candidates(df, exclude_redacted: bool = True):
+    """Possible duplicate payments to check, each with a ``confidence`` (``high``, ``medium``,
+    ``low``: :data:`DUPLICATE_CLASSES`) and ``why`` in plain words. Candidates, not proof: a
+    repeat order looks the same; how often each class is right on published data is in
+    :data:`DUPLICATE_RULE_PRECISION`.
+
+    Lines compared: payments only (credits are never candidates and never netted off), to the
+    same supplier (by :func:`supplier_key`) for the same amount to the penny; redacted
+    suppliers are left out (one label covers many people). Transaction numbers are compared
+    by :func:`transaction_key` (a line number like ``_3`` dropped); a number shared by
+    several suppliers is a batch or card-statement reference and is ignored
+    (:func:`batch_references`).
+
+    - **high** — the same transaction (invoice) number paid on two or more dates with the
+      same description; or two lines identical in every published field (transaction
+      number, date, cost centre, expense type, description): a line posted twice.
+    - **medium** — the same date under different transaction numbers, with the same cost
+      centre, expense type and description.
+    - **low** — the same date where the cost centre, expense type or description differ, or
+      where there are no transaction numbers; or one transaction number on several dates with
+      different descriptions (e.g. weekly agency staff under a batch reference).
+
+    A regular charge — the supplier is paid the same amount on other days in the data too
+    (a weekly rate, a standard price) — lowers a line posted twice to medium and a same-day
+    pair to low. Descriptions are compared by their words (case, punctuation and word order
+    ignored: ``STEAM CLEAN X 2`` = ``STEAM X 2 CLEAN``); cost centres and expense types
+    ignoring case and spacing.
+
+    Never candidates: lines of one transaction number on one date (one invoice split across
+    cost centres, or several identical lines — units of one purchase — when three or more).
+    Each line is in at most one group, its strongest.
+
+    Returns one row per line: ``group, confidence, reason, why, lines_in_group, supplier,
+    amount, payment_date, transaction_id, purpose, same_purpose, at_stake, source_file,
+    source_row``; high first, then biggest amounts. ``reason`` is the older two-way rule
+    (``'same supplier, amount and date'`` / ``'... and reference'``); ``at_stake`` is what the
+    line adds to the amount at stake (0 for the lines taken as the genuine payment: the
+    transaction, or date, with most lines, else the first)."""
+    _check_spend(df)
+    return _duplicate_groups(_duplicate_pool(df, exclude_redacted), batch_references(df))
+
+
 def duplicate_summary(candidates):
-    """Per rule: groups, lines, and the amount at stake (every line after the first in each
-    group — what would be recovered if they all were duplicates)."""
+    """Per confidence class (high, medium, low): ``confidence, meaning, groups, lines,
+    amount at stake`` — what would be recovered if every candidate in the class were a
+    duplicate (the sum of ``at_stake``) — then the class's measured ``precision`` on labelled
+    published lines (:data:`DUPLICATE_RULE_PRECISION`) and a cash **recovery estimate**: the
+    amount at stake × the measured share of money in confirmed duplicates (``recovery,
+    cautious``) and × the share in confirmed or unclear ones (``recovery, if unsure ones
+    are duplicates``). The two recovery columns are the range to quote in the financial
+    case; the amount at stake is a ceiling, not an estimate."""
     import pandas as pd
 
     rows = []
-    for reason in ("same supplier, amount and date", "same supplier, amount and reference"):
-        sub = candidates[candidates["reason"] == reason]
-        if sub.empty:
-            rows.append({"reason": reason, "groups": 0, "lines": 0, "amount at stake": 0.0})
-            continue
-        extra = sub.groupby("group")["amount"].agg(lambda a: a.iloc[1:].sum()).sum()
-        rows.append({"reason": reason, "groups": int(sub["group"].nunique()),
-                     "lines": int(len(sub)), "amount at stake": round(float(extra), 2)})
+    for conf in CONFIDENCE_ORDER:
+        sub = candidates[candidates["confidence"] == conf] if len(candidates) else candidates
+        p = DUPLICATE_RULE_PRECISION.get(conf, {})
+        at_stake = round(float(sub["at_stake"].sum()), 2) if len(sub) else 0.0
+        rows.append({
+            "confidence": conf, "meaning": DUPLICATE_CLASSES[conf],
+            "groups": int(sub["group"].nunique()) if len(sub) else 0, "lines": int(len(sub)),
+            "amount at stake": at_stake,
+            "precision": p.get("precision", float("nan")),
+            "recovery, cautious": round(at_stake * p.get("amount_precision", 0.0), 2),
+            "recovery, if unsure ones are duplicates":
+                round(at_stake * p.get("amount_precision_if_unsure_were_duplicates", 0.0), 2)})
     return pd.DataFrame(rows)
 
 
@@ -458,7 +830,7 @@ def redacted_share(df):
     kinds = redaction_kind(data["supplier"])
     total_n, total_amt = len(data), float(data["amount"].sum())
     rows = []
-    for label in ("personal data", "commercial confidentiality", "other redaction"):
+    for label in REDACTION_KIND_ORDER:
         m = (kinds == label).to_numpy()
         rows.append({"kind": label, "transactions": int(m.sum()),
                      "amount": round(float(data.loc[m, "amount"].sum()), 2)})
@@ -486,7 +858,7 @@ class Credits:
             {"measure": "Credit lines (negative amounts)", "value": f"{self.lines:,}"},
             {"measure": "Total of credits", "value": f"-£{abs(self.total):,.2f}"},
             {"measure": "Total of payments", "value": f"£{self.payments:,.2f}"},
-            {"measure": "Credits as a share of payments", "value": f"{self.share_of_payments:.2%}"},
+            {"measure": "Credits as a share of payments", "value": percent(self.share_of_payments)},
         ])
 
 
@@ -577,15 +949,23 @@ def sme_vcse_share(spend, ocds):
 
 def award_sme_share(ocds):
     """Awarded value (net, GBP) by supplier size and VCSE status, over the latest release of
-    each contracting process with an award value: ``measure, group, awards, value, share``."""
+    each awarded process (live awards only: ``pending`` ones are not awarded): ``measure,
+    group, awards, value, share, gross-only value``. ``value`` and ``share`` use net values;
+    awards given only with VAT are counted in ``awards`` and summed apart in ``gross-only
+    value`` (never added to ``value``)."""
     import pandas as pd
 
     from .procurement import latest_per_ocid
 
     latest = latest_per_ocid(ocds)
-    aw = latest[latest["award_value_amount"].notna()
-                & (latest["award_value_currency"].isna() | (latest["award_value_currency"] == "GBP"))]
-    total = float(aw["award_value_amount"].sum())
+    latest = latest[_awarded(latest)]
+    net = _in_gbp(latest["award_value_amount"], latest["award_value_currency"])
+    gross = (_in_gbp(latest["award_value_gross_only"], latest["award_value_currency"])
+             if "award_value_gross_only" in latest.columns
+             else pd.Series(float("nan"), index=latest.index))
+    keep = (net.notna() | gross.notna()).to_numpy(dtype=bool)
+    aw, net, gross = latest[keep], net[keep], gross[keep]
+    total = float(net.sum())
     rows = []
     for measure, col, yes, no in (("size", "supplier_sme", "SME", "large"),
                                   ("VCSE status", "supplier_vcse", "VCSE", "not VCSE")):
@@ -594,10 +974,11 @@ def award_sme_share(ocds):
                             ("unknown", flag.isna())):
             m = mask.to_numpy(dtype=bool)
             rows.append({"measure": measure, "group": label, "awards": int(m.sum()),
-                         "value": round(float(aw.loc[m, "award_value_amount"].sum()), 2)})
+                         "value": round(float(net[m].sum()), 2),
+                         "gross-only value": round(float(gross[m].sum()), 2)})
     out = pd.DataFrame(rows)
     out["share"] = out["value"] / total if total else float("nan")
-    return out
+    return out[["measure", "group", "awards", "value", "share", "gross-only value"]]
 
 
 # ----------------------------------------------------------------------------- contracts
@@ -651,32 +1032,74 @@ def as_of_default(spend_df=None, ocds_df=None):
 
 
 def contract_value(ocds):
-    """The best value for a contract: the awarded value (GBP) when given, else the tender's
-    estimated value (GBP)."""
-    award = ocds["award_value_amount"].where(
-        ocds["award_value_currency"].isna() | (ocds["award_value_currency"] == "GBP"))
-    tender = ocds["value_amount"].where(
-        ocds["value_currency"].isna() | (ocds["value_currency"] == "GBP"))
+    """The best net value for a contract: the awarded net value (GBP) when given, else the
+    tender's estimated net value (GBP). Values known only with VAT are never mixed in (see
+    :func:`gross_only_value`)."""
+    award = _in_gbp(ocds["award_value_amount"], ocds["award_value_currency"])
+    tender = _in_gbp(ocds["value_amount"], ocds["value_currency"])
     return award.fillna(tender)
 
 
+def gross_only_value(ocds):
+    """A contract's value known only with VAT (``amountGross``, GBP) where
+    :func:`contract_value` has no net value: the award's gross-only value, else the tender's
+    gross value. Reported beside net values, never added to them."""
+    import pandas as pd
+
+    net = contract_value(ocds)
+    award = (_in_gbp(ocds["award_value_gross_only"], ocds["award_value_currency"])
+             if "award_value_gross_only" in ocds.columns
+             else pd.Series(float("nan"), index=ocds.index))
+    tender = _in_gbp(ocds["value_amount_gross"], ocds["value_currency"])
+    return award.fillna(tender).where(net.isna())
+
+
+def _awarded(latest):
+    """Per release: has the process been awarded? The loader's ``awarded`` column (a live
+    award — status ``active`` or not given — or a contract; ``pending``, ``cancelled`` and
+    ``unsuccessful`` awards do not count); for frames without it, an award/contract tag,
+    suppliers or an award value."""
+    import numpy as np
+
+    if "awarded" in latest.columns:
+        return latest["awarded"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    tags = latest["tag"].astype("str").fillna("")
+    return np.asarray(tags.str.contains("award|contract", regex=True).fillna(False).astype(bool)
+                      | latest["suppliers"].notna() | latest["award_value_amount"].notna(),
+                      dtype=bool)
+
+
+def _open_tender(latest):
+    """Per release: an open (or planned) tender — not awarded, and its tender status not
+    one that closes it (:data:`toolkit_helpers.procurement.CLOSED_TENDER_STATUSES`)."""
+    from .procurement import CLOSED_TENDER_STATUSES
+
+    status = latest["status"].astype("str").str.strip().str.lower().fillna("")
+    return ~_awarded(latest) & ~status.isin(CLOSED_TENDER_STATUSES).to_numpy(dtype=bool)
+
+
+def _in_gbp(values, currency):
+    """Values whose currency is GBP (or not given); others missing."""
+    return values.where(currency.isna() | (currency == "GBP"))
+
+
 def awarded_contracts(ocds):
-    """Latest release of each process that has been awarded (tag award/contract, or suppliers
-    or an award value given)."""
+    """Latest release of each process that has been awarded (see ``awarded`` in
+    :func:`toolkit_helpers.procurement.load_ocds`: a live award or contract; a ``pending``
+    award is not an award)."""
     from .procurement import latest_per_ocid
 
     latest = latest_per_ocid(ocds)
-    tags = latest["tag"].astype("str").fillna("")
-    awarded = (tags.str.contains("award|contract", regex=True).fillna(False).astype(bool)
-               | latest["suppliers"].notna() | latest["award_value_amount"].notna())
-    return latest[awarded]
+    return latest[_awarded(latest)]
 
 
 def expiry_pipeline(ocds, as_of, horizons=(6, 12, 24)):
     """Awarded contracts by when they end, measured from ``as_of``.
 
     Returns one row per contract (latest release per ``ocid``): ``ocid, title, buyer,
-    suppliers, value, contract_start, contract_end, months_to_end, window, cpv_division``
+    suppliers, value, value_gross_only, contract_start, contract_end, months_to_end, window,
+    cpv_division`` (``value`` net, GBP: :func:`contract_value`; ``value_gross_only`` the
+    VAT-inclusive value of contracts with no net value, kept apart: :func:`gross_only_value`)
     where ``window`` is ``ended``, ``0–6 months``, ``6–12 months``, ``12–24 months``, ``later``
     (for the default horizons) or ``end date not published``. Sorted by end date.
     """
@@ -699,7 +1122,9 @@ def expiry_pipeline(ocds, as_of, horizons=(6, 12, 24)):
     months_to_end = ((end - ts).dt.days / (365.25 / 12)).round(1) + 0.0  # no "-0.0"
     out = pd.DataFrame({
         "ocid": c["ocid"], "title": c["title"], "buyer": c["buyer"], "suppliers": c["suppliers"],
-        "value": contract_value(c).round(2), "contract_start": c["contract_start"],
+        "value": contract_value(c).round(2),
+        "value_gross_only": gross_only_value(c).astype("float64").round(2),
+        "contract_start": c["contract_start"],
         "contract_end": end, "months_to_end": months_to_end, "window": window,
         "cpv_division": c["cpv_division"],
     })
@@ -714,22 +1139,35 @@ def expiry_pipeline(ocds, as_of, horizons=(6, 12, 24)):
 
 
 def pipeline_summary(pipeline):
-    """Per window: ``window, contracts, value`` (value where known) and ``value unknown``."""
+    """Per window: ``window, contracts, value`` (net value where known), ``value unknown``
+    (contracts with no net value) and ``gross-only value`` (the VAT-inclusive value of those
+    of them that give one: not added to ``value``)."""
     import pandas as pd
 
     rows = []
     for w in pipeline.attrs.get("windows", list(dict.fromkeys(pipeline["window"]))):
         sub = pipeline[pipeline["window"] == w]
+        gross = sub["value_gross_only"] if "value_gross_only" in sub else pd.Series(dtype="float64")
         rows.append({"window": w, "contracts": int(len(sub)),
                      "value": round(float(sub["value"].sum()), 2),
-                     "value unknown": int(sub["value"].isna().sum())})
+                     "value unknown": int(sub["value"].isna().sum()),
+                     "gross-only value": round(float(gross.sum()), 2)})
     return pd.DataFrame(rows)
 
 
 def cpv_divisions(ocds):
     """Tender and award values by CPV division (first two digits of the first CPV code), over
     the latest release of each process: ``division, name, notices, tender_value,
-    awarded_value``; GBP only; largest first. Processes without a CPV code are one row."""
+    awarded_value, awarded_value_gross_only``; GBP only; largest first. Processes without a
+    CPV code are one row.
+
+    - ``tender_value`` — *open tenders (estimated)*: the tender's net estimate of processes
+      not yet awarded whose tender is not closed (cancelled, unsuccessful, complete,
+      withdrawn); an awarded process's estimate is not counted again.
+    - ``awarded_value`` — the net value of live awards (``pending`` ones are not awarded).
+    - ``awarded_value_gross_only`` — awards given only with VAT (``amountGross``), kept apart:
+      never added to ``awarded_value``."""
+    import numpy as np
     import pandas as pd
 
     from .procurement import latest_per_ocid
@@ -737,25 +1175,29 @@ def cpv_divisions(ocds):
     latest = latest_per_ocid(ocds)
     div = latest["cpv_division"].astype("str").fillna("")
     div = div.where(div != "", "(none)")
-    tender = latest["value_amount"].where(latest["value_currency"].isna() |
-                                          (latest["value_currency"] == "GBP"))
-    award = latest["award_value_amount"].where(latest["award_value_currency"].isna() |
-                                               (latest["award_value_currency"] == "GBP"))
+    awarded = _awarded(latest)
+    tender = _in_gbp(latest["value_amount"], latest["value_currency"]).where(_open_tender(latest))
+    award = _in_gbp(latest["award_value_amount"], latest["award_value_currency"]).where(awarded)
+    gross = (_in_gbp(latest["award_value_gross_only"], latest["award_value_currency"])
+             if "award_value_gross_only" in latest.columns
+             else pd.Series(np.nan, index=latest.index)).where(awarded)
     t = pd.DataFrame({"division": div.to_numpy(), "tender_value": tender.to_numpy(),
-                      "awarded_value": award.to_numpy()})
+                      "awarded_value": award.to_numpy(),
+                      "awarded_value_gross_only": gross.to_numpy(dtype="float64")})
     g = t.groupby("division").agg(notices=("division", "size"),
                                   tender_value=("tender_value", "sum"),
-                                  awarded_value=("awarded_value", "sum")).reset_index()
+                                  awarded_value=("awarded_value", "sum"),
+                                  awarded_value_gross_only=("awarded_value_gross_only", "sum")
+                                  ).reset_index()
     g["name"] = g["division"].map(CPV_DIVISIONS).fillna("(no CPV code)")
     g.loc[(g["division"] != "(none)") & ~g["division"].isin(list(CPV_DIVISIONS)), "name"] = \
         "(not a CPV division)"
     g["_t"] = g["tender_value"] + g["awarded_value"]
     g = g.sort_values(["_t", "division"], ascending=[False, True]).drop(columns="_t")
-    for c in ("tender_value", "awarded_value"):
+    for c in ("tender_value", "awarded_value", "awarded_value_gross_only"):
         g[c] = g[c].round(2)
-    return g[["division", "name", "notices", "tender_value", "awarded_value"]].reset_index(drop=True)
-
-
+    return g[["division", "name", "notices", "tender_value", "awarded_value",
+              "awarded_value_gross_only"]].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- a service's chain
@@ -818,8 +1260,9 @@ def delivery_chain(spend_df, pipeline, service_area: str, ocds=None, top: int = 
     t["window"] = keys.map(by_key["window"]).to_numpy()
     if ocds is not None:
         flags = supplier_flags(ocds).set_index("supplier_key")
-        t["SME"] = keys.map(flags["sme"]).astype("boolean").to_numpy()
-        t["VCSE"] = keys.map(flags["vcse"]).astype("boolean").to_numpy()
+        # kept as a nullable boolean column (not object cells holding pd.NA)
+        t["SME"] = pd.array(keys.map(flags["sme"]).astype("boolean"), dtype="boolean")
+        t["VCSE"] = pd.array(keys.map(flags["vcse"]).astype("boolean"), dtype="boolean")
     else:
         t["SME"] = pd.array([pd.NA] * len(t), dtype="boolean")
         t["VCSE"] = pd.array([pd.NA] * len(t), dtype="boolean")
@@ -835,9 +1278,9 @@ def delivery_chain_markdown(spend_df, chain, service_area: str | None) -> str:
     areas = spend_by(spend_df, "service_area").set_index("service_area")
     total = areas.loc[service_area]
     named = chain[~chain["supplier"].str.startswith(OTHERS)]
-    lines = [f"- **{service_area}** spent £{total['amount']:,.0f} ({total['share']:.1%} of net "
-             f"spend); its largest supplier, {named['supplier'].iloc[0]}, received "
-             f"{named['share of area'].iloc[0]:.0%} of it."]
+    lines = [f"- **{service_area}** spent £{total['amount']:,.0f} ({percent(total['share'])} of "
+             f"net spend); its largest supplier, {named['supplier'].iloc[0]}, received "
+             f"{percent(named['share of area'].iloc[0])} of it."]
     for _, r in named[named["window"].notna()].iterrows():
         w = r["window"]
         if w == "ended":
@@ -879,7 +1322,7 @@ def bar_figure(table, label: str, value: str = "amount", title: str = "", what: 
     bars = ax.barh(labels, values, color=PALETTE[0])
     shares = list(t[share])[::-1] if share and share in t else [None] * n
     for b, v, s in zip(bars, values, shares):
-        text = _money_short(v) + (f" ({s:.0%})" if s is not None and s == s else "")
+        text = _money_short(v) + (f" ({percent(s)})" if s is not None and s == s else "")
         ax.annotate(text, (max(v, 0), b.get_y() + b.get_height() / 2), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize=9)
     gbp_axis(ax, "x")
@@ -890,7 +1333,7 @@ def bar_figure(table, label: str, value: str = "amount", title: str = "", what: 
     if n:
         first = t.iloc[0]
         parts = [f"{first[label]} is largest at {_money_short(float(first[value]))}"
-                 + (f" ({float(first[share]):.0%})" if share and share in t else "")]
+                 + (f" ({percent(first[share])})" if share and share in t else "")]
         rest = [f"{r[label]} {_money_short(float(r[value]))}" for _, r in t.iloc[1:3].iterrows()]
         if rest:
             parts.append("then " + " and ".join(rest))
@@ -1017,7 +1460,7 @@ def findings(spend_df, ocds, as_of, top_n: int = 10, min_months: int = 6) -> Fin
     by_area = spend_by(spend_df, "service_area")
     conc = concentration(spend_df, top_n=top_n)
     red = redacted_share(spend_df).set_index("kind").loc["All redacted"]
-    dup = duplicate_summary(duplicate_candidates(spend_df))
+    dup = duplicate_summary(duplicate_candidates(spend_df)).set_index("confidence")
     cred = credits(spend_df)
     rep = repeat_payments(spend_df, min_months=min_months)
     outside = regular_without_contract(rep, ocds)
@@ -1041,6 +1484,15 @@ def findings(spend_df, ocds, as_of, top_n: int = 10, min_months: int = 6) -> Fin
         "credits_total": cred.total,
         "duplicate_groups": int(dup["groups"].sum()),
         "duplicate_amount_at_stake": round(float(dup["amount at stake"].sum()), 2),
+        "duplicate_groups_by_class": {c: int(dup.loc[c, "groups"]) for c in CONFIDENCE_ORDER},
+        "duplicate_amount_at_stake_by_class": {c: float(dup.loc[c, "amount at stake"])
+                                               for c in CONFIDENCE_ORDER},
+        "duplicate_recovery_estimate": {
+            "cautious": round(float(dup["recovery, cautious"].sum()), 2),
+            "if_unsure_were_duplicates":
+                round(float(dup["recovery, if unsure ones are duplicates"].sum()), 2)},
+        "duplicate_rule_precision": {c: DUPLICATE_RULE_PRECISION[c]["precision"]
+                                     for c in CONFIDENCE_ORDER},
         "regular_payments": int(len(rep)),
         "regular_payments_without_contract": int(len(outside)),
         "regular_without_contract_total": round(float(outside["total"].sum()), 2) if len(outside) else 0.0,
@@ -1051,15 +1503,27 @@ def findings(spend_df, ocds, as_of, top_n: int = 10, min_months: int = 6) -> Fin
         + f", net spend **£{net:,.0f}**."]
     if n["top_service_area"]:
         lines.append(f"- The largest service area is **{n['top_service_area']}** with "
-                     f"{n['top_service_area_share']:.0%} of net spend.")
+                     f"{percent(n['top_service_area_share'])} of net spend.")
     lines.append(f"- The top {top_n} of {conc.suppliers:,} named suppliers receive "
-                 f"**{conc.top_n_share:.0%}** of spend; HHI {conc.hhi:,.0f} "
+                 f"**{percent(conc.top_n_share)}** of spend; HHI {conc.hhi:,.0f} "
                  f"(**{conc.band}**).")
-    lines.append(f"- **{n['redacted_share_of_spend']:.1%}** of spend ({n['redacted_lines']:,} "
+    lines.append(f"- **{percent(n['redacted_share_of_spend'])}** of spend ({n['redacted_lines']:,} "
                  "lines) goes to suppliers whose names are redacted.")
-    lines.append(f"- **{n['duplicate_groups']}** groups of possible duplicate payments, "
-                 f"£{n['duplicate_amount_at_stake']:,.0f} at stake if all were duplicates "
-                 "(to check with accounts payable).")
+    by_class = n["duplicate_amount_at_stake_by_class"]
+    groups = n["duplicate_groups_by_class"]
+    rec = n["duplicate_recovery_estimate"]
+    lines.append(
+        f"- **{n['duplicate_groups']}** groups of possible duplicate payments, "
+        f"£{n['duplicate_amount_at_stake']:,.0f} at stake if all were duplicates: "
+        + "; ".join(f"{c} confidence {groups[c]} (£{by_class[c]:,.0f})" for c in CONFIDENCE_ORDER)
+        + ". Of the candidates labelled by hand in three councils' published spend, "
+        + ", ".join(f"{DUPLICATE_RULE_PRECISION[c]['duplicate']} of "
+                    f"{DUPLICATE_RULE_PRECISION[c]['candidates']} {c}"
+                    for c in CONFIDENCE_ORDER)
+        + "-confidence ones were clear duplicates (the rest mostly repeat charges or unclear), "
+        f"so a cautious cash recovery estimate is **£{rec['cautious']:,.0f}** (up to "
+        f"£{rec['if_unsure_were_duplicates']:,.0f} if every unclear case were one); "
+        "to check with accounts payable.")
     if n["regular_payments"]:
         lines.append(f"- {n['regular_payments']} regular payments (same supplier and amount in "
                      f"{min_months}+ months); **{n['regular_payments_without_contract']}** of "
@@ -1073,8 +1537,12 @@ def findings(spend_df, ocds, as_of, top_n: int = 10, min_months: int = 6) -> Fin
         n["contracts_ending"] = {w: {"contracts": int(pipe.loc[w, "contracts"]),
                                      "value": float(pipe.loc[w, "value"])} for w in windows}
         n["contracts_without_end_date"] = int(pipe.loc["end date not published", "contracts"])
+        gross = float(soon["gross-only value"].sum())
+        n["contracts_ending_gross_only_value"] = round(gross, 2)
         lines.append(f"- **{int(soon['contracts'].sum())} contracts** worth "
-                     f"£{float(soon['value'].sum()):,.0f} end within "
+                     f"£{float(soon['value'].sum()):,.0f} (net"
+                     + (f"; plus £{gross:,.0f} known only with VAT" if gross else "")
+                     + ") end within "
                      f"{windows[-1].split('–')[-1] if windows else '24 months'} of "
                      f"{n['as_of']}: "
                      + "; ".join(f"{w}: {int(pipe.loc[w, 'contracts'])}" for w in windows)
@@ -1083,8 +1551,8 @@ def findings(spend_df, ocds, as_of, top_n: int = 10, min_months: int = 6) -> Fin
         sp = sme_vcse_share(spend_df, ocds).set_index(["measure", "group"])
         n["sme_share_of_awards"] = float(aw.loc[("size", "SME"), "share"])
         n["known_sme_share_of_spend"] = float(sp.loc[("size", "SME"), "share"])
-        lines.append(f"- Known SMEs win **{n['sme_share_of_awards']:.0%}** of awarded value and "
-                     f"receive at least **{n['known_sme_share_of_spend']:.0%}** of spend "
+        lines.append(f"- Known SMEs win **{percent(n['sme_share_of_awards'])}** of awarded value "
+                     f"and receive at least **{percent(n['known_sme_share_of_spend'])}** of spend "
                      "(suppliers of unknown size not counted).")
     return Findings(n, "\n".join(lines))
 
@@ -1098,4 +1566,7 @@ __all__ = [
     "REDACTION_PATTERN", "match_service_area", "delivery_chain", "bar_figure",
     "monthly_figure", "pipeline_figure", "cpv_figure", "findings", "Findings",
     "regular_without_contract", "delivery_chain_markdown", "supplier_names", "as_of_default",
+    "DUPLICATE_CLASSES", "DUPLICATE_RULE_PRECISION", "DUPLICATE_LABELLED_FILES",
+    "CONFIDENCE_ORDER", "transaction_key", "batch_references", "REDACTION_WORDS", "MASK_PATTERN",
+    "REDACTION_KIND_ORDER", "percent", "format_shares", "is_share_column",
 ]

@@ -192,6 +192,22 @@ def supplier_key_sql(s: str) -> str:
     return f"regexp_replace(regexp_replace({e}, '\\s+', ' ', 'g'), '^ | $', '', 'g')"
 
 
+def redacted_sql(s: str) -> str:
+    """:func:`spend_analysis.is_redacted` in SQL: a missing or blank name, a redaction label
+    or a mask of asterisks or X's (:data:`spend_analysis.REDACTION_PATTERN`)."""
+    from .spend_analysis import REDACTION_PATTERN
+
+    return f"({s} IS NULL OR coalesce(regexp_matches({s}, {_q(REDACTION_PATTERN)}), false))"
+
+
+def transaction_key_sql(s: str) -> str:
+    """:func:`spend_analysis.transaction_key` in SQL (spaces trimmed, upper case, a line
+    number after an underscore dropped; blank → NULL)."""
+    from .spend_analysis import _REF_LINE_SUFFIX
+
+    return f"regexp_replace(nullif(upper({_strip(s)}), ''), {_q(_REF_LINE_SUFFIX)}, '\\1')"
+
+
 # ----------------------------------------------------------------------------- ingest
 
 @dataclass
@@ -584,7 +600,7 @@ class SpendPipeline:
         """As :func:`spend_analysis.spend_by` (``by``: a text column or ``month``)."""
         import pandas as pd
 
-        from .spend_analysis import NO_DATE, NOT_GIVEN, OTHERS, REDACTION_PATTERN
+        from .spend_analysis import NO_DATE, NOT_GIVEN, OTHERS
 
         names = ""
         if by == "month":
@@ -603,7 +619,7 @@ class SpendPipeline:
             raise ValueError(f"cannot group by {by!r}: use month or one of {CACHE_COLUMNS}")
         where = "amount IS NOT NULL"
         if exclude_redacted:
-            where += f" AND NOT coalesce(regexp_matches(supplier, {_q(REDACTION_PATTERN)}), false)"
+            where += f" AND NOT {redacted_sql('supplier')}"
         order = (f"CASE WHEN {by} = {_q(NO_DATE)} THEN '9999' ELSE {by} END" if by == "month"
                  else f"amount DESC, {by}")
         join = (f" LEFT JOIN _n ON _n._k = {supplier_key_sql('spend.supplier')}" if names else "")
@@ -622,11 +638,11 @@ class SpendPipeline:
 
     def concentration(self, top_n: int = 10, exclude_redacted: bool = True):
         """As :func:`spend_analysis.concentration`; returns its ``Concentration``."""
-        from .spend_analysis import REDACTION_PATTERN, Concentration, hhi_band
+        from .spend_analysis import Concentration, hhi_band
 
         if top_n < 1:
             raise ValueError("top_n must be at least 1")
-        red = f"coalesce(regexp_matches(supplier, {_q(REDACTION_PATTERN)}), false)"
+        red = redacted_sql("supplier")
         keep = f"NOT {red}" if exclude_redacted else "true"
         r = self.sql(f"""
             WITH per AS (SELECT {supplier_key_sql('supplier')} AS _k, sum(amount) AS amt
@@ -650,60 +666,28 @@ class SpendPipeline:
                              top / total, round(hhi, 1), hhi_band(hhi), redacted)
 
     def duplicate_candidates(self, exclude_redacted: bool = True):
-        """As :func:`spend_analysis.duplicate_candidates` (same rules, rows and order)."""
-        from .spend_analysis import REDACTION_PATTERN
+        """As :func:`spend_analysis.duplicate_candidates` (same rules, rows and order): SQL
+        finds the lines that could be candidates (payments to a supplier paid the same amount
+        more than once) and the batch references; the classes are worked out by the same
+        code as the pandas path, on those lines only."""
+        from .spend_analysis import _duplicate_groups, _duplicate_pool
 
-        red = (f"AND NOT coalesce(regexp_matches(supplier, {_q(REDACTION_PATTERN)}), false)"
-               if exclude_redacted else "")
-        order = ", ".join(_q(p.name) for p in self._ordered_files())
-        df = self.sql(f"""
-            WITH d AS (
-                SELECT *, {supplier_key_sql('supplier')} AS _key,
-                       CAST(round(amount * 100) AS BIGINT) AS _cents,
-                       list_position([{order}], source_file) AS _f
-                FROM spend WHERE amount IS NOT NULL AND amount <> 0 AND supplier IS NOT NULL {red}),
-            r1 AS (
-                SELECT *, 1 AS _rule, 'same supplier, amount and date' AS reason,
-                       count(*) OVER (PARTITION BY _key, _cents, payment_date) AS lines_in_group,
-                       dense_rank() OVER (ORDER BY _key, _cents, payment_date) AS _g
-                FROM d WHERE payment_date IS NOT NULL
-                QUALIFY lines_in_group > 1),
-            r2all AS (
-                SELECT d.*, 2 AS _rule, 'same supplier, amount and reference' AS reason,
-                       count(*) OVER (PARTITION BY d._key, d._cents, d.transaction_id) AS lines_in_group,
-                       dense_rank() OVER (ORDER BY d._key, d._cents, d.transaction_id) AS _g,
-                       bool_and(r1._f IS NOT NULL) OVER (PARTITION BY d._key, d._cents, d.transaction_id) AS _seen
-                FROM d LEFT JOIN (SELECT _f, source_row FROM r1) r1
-                  ON r1._f = d._f AND r1.source_row = d.source_row
-                WHERE d.transaction_id IS NOT NULL
-                QUALIFY lines_in_group > 1),
-            lines AS (
-                SELECT * EXCLUDE (_seen) FROM r2all WHERE NOT _seen
-                UNION ALL BY NAME SELECT * FROM r1),
-            groups AS (
-                SELECT _rule, _g, arg_min(amount, _f * 1e12 + source_row) AS first_amount,
-                       any_value(_key) AS key, min(_f * 1e12 + source_row) AS first_pos,
-                       count(DISTINCT coalesce(upper({_strip('purpose')}), '\\x00nan')) = 1 AS same_purpose
-                FROM lines GROUP BY _rule, _g)
-            SELECT dense_rank() OVER (ORDER BY -abs(g.first_amount), g.key, g.first_pos,
-                                      g._rule, g._g) AS "group",
-                   l.*, g.same_purpose
-            FROM lines l JOIN groups g USING (_rule, _g)""")
-        cols = ["group", "reason", "lines_in_group", "supplier", "amount", "payment_date",
-                "transaction_id", "purpose", "same_purpose", "source_file", "source_row"]
-        if df.empty:
-            import pandas as pd
-
-            return pd.DataFrame(columns=cols)
-        df = df.sort_values(["group", "_f", "source_row"])
-        df["group"] = df["group"].astype("int64")
-        out = df[cols].reset_index(drop=True)
-        out["lines_in_group"] = out["lines_in_group"].astype("int64")
-        out["same_purpose"] = out["same_purpose"].astype(bool)
-        return out
-
-    def _ordered_files(self) -> list[Path]:
-        return [Path(f.file) for f in self.files]
+        key = supplier_key_sql("supplier")
+        cents = "CAST(round_even(amount * 100, 0) AS BIGINT)"
+        red = f"AND NOT {redacted_sql('supplier')}" if exclude_redacted else ""
+        batch = self.sql(f"""
+            SELECT doc FROM (SELECT {transaction_key_sql('transaction_id')} AS doc, {key} AS k
+                             FROM spend WHERE supplier IS NOT NULL)
+            WHERE doc IS NOT NULL AND k <> '' GROUP BY doc HAVING count(DISTINCT k) > 1""")
+        pool = self.sql(f"""
+            SELECT * EXCLUDE (_k, _n) FROM (
+                SELECT *, {key} AS _k, count(*) OVER (PARTITION BY {key}, {cents}) AS _n
+                FROM spend WHERE amount > 0 AND supplier IS NOT NULL {red})
+            WHERE _n > 1 AND _k <> ''""")
+        for c in pool.columns:
+            if c not in spend.DATE_FIELDS + spend.AMOUNT_FIELDS + ("source_row",):
+                pool[c] = pool[c].astype("str")
+        return _duplicate_groups(_duplicate_pool(pool, exclude_redacted), set(batch["doc"]))
 
     def close(self) -> None:
         self.con.close()
