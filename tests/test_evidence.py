@@ -127,20 +127,17 @@ def test_from_case_studies_reads_their_artefacts(tmp_path):
     assert "1,234 claimants (2.5%" in by["dwp_jobseekers"]
 
 
-def test_recovery_estimate_is_cash_weighted_by_measured_precision():
+def test_recovery_estimate_is_cash_with_its_range():
     numbers = {"duplicate_amount_at_stake": 1500.0,
                "duplicate_amount_at_stake_by_class": {"high": 1000.0, "low": 500.0},
-               "duplicate_rule_precision": {"high": 0.9, "low": 0.2}}
-    table = evidence.recovery_estimate(numbers)
-    assert list(table["confidence"]) == ["high", "low"]
-    assert list(table["expected_recovery"]) == [900.0, 100.0]
-    assert table.attrs["expected_total"] == 1000.0
-    text = evidence.recovery_text(table)
-    assert "£1,500 of possible duplicate payments" in text and "about £1,000" in text
+               "duplicate_recovery_estimate": {"cautious": 16.0, "if_unsure_were_duplicates": 1210.0}}
+    est = evidence.recovery_estimate(numbers)
+    assert est == {"at_stake": 1500.0, "cautious": 16.0, "upper": 1210.0,
+                   "by_class": {"high": 1000.0, "low": 500.0}}
+    text = evidence.recovery_text(est)
+    assert "£1,500 of possible duplicate payments" in text and "between £16 and £1,210" in text
     assert "left out of the NPSV" in text
     assert evidence.recovery_estimate({}) is None
     only_total = evidence.recovery_estimate({"duplicate_amount_at_stake": 200.0})
-    assert list(only_total["confidence"]) == ["unclassified"]
-    assert only_total.attrs["expected_total"] is None
     assert "not known until the candidates are checked" in evidence.recovery_text(only_total)
 

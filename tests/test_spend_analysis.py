@@ -842,3 +842,10 @@ def test_gross_award_values_are_never_summed_with_net_ones(tmp_path):
     assert w.loc["0–6 months", "value unknown"] == 1
     f = sa.findings(frame([row("A", 1)]), n, "2024-04-01").markdown
     assert "worth £1,000 (net; plus £600 known only with VAT)" in f
+
+
+def test_duplicate_precision_text_states_the_measured_figures():
+    text = sa.duplicate_precision_text()
+    p = sa.DUPLICATE_RULE_PRECISION["medium"]
+    assert f"{p['duplicate']} of {p['candidates']} labelled candidates" in text
+    assert sa.percent(p["precision"]) in text and "labelled by hand" in text

@@ -237,7 +237,8 @@ def from_case_studies(output_dir) -> dict:
             if "duplicate_amount_at_stake" in found:
                 numbers["duplicate_amount_at_stake"] = float(found["duplicate_amount_at_stake"])
                 numbers["duplicate_groups"] = int(found.get("duplicate_groups", 0))
-                for key in ("duplicate_amount_at_stake_by_class", "duplicate_rule_precision"):
+                for key in ("duplicate_amount_at_stake_by_class", "duplicate_rule_precision",
+                            "duplicate_recovery_estimate"):
                     if isinstance(found.get(key), dict):
                         numbers[key] = {str(k): float(v) for k, v in found[key].items()
                                         if v is not None}
@@ -271,48 +272,37 @@ def from_case_studies(output_dir) -> dict:
     return {"ran": ran, "table": pd.DataFrame(rows), "numbers": numbers}
 
 
-def recovery_estimate(numbers: dict):
-    """Possible duplicate payments as a **cash** estimate for the financial case: per
-    confidence class, the amount at stake, the rule's measured precision on published lines
-    (the share of its candidates that were real duplicates) and the expected recovery (amount
-    × precision). Recovering an overpayment is a transfer between a supplier and the council,
-    not a gain to society, so it never enters the NPSV. ``None`` when the spend analysis did
-    not run or found no candidates."""
-    import pandas as pd
-
-    by_class = numbers.get("duplicate_amount_at_stake_by_class")
-    precision = numbers.get("duplicate_rule_precision") or {}
-    if not by_class:
-        if not numbers.get("duplicate_amount_at_stake"):
-            return None
-        by_class = {"unclassified": numbers["duplicate_amount_at_stake"]}
-    rows = []
-    for cls, amount in by_class.items():
-        p = precision.get(cls)
-        rows.append({"confidence": cls, "amount_at_stake": round(float(amount), 2),
-                     "measured_precision": p,
-                     "expected_recovery": None if p is None else round(float(amount) * p, 2)})
-    table = pd.DataFrame(rows)
-    known = table["expected_recovery"].dropna()
-    table.attrs["expected_total"] = round(float(known.sum()), 2) if len(known) else None
-    return table
+def recovery_estimate(numbers: dict) -> dict | None:
+    """Possible duplicate payments as **cash** for the financial case: the amount at stake (a
+    ceiling: every candidate a duplicate) and the range the spend analysis estimates from its
+    rule's measured precision on hand-labelled published lines (``cautious``: confirmed
+    duplicates only; ``upper``: unsure ones too). Recovering an overpayment is a transfer
+    between a supplier and the council, not a gain to society, so it never enters the NPSV.
+    ``None`` when the spend analysis did not run or found no candidates."""
+    at_stake = numbers.get("duplicate_amount_at_stake")
+    if not at_stake:
+        return None
+    rng = numbers.get("duplicate_recovery_estimate") or {}
+    return {"at_stake": round(float(at_stake), 2),
+            "cautious": rng.get("cautious"), "upper": rng.get("if_unsure_were_duplicates"),
+            "by_class": numbers.get("duplicate_amount_at_stake_by_class") or {}}
 
 
-def recovery_text(table) -> str:
+def recovery_text(estimate: dict | None) -> str:
     """The recovery estimate in words, with its uncertainty."""
-    if table is None or not len(table):
+    if not estimate:
         return ("The spend analysis has not run for this council, or found no possible duplicate "
                 "payments: nothing to recover.")
-    at_stake = float(table["amount_at_stake"].sum())
-    total = table.attrs.get("expected_total")
-    text = (f"The spend analysis found £{at_stake:,.0f} of possible duplicate payments. "
-            "Recovering an overpayment is a transfer between a supplier and the council, so it is "
-            "left out of the NPSV and shown here as cash. ")
-    if total is not None:
+    text = (f"The spend analysis found £{estimate['at_stake']:,.0f} of possible duplicate payments "
+            "(a ceiling: the amount if every candidate were a duplicate). Recovering an "
+            "overpayment is a transfer between a supplier and the council, so it is left out of "
+            "the NPSV and shown here as cash. ")
+    if estimate.get("cautious") is not None:
         text += (f"Weighted by how often each class of candidate proved to be a real duplicate on "
-                 f"published lines, about £{total:,.0f} may be recovered; the rest is likely to be "
-                 "legitimate (split invoices, repeat orders). Every candidate must be checked "
-                 "before any claim is made.")
+                 f"hand-labelled published lines, between £{estimate['cautious']:,.0f} and "
+                 f"£{estimate['upper']:,.0f} may be recovered; most candidates are legitimate "
+                 "(split invoices, regular charges). Every candidate must be checked before any "
+                 "claim is made.")
     else:
         text += "How much is recoverable is not known until the candidates are checked."
     return text

@@ -1570,3 +1570,18 @@ __all__ = [
     "CONFIDENCE_ORDER", "transaction_key", "batch_references", "REDACTION_WORDS", "MASK_PATTERN",
     "REDACTION_KIND_ORDER", "percent", "format_shares", "is_share_column",
 ]
+
+
+def duplicate_precision_text() -> str:
+    """How far the duplicate-payment rule can be trusted, from its measured precision on
+    hand-labelled published lines (:data:`DUPLICATE_RULE_PRECISION`), in plain words."""
+    parts = []
+    for conf in CONFIDENCE_ORDER:
+        p = DUPLICATE_RULE_PRECISION[conf]
+        parts.append(f"**{conf}**: {p['duplicate']} of {p['candidates']} labelled candidates were "
+                     f"duplicates ({percent(p['precision'])}), {p['unsure']} unsure")
+    return ("**How far to trust these candidates.** Measured on "
+            f"{sum(p['candidates'] for p in DUPLICATE_RULE_PRECISION.values())} candidates from "
+            f"{len(DUPLICATE_LABELLED_FILES)} real published spend files, labelled by hand: "
+            + "; ".join(parts) + ". Most candidates are legitimate (invoices split across cost "
+            "centres, regular charges): check each one before asking a supplier for money.")
