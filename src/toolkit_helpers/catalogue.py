@@ -4,7 +4,10 @@ data.gov.uk runs CKAN; its action API answers ``package_search`` (``?q=…&rows=
 ``package_show`` (``?id=…``) with metadata (no data rows). :func:`search`:
 
 - asks the catalogue **live** through the ``ckanapi`` client (``RemoteCKAN``, GET only, with a
-  timeout) when live fetching is allowed, caching each answer on disk;
+  timeout, an overall deadline, a size cap and checked redirects) when live fetching is
+  allowed, caching each answer on disk — only an answer of the right shape: an HTML page, a
+  body that is not JSON or JSON of another shape is never cached (the snapshot is used);
+- asks for at most :data:`CKAN_MAX_ROWS` results (one request; no paging);
 - otherwise, or when the live call fails, searches a **snapshot** — JSON files in the real
   ``package_search`` / ``package_show`` / ``organization_show`` (with
   ``include_datasets=true``) shape (the toolkit ships a synthetic one in
@@ -12,7 +15,8 @@ data.gov.uk runs CKAN; its action API answers ``package_search`` (``?q=…&rows=
 - returns one table: ``title, organisation, licence, formats, last_modified, url`` (plus the
   dataset's ``name`` and its number of ``resources``).
 
-``TOOLKIT_OFFLINE=1`` refuses every live call to a non-loopback host (the tests set it).
+``TOOLKIT_OFFLINE=1`` refuses every live call to a non-loopback host, and every redirect to
+one (the tests set it; see :mod:`toolkit_helpers.net`).
 """
 from __future__ import annotations
 
@@ -22,9 +26,10 @@ import os
 import re
 import time
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from .errors import DataFileError, FetchError
-from .net import DEFAULT_MAX_BYTES, Fetched, _is_loopback, offline
+from .net import DEFAULT_MAX_BYTES, PARSE_ERRORS, Fetched, _is_loopback, offline
 
 DATA_GOV_UK = "https://data.gov.uk"
 COLUMNS = ["title", "organisation", "licence", "formats", "last_modified", "url", "name",
@@ -189,36 +194,99 @@ def normalise(packages: list[dict], base_url: str = DATA_GOV_UK):
 
 
 # ------------------------------------------------------------------ live
+#: CKAN answers at most this many rows a search (data.gov.uk's own limit); more is never asked.
+CKAN_MAX_ROWS = 1000
+
+
+def _rows(rows) -> int:
+    """``rows`` as a whole number from 1 to :data:`CKAN_MAX_ROWS` (a search is one request,
+    never paged: the number of rows bounds the answer)."""
+    try:
+        n = int(rows)
+    except (TypeError, ValueError):
+        raise DataFileError(f"rows must be a whole number, not {rows!r}",
+                            hint=f"ask for 1 to {CKAN_MAX_ROWS} results.") from None
+    return max(1, min(n, CKAN_MAX_ROWS))
+
+
 def _cache_file(cache_dir, base_url: str, action: str, params: dict) -> Path:
     key = json.dumps([base_url.rstrip("/"), action, params], sort_keys=True)
     return Path(cache_dir) / f"ckan-{action}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
 
 
+def check_result(action: str, result) -> None:
+    """Refuse a live answer that is not what ``action`` returns (checked before it is cached
+    or used): ``package_search`` → ``{"results": [packages…]}``, ``package_show`` → one
+    package, ``organization_show`` → an organisation with its datasets."""
+    try:
+        if action == "package_search":
+            if not isinstance(result, dict) or not isinstance(result.get("results"), list):
+                raise DataFileError("it has no list of results")
+            packages_from_answer({"result": result})
+        elif action == "package_show":
+            if not isinstance(result, dict):
+                raise DataFileError("it is not one package")
+            packages_from_answer({"result": result})
+        elif action in ("organization_show", "group_show"):
+            if not isinstance(result, dict):
+                raise DataFileError("it is not an organisation")
+            packages_from_answer({"result": result})
+    except DataFileError as exc:
+        raise FetchError(f"the catalogue's answer is not a CKAN {action} result ({exc.problem})",
+                         hint="the catalogue may be down or have changed; the offline snapshot "
+                              "is used.") from None
+
+
+def _read_cache(cache: Path | None, action: str):
+    """``(True, result)`` from a cached answer that still reads as ``action``'s result, else
+    ``(False, None)`` (an unreadable cached answer is removed)."""
+    if cache is None or not cache.exists():
+        return False, None
+    try:
+        result = json.loads(cache.read_text(encoding="utf-8"))
+        check_result(action, result)
+        return True, result
+    except (OSError, ValueError, RecursionError):  # FetchError and JSON errors are ValueErrors
+        try:
+            cache.unlink()
+        except OSError:
+            pass
+        return False, None
+
+
 def call(action: str, params: dict, *, base_url: str = DATA_GOV_UK, timeout: float = 10,
-         cache_dir: str | os.PathLike | None = None, max_age: float = 24 * 3600):
-    """One CKAN action through ``ckanapi.RemoteCKAN`` (GET only, with a timeout), cached.
+         cache_dir: str | os.PathLike | None = None, max_age: float = 24 * 3600, deadline=None):
+    """One CKAN action through ``ckanapi.RemoteCKAN`` (GET only, with a timeout and an overall
+    ``deadline``), cached.
 
     A fresh cached answer is used without asking; when the catalogue cannot be reached an older
     cached answer is used; otherwise a failed call raises :class:`FetchError` (the caller falls
     back to the snapshot). See :func:`call_with_source` to know which it was.
     """
     return call_with_source(action, params, base_url=base_url, timeout=timeout,
-                            cache_dir=cache_dir, max_age=max_age)[0]
+                            cache_dir=cache_dir, max_age=max_age, deadline=deadline)[0]
 
 
 def call_with_source(action: str, params: dict, *, base_url: str = DATA_GOV_UK,
                      timeout: float = 10, cache_dir: str | os.PathLike | None = None,
-                     max_age: float = 24 * 3600):
+                     max_age: float = 24 * 3600, deadline=None):
     """:func:`call`, returning ``(result, source)`` with source ``live``, ``cache`` (younger
-    than ``max_age``) or ``stale cache`` (older, used because the live call failed)."""
+    than ``max_age``) or ``stale cache`` (older, used because the live call failed).
+
+    Only an answer of the right shape (:func:`check_result`) is cached or returned: an HTML
+    page, a body that is not JSON or JSON of another shape raises :class:`FetchError`."""
     cache = _cache_file(cache_dir, base_url, action, params) if cache_dir else None
     if cache and cache.exists() and time.time() - cache.stat().st_mtime < max_age:
-        return json.loads(cache.read_text(encoding="utf-8")), "cache"
+        ok, result = _read_cache(cache, action)
+        if ok:
+            return result, "cache"
     try:
-        result = _ask(action, params, base_url, timeout)
+        result = _ask(action, params, base_url, timeout, deadline=deadline)
+        check_result(action, result)
     except FetchError:
-        if cache and cache.exists():
-            return json.loads(cache.read_text(encoding="utf-8")), "stale cache"
+        ok, result = _read_cache(cache, action)
+        if ok:
+            return result, "stale cache"
         raise
     if cache:
         from .io import atomic_write_text
@@ -235,71 +303,134 @@ class _TooLarge(Exception):
     pass
 
 
-def _capped_session(max_bytes: int):
+def _capped_session(max_bytes: int, deadline=None):
     """A ``requests`` session for ckanapi that streams each answer and refuses one larger
-    than ``max_bytes``, and turns HTTP 429/5xx into :class:`_Retry`."""
+    than ``max_bytes``, turns HTTP 429/5xx into :class:`_Retry`, follows at most
+    :data:`~toolkit_helpers.net.MAX_REDIRECTS` redirects — each checked first (offline mode
+    refuses one to a host that is not loopback) — and stops reading at ``deadline``."""
     import requests
 
+    from . import net
+
+    dl = net.as_deadline(deadline, (10, 10))
+
+    def too_large(text):
+        return _TooLarge(f"more than {max_bytes // (1024 * 1024) or max_bytes} "
+                         f"{'MB' if max_bytes >= 1024 * 1024 else 'bytes'}")
+
     class CappedSession(requests.Session):
-        def request(self, *args, **kwargs):
+        def request(self, method, url, *args, **kwargs):
             kwargs["stream"] = True
-            r = super().request(*args, **kwargs)
+            kwargs["allow_redirects"] = False
+            kwargs["timeout"] = dl.cap(kwargs.get("timeout"))
+            for _ in range(net.MAX_REDIRECTS + 1):
+                r = super().request(method, url, *args, **kwargs)
+                location = r.headers.get("Location")
+                if r.status_code in net.REDIRECT_CODES and location:
+                    r.close()
+                    nxt = urljoin(r.url or url, location)
+                    net.check_url(nxt, redirected_from=r.url or url)
+                    url, kwargs["params"] = nxt, None
+                    kwargs["timeout"] = dl.cap(kwargs.get("timeout"))
+                    continue
+                break
+            else:
+                raise FetchError(f"more than {net.MAX_REDIRECTS} redirects from {base_url_of(url)}",
+                                 hint="check the catalogue's address.")
             if r.status_code == 429 or r.status_code >= 500:
                 r.close()
                 raise _Retry(f"HTTP {r.status_code}")
-            data = bytearray()
-            for chunk in r.iter_content(64 * 1024):
-                data += chunk
-                if len(data) > max_bytes:
-                    r.close()
-                    raise _TooLarge(f"more than {max_bytes // (1024 * 1024) or max_bytes} "
-                                    f"{'MB' if max_bytes >= 1024 * 1024 else 'bytes'}")
-            r._content = bytes(data)
+            try:
+                data = net.read_capped(r, max_bytes, dl, too_large=too_large)
+            finally:
+                r.close()
+            r._content = data
             r._content_consumed = True
             return r
 
-    return CappedSession()
+    session = CappedSession()
+    net.mount_watched(session)
+    return session
+
+
+def base_url_of(url: str) -> str:
+    u = urlsplit(url)
+    return f"{u.scheme}://{u.netloc}"
 
 
 def _ask(action: str, params: dict, base_url: str, timeout: float, *, retries: int = 2,
-         backoff: float = 0.5, max_bytes: int = DEFAULT_MAX_BYTES, sleep=time.sleep):
-    """Ask the catalogue through ckanapi: a connect/read timeout, ``retries`` more tries with
+         backoff: float = 0.5, max_bytes: int = DEFAULT_MAX_BYTES, sleep=time.sleep,
+         deadline=None):
+    """Ask the catalogue through ckanapi: a connect/read timeout, an overall ``deadline``
+    (seconds for every try together; default :func:`toolkit_helpers.net.deadline_for` of the
+    timeout) however slowly the catalogue trickles its answer, ``retries`` more tries with
     backoff (``backoff``, ``2*backoff`` … seconds) after a timeout, a dropped connection or
-    HTTP 429/5xx, and answers larger than ``max_bytes`` refused."""
+    HTTP 429/5xx, answers larger than ``max_bytes`` refused, redirects checked."""
+    from . import net
+
     if offline() and not _is_loopback(base_url):
         raise FetchError(f"offline mode: not asking {base_url}",
                          hint="unset TOOLKIT_OFFLINE to allow live searches; the snapshot is used.")
+    net.check_url(base_url)
     import requests
     from ckanapi import RemoteCKAN
     from ckanapi.errors import CKANAPIError, NotAuthorized, NotFound, ValidationError
 
-    last = ""
-    for attempt in range(retries + 1):
-        if attempt:
-            sleep(backoff * 2 ** (attempt - 1))
-        try:
-            with RemoteCKAN(base_url, user_agent=USER_AGENT, get_only=True,
-                            session=_capped_session(max_bytes)) as ckan:
-                return ckan.call_action(action, params, requests_kwargs={"timeout": timeout})
-        except (requests.Timeout, requests.ConnectionError, _Retry) as exc:
-            last = str(exc) if isinstance(exc, _Retry) else type(exc).__name__
-            continue
-        except _TooLarge as exc:
-            raise FetchError(f"the catalogue's answer is too large ({exc})",
-                             hint="ask for fewer rows; the offline snapshot is used.") from None
-        except (NotFound, NotAuthorized, ValidationError) as exc:
-            raise FetchError(f"the catalogue refused the request ({type(exc).__name__}: {exc})",
-                             hint="check the dataset id or the search words.") from None
-        except (CKANAPIError, requests.RequestException, ValueError) as exc:
-            raise FetchError(f"the catalogue's answer could not be used ({type(exc).__name__})",
-                             hint="the catalogue may be down or not CKAN; the offline snapshot is used.") from None
-    raise FetchError(f"the catalogue did not answer ({last}) after {retries + 1} tries",
+    dl = net.as_deadline(deadline, timeout)
+    last, tries, out_of_time = "", 0, False
+    with net.watch(dl):
+        for attempt in range(retries + 1):
+            if attempt:
+                wait = backoff * 2 ** (attempt - 1)
+                if wait >= dl.remaining():
+                    out_of_time = True
+                    break
+                sleep(wait)
+            if dl.expired():
+                out_of_time = True
+                break
+            tries += 1
+            try:
+                with RemoteCKAN(base_url, user_agent=USER_AGENT, get_only=True,
+                                session=_capped_session(max_bytes, dl)) as ckan:
+                    return ckan.call_action(action, params, requests_kwargs={"timeout": timeout})
+            except FetchError:
+                raise
+            except net.DeadlinePassed:
+                out_of_time = True
+                break
+            except (requests.Timeout, requests.ConnectionError, _Retry) as exc:
+                if dl.expired():
+                    out_of_time = True
+                    break
+                last = str(exc) if isinstance(exc, _Retry) else type(exc).__name__
+                continue
+            except _TooLarge as exc:
+                raise FetchError(f"the catalogue's answer is too large ({exc})",
+                                 hint="ask for fewer rows; the offline snapshot is used.") from None
+            except (NotFound, NotAuthorized, ValidationError) as exc:
+                raise FetchError(f"the catalogue refused the request ({type(exc).__name__}: {exc})",
+                                 hint="check the dataset id or the search words.") from None
+            except (CKANAPIError, requests.RequestException, ValueError, RecursionError) as exc:
+                if dl.expired():
+                    out_of_time = True
+                    break
+                raise FetchError(f"the catalogue's answer could not be used ({type(exc).__name__})",
+                                 hint="the catalogue may be down or not CKAN; the offline snapshot is used.") from None
+    if out_of_time:
+        err = dl.error(f"asking {base_url}")
+        raise FetchError(err.problem + (f" (last: {last})" if last else ""), hint=err.hint)
+    raise FetchError(f"the catalogue did not answer ({last}) after {tries} tries",
                      hint="check the connection; the offline snapshot is used.")
+
+
+def _why(exc) -> str:
+    return getattr(exc, "problem", None) or f"the answer could not be read: {type(exc).__name__}"
 
 
 def search_live(query: str, rows: int = 10, **kwargs) -> list[dict]:
     """``package_search`` live (see :func:`call`) → packages."""
-    result = call("package_search", {"q": query, "rows": int(rows)}, **kwargs)
+    result = call("package_search", {"q": query, "rows": _rows(rows)}, **kwargs)
     return packages_from_answer({"result": result})
 
 
@@ -310,11 +441,12 @@ def show_live(dataset_id: str, **kwargs) -> dict:
 
 def search(query: str, *, snapshot: str | os.PathLike | list | None = None, live: bool = False,
            rows: int = 10, base_url: str = DATA_GOV_UK, timeout: float = 10,
-           cache_dir: str | os.PathLike | None = None) -> Fetched:
+           cache_dir: str | os.PathLike | None = None, deadline=None) -> Fetched:
     """Search the catalogue: live when ``live`` (and not offline), else — or on failure — the
     snapshot. Returns :class:`~toolkit_helpers.net.Fetched` with the normalised table as
     ``value``, ``source`` (``live``, ``cache``, ``stale cache`` or ``snapshot``) and a ``notice``
-    saying which it was."""
+    saying which it was. ``deadline`` (seconds) bounds the live call, however slowly the
+    catalogue answers (default: :func:`toolkit_helpers.net.deadline_for` the timeout)."""
     def from_snapshot():
         if snapshot is None:
             raise DataFileError("no catalogue snapshot to search offline",
@@ -324,9 +456,9 @@ def search(query: str, *, snapshot: str | os.PathLike | list | None = None, live
 
     if live:
         try:
-            result, source = call_with_source("package_search", {"q": query, "rows": int(rows)},
+            result, source = call_with_source("package_search", {"q": query, "rows": _rows(rows)},
                                               base_url=base_url, timeout=timeout,
-                                              cache_dir=cache_dir)
+                                              cache_dir=cache_dir, deadline=deadline)
             pkgs = packages_from_answer({"result": result})
             say = {"live": f"Live results from {base_url}",
                    "cache": f"Results from {base_url} (cached in the last day)",
@@ -336,6 +468,9 @@ def search(query: str, *, snapshot: str | os.PathLike | list | None = None, live
         except FetchError as exc:
             notice = (f"⚠ Could not search {base_url} live ({exc.problem}); searching the offline "
                       f"snapshot instead.")
+        except PARSE_ERRORS as exc:  # an answer that passed the checks but cannot be tabled
+            notice = (f"⚠ Could not search {base_url} live ({_why(exc)}); searching the "
+                      f"offline snapshot instead.")
     else:
         notice = ("Searching the offline catalogue snapshot (live searching is off: "
                   "settings.live in the config).")
@@ -375,16 +510,19 @@ def resources_table(package: dict):
 
 
 def show(dataset: str, *, snapshot=None, live: bool = False, base_url: str = DATA_GOV_UK,
-         timeout: float = 10, cache_dir=None) -> Fetched:
+         timeout: float = 10, cache_dir=None, deadline=None) -> Fetched:
     """One dataset's metadata (``package_show``): live when ``live``, else — or on failure —
     from the snapshot (matched by name or id). ``value`` is the package dict."""
     notice = "From the offline catalogue snapshot."
     if live:
         try:
             return Fetched(show_live(dataset, base_url=base_url, timeout=timeout,
-                                     cache_dir=cache_dir), "live", f"Live from {base_url}.")
+                                     cache_dir=cache_dir, deadline=deadline), "live",
+                           f"Live from {base_url}.")
         except FetchError as exc:
             notice = f"⚠ Could not ask {base_url} live ({exc.problem}); using the offline snapshot."
+        except PARSE_ERRORS as exc:
+            notice = f"⚠ Could not ask {base_url} live ({_why(exc)}); using the offline snapshot."
     pkgs = snapshot if isinstance(snapshot, list) else load_snapshot(snapshot) if snapshot else []
     for p in pkgs:
         if dataset in (p.get("name"), p.get("id")):

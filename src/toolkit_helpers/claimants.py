@@ -23,19 +23,22 @@ finest geography (ward before district before region) is the row's area. ``mappi
 columns outright when detection is not enough (see :data:`MAPPING_FIELDS`).
 
 :func:`fetch_nomis` asks the NOMIS API for the claimant count (dataset ``NM_162_1``), page by
-page past its 25,000-row cap, and refuses an answer whose rows fall short of its
-``RECORD_COUNT`` (NOMIS can return a truncated answer with HTTP 200).
+page past its 25,000-row cap (at most :data:`NOMIS_MAX_PAGES` pages and :data:`NOMIS_MAX_ROWS`
+rows), and refuses an answer whose rows fall short of its ``RECORD_COUNT`` (NOMIS can return a
+truncated answer with HTTP 200), or that is not the CSV asked for (never cached).
 """
 from __future__ import annotations
 
 import io as _io
+import math
 import re
 from pathlib import Path
 from typing import Iterable
 
 from .errors import DataFileError, FetchError
-from .io import (check_mapping, find_header_row, iter_paths, match_header, normalise_header,
-                 read_rows)
+from .io import (FORMULA_HINT, VALID_WITH_COMMA, VALID_WITH_POINT, check_mapping, choose_decimal,
+                 find_header_row, iter_paths, match_header, normalise_header, number_core,
+                 number_style, read_tables)
 
 COLUMNS = ("date", "area_code", "area_name", "area_type", "measure", "value", "series",
            "source_file", "source_row")
@@ -206,16 +209,70 @@ def _measure(text: str) -> str | None:
     return None
 
 
-def _number(text: str, file, row: int, column: str):
-    s = str(text).strip().replace(",", "").rstrip("%").strip()
-    if s.lower() in MISSING:
+def _number(text: str, file, row: int, column: str, decimal: str = "."):
+    """A count or rate cell → float, ``None`` for a missing value (:data:`MISSING`). With
+    ``decimal=","`` the file writes ``2,4`` for 2.4 and ``1.205`` for 1205. A number in the
+    other convention, a value that is not a finite number (``inf``, ``nan``, ``1e400``) or a
+    formula without a saved value raises :class:`DataFileError`."""
+    raw = str(text).strip()
+    s = raw.rstrip("%").strip()
+    if s.replace(",", "").lower() in MISSING or s.lower() in MISSING:
         return None
+    if s.startswith("="):
+        raise DataFileError(f"{text!r} is a formula without a saved value", file=file, row=row,
+                            column=column, hint=FORMULA_HINT + ".")
+    core = number_core(s)
+    if re.fullmatch(r"[\d.,]+", core) and \
+            not re.fullmatch(VALID_WITH_POINT if decimal == "." else VALID_WITH_COMMA, core):
+        convention = "decimal points (1,205 or 2.4)" if decimal == "." else "decimal commas (1.205 or 2,4)"
+        raise DataFileError(f"{text!r} is not written the way the file's other numbers are: "
+                            f"the file uses {convention}", file=file, row=row, column=column,
+                            hint="correct this value, or export the file again with one convention.")
+    s = s.replace(".", "").replace(",", ".") if decimal == "," else s.replace(",", "")
     try:
-        return float(s)
+        value = float(s)
     except ValueError:
         raise DataFileError(f"{text!r} is not a number", file=file, row=row, column=column,
                             hint="claimant counts and rates must be numbers; NOMIS marks "
                                  "missing values with '..' or '*', which are read as empty.") from None
+    if not math.isfinite(value):
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise DataFileError(f"{shown!r} is not a finite number", file=file, row=row, column=column,
+                            hint="claimant counts and rates are ordinary numbers; check the export.")
+    return value
+
+
+def _block_decimal(rows, first: int, value_cols: list[int], delimiter, path) -> tuple[str, str]:
+    """The decimal separator of a block's values (:func:`io.choose_decimal`): ``(sep, note)``."""
+    counts = {"comma": 0, "point": 0, "grouped_dot": 0, "grouped_comma": 0}
+    for r in rows[first:]:
+        for c in value_cols:
+            cell = r[c] if c < len(r) else ""
+            if "," in cell or "." in cell:
+                style = number_style(cell.strip().rstrip("%"))
+                if style:
+                    counts[style] += 1
+    sep, note = choose_decimal(counts["comma"], counts["point"], counts["grouped_dot"],
+                               counts["grouped_comma"], delimiter)
+    if sep is None:
+        raise DataFileError(f"cannot tell whether the values use a decimal comma or a decimal "
+                            f"point: {note}", file=path,
+                            hint="export the file again with one convention.")
+    return sep, note
+
+
+def _data_like(row, date_cols: list[int], value_cols: list[int]) -> bool:
+    """A row with a readable month and a number: data, never a footnote to set aside."""
+    if not any(parse_month(row[c]) is not None for c in date_cols if c < len(row)):
+        return False
+    for c in value_cols:
+        cell = str(row[c]).strip().replace(",", "") if c < len(row) else ""
+        try:
+            float(cell.rstrip("%"))
+            return True
+        except ValueError:
+            continue
+    return False
 
 
 def _header_row(rows, mapping: dict[str, str]) -> int | None:
@@ -228,9 +285,11 @@ def _header_row(rows, mapping: dict[str, str]) -> int | None:
     return find_header_row(rows, score, min_score=2, search_rows=50)
 
 
-def _read_block(path: Path, sheet, rows: list[list[str]], mapping: dict[str, str] | None = None):
+def _read_block(path: Path, sheet, rows: list[list[str]], mapping: dict[str, str] | None = None,
+                delimiter: str | None = None, notes: list[str] | None = None):
     """One table of cells → (records, report)."""
     mapping = mapping or {}
+    notes = list(notes or [])
     h = _header_row(rows, mapping)
     if h is None and mapping:
         raise DataFileError("none of the mapped columns ("
@@ -309,6 +368,10 @@ def _read_block(path: Path, sheet, rows: list[list[str]], mapping: dict[str, str
     if block_series is None and (by_name := _series_from_text(path.name)):
         block_series, series_from = by_name, "file name"
     block_series = block_series or SERIES_CLAIMANT_COUNT
+    value_cols = [cols["value"]] if pairs is None else [c for _, c in pairs]
+    decimal, decimal_note = _block_decimal(rows, h + 1, value_cols, delimiter, path)
+    if decimal_note:
+        notes.append(f"values: {decimal_note}")
     seen_series: dict[str, None] = {}
     from_dataset = False
     records, set_aside, empty = [], 0, 0
@@ -322,9 +385,15 @@ def _read_block(path: Path, sheet, rows: list[list[str]], mapping: dict[str, str
             continue
         code = str(row[cols["area_code"]]).strip().upper()
         if not re.fullmatch(GSS_PATTERN, code):
-            if i == len(rows) - 1 or not code:  # a footnote or a totals line at the end
+            # a footnote, or a line with no area code: set aside, unless it has a month and a
+            # value (data, even on the last line, is never set aside unread)
+            if (i == len(rows) - 1 or not code) and not _data_like(row, date_cols, value_cols):
                 set_aside += 1
                 continue
+            if not code:
+                raise DataFileError("this row has a month and a value but no area code",
+                                    file=path, row=rownum, column=header[cols["area_code"]],
+                                    hint="add the area's GSS code (e.g. E07000123), or delete the row.")
             raise DataFileError(f"{row[cols['area_code']]!r} is not a GSS area code", file=path,
                                 row=rownum, column=header[cols["area_code"]],
                                 hint="area codes look like E07000123 (a letter and 8 digits).")
@@ -353,7 +422,7 @@ def _read_block(path: Path, sheet, rows: list[list[str]], mapping: dict[str, str
             series, from_dataset = ds, True
         seen_series[series] = None
         for measure, raw, colname in items:
-            value = _number(raw, path, rownum, colname)
+            value = _number(raw, path, rownum, colname, decimal)
             if value is None:
                 empty += 1
             records.append((date, code, name, measure, value, series, path.name, rownum))
@@ -364,7 +433,8 @@ def _read_block(path: Path, sheet, rows: list[list[str]], mapping: dict[str, str
               "columns": columns, "mapping": dict(mapping),
               "series": list(seen_series) or [block_series],
               "series_from": "DATASET column" if from_dataset else series_from,
-              "rows_read": len(records), "set_aside": set_aside, "empty_values": empty}
+              "rows_read": len(records), "set_aside": set_aside, "empty_values": empty,
+              "decimal_separator": decimal, "notes": notes}
     return records, report
 
 
@@ -388,17 +458,17 @@ def load_claimant_count(path, areas: Iterable[str] | None = None, *, mapping=Non
     mapping = check_mapping(mapping, MAPPING_FIELDS, "the claimant count")
     records, reports, skipped = [], [], []
     for p in iter_paths(path):
-        blocks = read_rows(p, sheet if p.suffix.lower() in (".xlsx", ".xlsm") else None)
-        if not any(rows for _, rows in blocks):
+        blocks = read_tables(p, sheet if p.suffix.lower() in (".xlsx", ".xlsm") else None)
+        if not any(t.rows for t in blocks):
             raise DataFileError("the file is empty", file=p,
                                 hint="check the download: a claimant count file needs a header and rows.")
         if len(blocks) > 1:  # a workbook: read the sheets with a claimant header
-            ok = [_header_row(rows, mapping) is not None for _, rows in blocks]
+            ok = [_header_row(t.rows, mapping) is not None for t in blocks]
             if any(ok):
-                skipped += [f"{p.name} [{sh}]" for (sh, _), y in zip(blocks, ok) if not y]
+                skipped += [f"{p.name} [{t.name}]" for t, y in zip(blocks, ok) if not y]
                 blocks = [b for b, y in zip(blocks, ok) if y]
-        for sh, rows in blocks:
-            recs, rep = _read_block(p, sh, rows, mapping)
+        for t in blocks:
+            recs, rep = _read_block(p, t.name, t.rows, mapping, t.delimiter, t.notes)
             records.extend(recs)
             reports.append(rep)
     df = pd.DataFrame(records, columns=["date", "area_code", "area_name", "measure", "value",
@@ -460,48 +530,124 @@ def files_table(df):
 NOMIS_URL = "https://www.nomisweb.co.uk/api/v01/dataset/NM_162_1.data.csv"
 #: NOMIS guest queries return at most this many rows per request.
 NOMIS_PAGE = 25_000
+#: A live NOMIS fetch asks for at most this many pages …
+NOMIS_MAX_PAGES = 40
+#: … and accepts at most this many rows (a query matching more is refused on its first page).
+NOMIS_MAX_ROWS = 1_000_000
+#: Columns every NOMIS page must have (as :func:`~toolkit_helpers.io.normalise_header` reads them).
+NOMIS_REQUIRED = ("geography code", "obs value")
+
+
+def _nomis_page(body: bytes):
+    """One NOMIS answer → ``(header, rows, record_count or None)``; anything that is not the
+    claimant count CSV asked for (an HTML page, an empty answer, a CSV without the columns,
+    ragged rows, a ``RECORD_COUNT`` that is not a count) raises :class:`FetchError`, so it is
+    never cached."""
+    import csv
+
+    text = body.decode("utf-8-sig")
+    if not text.strip():
+        raise FetchError("NOMIS sent an empty answer",
+                         hint="the service may be down; the sample data is used.")
+    if text.lstrip()[:1] == "<":
+        raise FetchError("NOMIS answered with a web page (HTML), not the CSV asked for",
+                         hint="the service may be down or busy; the sample data is used.")
+    try:
+        page = [r for r in csv.reader(_io.StringIO(text, newline="")) if r]
+    except csv.Error:
+        raise FetchError("the NOMIS answer is not a CSV",
+                         hint="the service may be down; the sample data is used.") from None
+    header, data = page[0], page[1:]
+    keys = [normalise_header(h) for h in header]
+    missing = [k.upper().replace(" ", "_") for k in NOMIS_REQUIRED if k not in keys]
+    if missing:
+        raise FetchError(f"the NOMIS answer is not the claimant count CSV (no {', '.join(missing)} "
+                         "column)", hint="the service may have changed; the sample data is used.")
+    if any(len(r) != len(header) for r in data):
+        raise FetchError("the NOMIS answer has rows of the wrong width",
+                         hint="the answer was damaged; the sample data is used.")
+    expected = None
+    if "record count" in keys and data:
+        raw = data[0][keys.index("record count")]
+        try:
+            expected = int(float(raw))
+        except (ValueError, OverflowError):
+            raise FetchError(f"the NOMIS RECORD_COUNT {raw!r} is not a number",
+                             hint="the service may have changed; the sample data is used.") from None
+        if expected < 0:
+            raise FetchError(f"the NOMIS RECORD_COUNT {raw!r} is not a count",
+                             hint="the service may have changed; the sample data is used.")
+    return header, data, expected
+
+
+def _whole(value, name: str, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or (
+            high is not None and value > high):
+        raise FetchError(f"{name} must be a whole number from {low:,}"
+                         + (f" to {high:,}" if high is not None else " up") + f", not {value!r}")
+    return value
 
 
 def fetch_nomis(geographies: Iterable[str], since: str = "2015-01", *, base_url: str = NOMIS_URL,
-                page_size: int = NOMIS_PAGE, timeout=None, cache_dir=None, session=None):
+                page_size: int = NOMIS_PAGE, timeout=None, cache_dir=None, session=None,
+                max_pages: int = NOMIS_MAX_PAGES, max_rows: int = NOMIS_MAX_ROWS, deadline=None):
     """The claimant count and rate for ``geographies`` (GSS codes) from ``since`` (``yyyy-mm``)
     to the latest month, from the NOMIS API, as :func:`load_claimant_count` returns it.
 
     Pages with ``recordoffset`` until every row is in; each page's ``RECORD_COUNT`` (the total
     the query matches) is checked, and an answer with fewer rows than that raises
     :class:`FetchError` (NOMIS can cut an oversized answer short with HTTP 200).
+
+    Bounded: at most ``max_pages`` requests and ``max_rows`` rows — a query whose
+    ``RECORD_COUNT`` is over ``max_rows`` is refused on its first page, and a server still
+    sending full pages after ``max_pages`` is left there — both a :class:`FetchError` (the
+    caller falls back to the sample). Each request has the timeouts and the deadline of
+    :func:`toolkit_helpers.net.fetch`; ``deadline`` (seconds) bounds all the pages together.
+    Only pages that are the CSV asked for are cached.
     """
     import csv
     import tempfile
 
-    from .net import DEFAULT_TIMEOUT, fetch
+    from .net import DEFAULT_TIMEOUT, Deadline, fetch_parsed
 
     codes = [g.strip().upper() for g in geographies]
     if not codes or not all(re.fullmatch(GSS_PATTERN, c) for c in codes):
         raise FetchError("geographies must be GSS codes such as E07000123", hint=f"got {codes}")
+    page_size = _whole(page_size, "page_size", 1, NOMIS_PAGE)
+    max_pages = _whole(max_pages, "max_pages", 1)
+    max_rows = _whole(max_rows, "max_rows", 1)
+    overall = Deadline(deadline) if deadline is not None else None
     params = {"geography": ",".join(codes), "date": f"{since}-latest", "gender": "0", "age": "0",
               "measure": "1,2", "measures": "20100",
               "select": "date_name,geography_name,geography_code,measure_name,obs_value,record_count"}
     header, rows, expected, offset = None, [], None, 0
-    while True:
-        body = fetch(base_url, params={**params, "recordoffset": str(offset),
-                                       "recordlimit": str(page_size)},
-                     timeout=timeout or DEFAULT_TIMEOUT, cache_dir=cache_dir, session=session)
-        try:
-            page = list(csv.reader(_io.StringIO(body.decode("utf-8-sig"))))
-        except (UnicodeDecodeError, csv.Error):
-            raise FetchError("the NOMIS answer is not a CSV",
-                             hint="the service may be down; the sample data is used.") from None
-        if not page:
-            break
-        header, data = page[0], [r for r in page[1:] if r]
-        keys = [normalise_header(h) for h in header]
-        if "record count" in keys and data:
-            expected = int(float(data[0][keys.index("record count")]))
+    for _ in range(max_pages):
+        page_header, data, count = fetch_parsed(
+            base_url, _nomis_page, params={**params, "recordoffset": str(offset),
+                                           "recordlimit": str(page_size)},
+            timeout=timeout or DEFAULT_TIMEOUT, cache_dir=cache_dir, session=session,
+            deadline=overall)
+        if header is not None and page_header != header:
+            raise FetchError("the NOMIS pages do not have the same columns",
+                             hint="the data changed while it was fetched; try again later.")
+        header = page_header
+        if count is not None:
+            expected = count
+            if expected > max_rows:
+                raise FetchError(f"the NOMIS query matches {expected:,} rows, over the limit of "
+                                 f"{max_rows:,}", hint="ask for fewer areas or months (since=…), "
+                                                       "or raise max_rows.")
         rows.extend(data)
         offset += len(data)
+        if len(rows) > max_rows:
+            raise FetchError(f"NOMIS sent more than {max_rows:,} rows; stopped there",
+                             hint="ask for fewer areas or months (since=…), or raise max_rows.")
         if not data or len(data) < page_size or (expected is not None and offset >= expected):
             break
+    else:
+        raise FetchError(f"NOMIS was still sending full pages after {max_pages:,} pages "
+                         f"({len(rows):,} rows); stopped there",
+                         hint="ask for fewer areas or months (since=…), or raise max_pages.")
     if expected is not None and len(rows) < expected:
         raise FetchError(f"NOMIS sent {len(rows):,} of {expected:,} rows (a truncated answer)",
                          hint="try again later, or ask for fewer areas or months.")
@@ -512,6 +658,10 @@ def fetch_nomis(geographies: Iterable[str], since: str = "2015-01", *, base_url:
         buf = _io.StringIO()
         csv.writer(buf).writerows([header] + rows)
         f.write_text(buf.getvalue(), encoding="utf-8")
-        df = load_claimant_count(f)
+        try:
+            df = load_claimant_count(f)
+        except DataFileError as exc:
+            raise FetchError(f"the NOMIS answer could not be read ({exc.problem})",
+                             hint="the service may have changed; the sample data is used.") from None
     df.attrs["report"]["source"] = "NOMIS API (live)"
     return df

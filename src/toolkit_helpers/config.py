@@ -397,25 +397,67 @@ def _parse_mappings(path, raw) -> dict[str, tuple[MappingRule, ...]]:
     return out
 
 
-def _check_output_dir(path: Path, given: str, output_dir: Path, data: dict) -> None:
-    """Refuse an output folder that would mix outputs with inputs or replace a folder the user
-    needs: the project, the config's folder, the home or root folder, or any data path (or a
-    folder holding one). The runner swaps the whole output folder when a run finishes."""
-    from .paths import project_root
+def _overlaps(a: Path, b: Path) -> bool:
+    """Whether two resolved paths are the same, or one holds the other."""
+    return a == b or a in b.parents or b in a.parents
 
+
+def _check_output_dir(path: Path, given: str | None, output_dir: Path, data: dict) -> None:
+    """Refuse an output folder that would mix outputs with inputs or replace a folder the user
+    needs: the runner swaps the whole output folder when a run finishes. Whether set by
+    ``output_dir`` (``given``) or reached by the council's slug (``given`` is ``None``), it
+    must not be, or hold, the project, the config's folder, the home folder, the root or a
+    system folder; no data path may be inside it, hold it or link into it (links resolved);
+    and an existing folder must be the toolkit's own (:data:`paths.OUTPUT_MARKER`), empty,
+    or hold only what the toolkit writes."""
+    from .paths import (OUTPUT_MARKER, foreign_entries, has_output_marker,
+                        known_artefact_folders, project_root, unsafe_output_folder)
+
+    key = "output_dir" if given is not None else "council.slug"
+    shown = (repr(given) if given is not None
+             else f"the output folder {str(output_dir)!r} (outputs/<council slug>)")
+    where = ("a folder of its own for outputs, e.g. outputs/my-council" if given is not None
+             else "output_dir set to a folder of its own for outputs, or another council.slug")
+    why = unsafe_output_folder(output_dir, (project_root(), "the project folder"),
+                               (path.parent, "the config's folder"))
+    if why:
+        raise ConfigError(f"key '{key}': {shown} {why}: a run replaces the whole output folder",
+                          file=path, hint=f"expected {where} (never the project, config, home, "
+                                          "root or a system folder, nor a folder holding one).")
     target = output_dir.resolve()
-    protected = {Path(target.anchor), Path.home().resolve(), project_root().resolve(),
-                 path.parent.resolve()}
-    if target in protected:
-        raise _fail(path, "output_dir", f"{given!r} is the project, config, home or root folder",
-                    "a folder of its own for outputs, e.g. outputs/my-council")
-    for key, value in data.items():
+    for dkey, value in data.items():
         for p in value if isinstance(value, list) else [value]:
             q = Path(p).resolve()
-            if q == target or target in q.parents or q in target.parents:
-                raise _fail(path, "output_dir",
-                            f"{given!r} overlaps data.{key} ({p}): outputs would be mixed with "
-                            "your input files", "a separate folder for outputs, e.g. outputs/my-council")
+            if _overlaps(q, target):
+                raise _fail(path, key,
+                            f"{shown} overlaps data.{dkey} ({p}): outputs would be mixed with "
+                            "your input files", "a separate folder for outputs, e.g. "
+                                                "outputs/my-council")
+            if not q.is_dir():
+                continue
+            for top, dirs, files in os.walk(q):  # links are not followed: check each one
+                for name in dirs + files:
+                    link = Path(top) / name
+                    if link.is_symlink() and _overlaps(link.resolve(), target):
+                        raise _fail(path, key,
+                                    f"{shown} overlaps data.{dkey}: {link} links to "
+                                    f"{link.resolve()}: outputs would be mixed with your input "
+                                    "files", "a separate folder for outputs, e.g. "
+                                             "outputs/my-council")
+    if output_dir.exists() and not output_dir.is_dir():
+        raise _fail(path, key, f"{shown} is a file", "a folder path")
+    if output_dir.is_dir() and not has_output_marker(output_dir):
+        foreign = foreign_entries(output_dir, known_artefact_folders())
+        if foreign:
+            item, what = foreign[0]
+            more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+            raise ConfigError(
+                f"key '{key}': {shown} already exists, is not empty and was not made by the "
+                f"toolkit: it has no {OUTPUT_MARKER} file and holds {item.name!r} ({what}){more}",
+                file=path,
+                hint=f"choose a new folder for outputs ({'' if given is not None else 'set '}"
+                     "output_dir in the config) or empty this one: each run replaces the whole "
+                     "output folder, so the toolkit only uses a folder it made (or an empty one).")
 
 
 def parse_config(raw: Any, path: Path) -> Config:
@@ -491,16 +533,15 @@ def parse_config(raw: Any, path: Path) -> Config:
     else:
         _str(path, "output_dir", out)
         output_dir = resolve_user_path(out, base=path.parent)
-        if output_dir.exists() and not output_dir.is_dir():
-            raise _fail(path, "output_dir", f"{out!r} is a file", "a folder path")
-        _check_output_dir(path, out, output_dir, data)
+    _check_output_dir(path, out, output_dir, data)
     return Config(path=path, council=council, service=service, data=data, mappings=mappings,
                   notebook_parameters=nbp, settings=settings, output_dir=output_dir, raw=raw,
                   mapping_rules=mapping_rules)
 
 
 def load_config(path: str | os.PathLike = "councils/sample.yaml") -> Config:
-    """Load and validate a council config (YAML, read with ``yaml.safe_load``)."""
+    """Load and validate a council config (YAML, read with :func:`toolkit_helpers.io.read_yaml`:
+    safe tags only, alias expansion limited)."""
     from .io import read_yaml
 
     p = resolve_user_path(path)

@@ -448,11 +448,11 @@ def init(folder, *, name: str, gss_code: str, slug: str | None = None,
     lines += ["", "settings:", "  live: false", "  timeout_seconds: 10", ""]
     text = "\n".join(lines)
     # the draft must be a valid config: check it before writing
-    import yaml
+    from .io import safe_load_yaml
 
     write_templates(template_dir)
     try:
-        parse_config(yaml.safe_load(text), config_path)
+        parse_config(safe_load_yaml(text), config_path)
     except ConfigError as exc:  # pragma: no cover - a bug in the draft, not the user's
         raise ToolkitError(f"the drafted config is not valid ({exc.problem})",
                            hint="please report this; the templates were written") from None

@@ -116,16 +116,10 @@ def validate_scores(scores: dict, source: str | Path | None = None) -> dict[str,
 
 def load_scores(path: str | Path) -> dict[str, int]:
     """Read a barriers YAML file (``scores: {understanding: 3, …}``)."""
-    import yaml
+    from .io import read_yaml
 
     p = Path(path)
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataFileError("file not found", file=p, hint="check the data.barriers path.") from None
-    except yaml.YAMLError as exc:
-        raise DataFileError(f"the YAML cannot be read ({exc})", file=p,
-                            hint="check indentation and colons.") from None
+    doc, _ = read_yaml(p, missing_hint="check the data.barriers path.")
     if not isinstance(doc, dict) or "scores" not in doc:
         raise DataFileError("expected a 'scores:' section", file=p,
                             hint="see data/sample/council/barriers.yaml for the layout.")

@@ -700,12 +700,15 @@ def stops_from_stoppoint(answer) -> "object":
 
 def fetch_stoppoints(lat: float, lon: float, radius_m: int = 2000, *,
                      stop_types: str = "NaptanMetroStation,NaptanRailStation",
-                     timeout=None, cache_dir=None, session=None, base_url: str = STOPPOINT_URL):
+                     timeout=None, cache_dir=None, session=None, base_url: str = STOPPOINT_URL,
+                     deadline=None):
     """Stations within ``radius_m`` of a point from the TfL Unified API (``StopPoint``), as the
-    :func:`load_stops` table. Timeout, retries and an on-disk cache come from
-    :func:`toolkit_helpers.net.fetch_json`; failures raise ``FetchError`` (the notebook then
-    uses the sample through :func:`toolkit_helpers.net.live_or_sample`). Attribution: *Powered
-    by TfL Open Data*."""
+    :func:`load_stops` table. Timeout, an overall deadline (``deadline`` seconds, else
+    :func:`toolkit_helpers.net.deadline_for` the timeout), retries and an on-disk cache come
+    from :func:`toolkit_helpers.net.fetch_parsed`: only an answer that reads as a StopPoint
+    answer is cached. Failures — including an answer that is not JSON or not StopPoint's
+    shape — raise ``FetchError`` (the notebook then uses the sample through
+    :func:`toolkit_helpers.net.live_or_sample`). Attribution: *Powered by TfL Open Data*."""
     from . import net
 
     kwargs = {"params": {"lat": lat, "lon": lon, "radius": int(radius_m), "stopTypes": stop_types}}
@@ -714,4 +717,10 @@ def fetch_stoppoints(lat: float, lon: float, radius_m: int = 2000, *,
     kwargs["cache_dir"] = cache_dir if cache_dir is not None else net.default_cache_dir()
     if session is not None:
         kwargs["session"] = session
-    return stops_from_stoppoint(net.fetch_json(base_url, **kwargs))
+    if deadline is not None:
+        kwargs["deadline"] = deadline
+
+    def parse(body):
+        return stops_from_stoppoint(net.parse_json(body, "the StopPoint answer"))
+
+    return net.fetch_parsed(base_url, parse, **kwargs)
