@@ -152,12 +152,14 @@ def test_killed_run_leaves_previous_outputs_intact(project):
 
 
 def test_interrupted_swap_is_recovered(tmp_path):
+    from toolkit_helpers.paths import write_output_marker
     from toolkit_helpers.runner import recover
 
     out = tmp_path / "council"
     old = tmp_path / ".council.old-999999"
     old.mkdir()
-    (old / "keep.txt").write_text("previous")
+    write_output_marker(old, "council")  # the runner marks the outputs it moves aside
+    (old / "run.json").write_text("previous")
     recover(out)  # the run died between the two renames: put the previous outputs back
-    assert (out / "keep.txt").read_text() == "previous"
+    assert (out / "run.json").read_text() == "previous"
     assert not old.exists()

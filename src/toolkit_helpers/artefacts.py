@@ -148,14 +148,75 @@ def find_entry(manifest: dict, name: str, kind: str | None = None) -> dict | Non
                  and (kind is None or e.get("kind") == kind)), None)
 
 
-def archive(output_dir: str | Path, dest: str | Path | None = None) -> Path:
+def archive_members(output_dir: str | Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """What :func:`archive` stores from ``output_dir``: its regular files (never through a
+    link), and what it skips with why (links, FIFOs, devices, sockets; links to folders are
+    not followed). Half-written ``*.tmp`` files and the toolkit's marker are left out
+    silently."""
+    import os
+    import stat
+
+    from .paths import OUTPUT_MARKER, file_kind
+
+    folder = Path(output_dir)
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for top, dirs, names in os.walk(folder):  # never descends into a linked folder
+        dirs.sort()
+        for name in sorted(dirs + names):
+            p = Path(top) / name
+            try:
+                mode = os.lstat(p).st_mode
+            except OSError:
+                continue
+            if stat.S_ISDIR(mode):
+                continue
+            if stat.S_ISREG(mode):
+                if not (name.endswith(".tmp") or (name == OUTPUT_MARKER and Path(top) == folder)):
+                    files.append(p)
+            else:
+                skipped.append((p, file_kind(mode)))
+    return sorted(files), sorted(skipped)
+
+
+def _store(zf, path: Path, arcname: str) -> bool:
+    """Write one regular file into the zip, opened without following a link and checked to
+    be a regular file once open (it may have changed since it was listed)."""
+    import os
+    import shutil
+    import stat
+    import time
+    import zipfile
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return False
+    with open(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            return False
+        info = zipfile.ZipInfo(arcname, time.localtime(max(st.st_mtime, 315532800))[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = (stat.S_IFREG | (st.st_mode & 0o777)) << 16
+        with zf.open(info, "w", force_zip64=st.st_size > 2 ** 31) as out:
+            shutil.copyfileobj(fh, out, 1 << 20)
+    return True
+
+
+def archive(output_dir: str | Path, dest: str | Path | None = None, out=None) -> Path:
     """Zip a council's outputs into one file to download (e.g. at the end of a Binder session).
 
     ``dest`` defaults to ``<output_dir>.zip`` beside the folder. Half-finished run folders
     (``.<name>.staging-*``) are never inside ``output_dir``, so the archive holds the last
-    complete run. Written atomically: an interrupted archive leaves the previous one intact.
+    complete run. Only regular files are stored, each opened without following a link: a
+    symbolic link (to a file or a folder), a FIFO or a device is skipped and said on ``out``
+    (default: standard error). Written atomically: an interrupted archive leaves the previous
+    one intact.
     """
     import os
+    import sys
     import tempfile
     import zipfile
 
@@ -166,15 +227,20 @@ def archive(output_dir: str | Path, dest: str | Path | None = None) -> Path:
         raise ToolkitError("there are no outputs to archive yet", file=folder,
                            hint="run the collection first (make run, or toolkit run --config …).")
     dest = Path(dest) if dest else folder.with_name(folder.name + ".zip")
+    files, skipped = archive_members(folder)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     os.close(fd)
     try:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.name.endswith(".tmp"):
-                    zf.write(path, Path(folder.name) / path.relative_to(folder))
+            for path in files:
+                arcname = (Path(folder.name) / path.relative_to(folder)).as_posix()
+                if not _store(zf, path, arcname):
+                    skipped.append((path, "no longer a regular file"))
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    for path, why in skipped:
+        print(f"skipped {path.relative_to(folder).as_posix()}: {why} (the archive stores "
+              "regular files only)", file=out or sys.stderr)
     return dest

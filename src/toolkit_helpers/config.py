@@ -438,12 +438,17 @@ def _check_output_dir(path: Path, given: str | None, output_dir: Path, data: dic
             for top, dirs, files in os.walk(q):  # links are not followed: check each one
                 for name in dirs + files:
                     link = Path(top) / name
-                    if link.is_symlink() and _overlaps(link.resolve(), target):
+                    if not link.is_symlink():
+                        continue
+                    try:
+                        to = link.resolve()
+                    except (OSError, RuntimeError):  # a loop of links: it leads nowhere
+                        continue
+                    if _overlaps(to, target):
                         raise _fail(path, key,
-                                    f"{shown} overlaps data.{dkey}: {link} links to "
-                                    f"{link.resolve()}: outputs would be mixed with your input "
-                                    "files", "a separate folder for outputs, e.g. "
-                                             "outputs/my-council")
+                                    f"{shown} overlaps data.{dkey}: {link} links to {to}: "
+                                    "outputs would be mixed with your input files",
+                                    "a separate folder for outputs, e.g. outputs/my-council")
     if output_dir.exists() and not output_dir.is_dir():
         raise _fail(path, key, f"{shown} is a file", "a folder path")
     if output_dir.is_dir() and not has_output_marker(output_dir):
