@@ -7,6 +7,7 @@
   toolkit check-config FILE [--load]    validate a council config (--load: read every file)
   toolkit init FOLDER --name N --gss-code C   classify a folder of downloads, draft a config
   toolkit archive [--config FILE]       zip a council's outputs into one file to download
+                                        (regular files only; links are never followed)
   toolkit guide                         regenerate the facilitator guide's notebook index
   toolkit pack [--config FILE]          rebuild the business case pack from the outputs there
 """
