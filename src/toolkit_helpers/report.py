@@ -6,9 +6,10 @@ council's output folder:
 
 - ``business_case.html`` — one self-contained, accessible HTML file: ``lang`` set, a skip link,
   headings in order, charts embedded as base64 PNG with the alt text from the manifest, tables as
-  real ``<table>`` elements with a ``<caption>`` and ``<th scope>``. **Every** piece of text from
-  the config or the artefacts is escaped; Markdown artefacts go through a small renderer that
-  escapes first and only then adds a few safe tags (no raw HTML ever passes through).
+  real ``<table>`` elements with a ``<caption>`` and ``<th scope>``, in a keyboard-scrollable
+  region. It is rendered from Jinja2 templates with autoescape, so **every** piece of text from
+  the config or the artefacts is escaped; Markdown artefacts go through mistune with raw HTML
+  escaped and only http(s) links kept.
 - ``business_case.docx`` — the same in Word (python-docx): headings, tables with a repeated
   header row, pictures with their alt text (the ``descr`` of ``wp:docPr``).
 
@@ -238,127 +239,87 @@ def _flat_pairs(obj) -> list[tuple[str, str]] | None:
 
 # ------------------------------------------------------------------ a small, safe Markdown
 
-_INLINE = [
-    (re.compile(r"`([^`]+)`"), r"<code>\1</code>"),
-    (re.compile(r"\*\*(.+?)\*\*"), r"<strong>\1</strong>"),
-    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"<em>\1</em>"),
-    (re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])"), r"<em>\1</em>"),
-]
-_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+# Markdown is parsed by mistune (already installed with nbconvert): raw HTML is escaped,
+# headings take the level the pack gives them, and only http(s) links are kept.
+
+def _md_tokens(md: str) -> list[dict]:
+    """Markdown → mistune's block tokens (tables and strikethrough as in GitHub Markdown)."""
+    import mistune
+
+    parse = mistune.create_markdown(renderer=None, plugins=["table", "strikethrough"])
+    return parse(md.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _inline_html(text: str) -> str:
-    """Escape ``text``, then add the few inline tags Markdown allows (code, bold, italic, links
-    to http(s) addresses only)."""
-    out = html.escape(text, quote=True)
-
-    def link(m):
-        label, url = m.group(1), html.unescape(m.group(2))
-        if re.match(r"^https?://", url, re.I):
-            return f'<a href="{html.escape(url, quote=True)}">{label}</a>'
-        return label
-
-    out = _LINK.sub(link, out)
-    for rx, rep in _INLINE:
-        out = rx.sub(rep, out)
-    return out
-
-
-def _inline_plain(text: str) -> list[tuple[str, bool, bool]]:
-    """Markdown inline text → runs of (text, bold, italic) for Word."""
-    text = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", text).replace("`", "")
-    runs = []
-    for part in re.split(r"(\*\*.+?\*\*)", text):
-        if not part:
-            continue
-        if part.startswith("**") and part.endswith("**") and len(part) > 4:
-            runs.append((part[2:-2], True, False))
-        else:
-            for sub in re.split(r"((?<![\w*])\*(?!\s).+?(?<!\s)\*(?![\w*]))", part):
-                if sub.startswith("*") and sub.endswith("*") and len(sub) > 2:
-                    runs.append((sub[1:-1], False, True))
-                elif sub:
-                    runs.append((sub, False, False))
-    return runs
-
-
-def _md_blocks(md: str) -> list[tuple[str, object]]:
-    """Markdown → blocks: ("h", text), ("p", text), ("ul", [items]), ("ol", [items]),
-    ("table", (header, rows))."""
-    blocks: list[tuple[str, object]] = []
-    lines = md.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    i = 0
-    para: list[str] = []
-
-    def flush():
-        if para:
-            blocks.append(("p", " ".join(s.strip() for s in para)))
-            para.clear()
-
-    while i < len(lines):
-        line = lines[i]
-        s = line.strip()
-        if not s:
-            flush()
-            i += 1
-            continue
-        if re.match(r"^#{1,6}\s", s):
-            flush()
-            blocks.append(("h", s.lstrip("#").strip()))
-            i += 1
-            continue
-        if re.match(r"^[-*+]\s", s) or re.match(r"^\d+[.)]\s", s):
-            flush()
-            kind = "ul" if re.match(r"^[-*+]\s", s) else "ol"
-            items = []
-            while i < len(lines):
-                t = lines[i].strip()
-                m = re.match(r"^[-*+]\s+(.*)", t) if kind == "ul" else re.match(r"^\d+[.)]\s+(.*)", t)
-                if m:
-                    items.append(m.group(1))
-                elif t and items and lines[i].startswith((" ", "\t")):
-                    items[-1] += " " + t
-                else:
-                    break
-                i += 1
-            blocks.append((kind, items))
-            continue
-        if s.startswith("|"):
-            flush()
-            rows = []
-            while i < len(lines) and lines[i].strip().startswith("|"):
-                cells = [c.strip() for c in lines[i].strip().strip("|").split("|")]
-                if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
-                    rows.append(cells)
-                i += 1
-            if rows:
-                blocks.append(("table", (rows[0], rows[1:])))
-            continue
-        if s.startswith(">"):
-            para.append(s.lstrip(">").strip())
-            i += 1
-            continue
-        para.append(s)
-        i += 1
-    flush()
-    return blocks
+def _safe_link(url: str) -> bool:
+    return bool(re.match(r"^https?://", url or "", re.I))
 
 
 def markdown_to_html(md: str, heading_level: int = 4) -> str:
-    """Render Markdown safely: all text escaped; headings become ``<h{heading_level}>``."""
-    out = []
-    h = max(1, min(6, heading_level))
-    for kind, val in _md_blocks(md):
-        if kind == "h":
-            out.append(f"<h{h}>{_inline_html(val)}</h{h}>")
-        elif kind == "p":
-            out.append(f"<p>{_inline_html(val)}</p>")
-        elif kind in ("ul", "ol"):
-            out.append(f"<{kind}>" + "".join(f"<li>{_inline_html(x)}</li>" for x in val) + f"</{kind}>")
-        elif kind == "table":
-            header, rows = val
-            out.append(_html_table(header, rows, caption=None))
-    return "\n".join(out)
+    """Render Markdown safely (mistune): raw HTML escaped, every heading becomes
+    ``<h{heading_level}>``, links kept only to http(s) addresses, images left out (their alt
+    text kept), tables as accessible tables."""
+    import mistune
+
+    heading_level_ = max(1, min(6, heading_level))
+
+    class Renderer(mistune.HTMLRenderer):
+        def heading(self, text, level, **attrs):  # noqa: ARG002 - one level for all
+            h = heading_level_
+            return f"<h{h}>{text}</h{h}>\n"
+
+        def link(self, text, url, title=None):
+            return f'<a href="{html.escape(url, quote=True)}">{text}</a>' if _safe_link(url) else text
+
+        def image(self, text, url, title=None):
+            return html.escape(text or "")
+
+        def table(self, text):
+            return (f'<div class="table-wrap" role="region" aria-label="table" tabindex="0">'
+                    f"<table>{text}</table></div>\n")
+
+        def table_cell(self, text, align=None, head=False):
+            tag = "th" if head else "td"
+            scope = ' scope="col"' if head else ""
+            return f"<{tag}{scope}>{text}</{tag}>"
+
+    render = mistune.create_markdown(escape=True, renderer=Renderer(escape=True),
+                                     plugins=["table", "strikethrough"])
+    return render(md).strip()
+
+
+def _inline_runs(children: list[dict], bold=False, italic=False) -> list[tuple[str, bool, bool]]:
+    """mistune inline tokens → runs of (text, bold, italic) for Word."""
+    runs = []
+    for t in children or []:
+        kind = t.get("type")
+        if kind == "text":
+            runs.append((t.get("raw", ""), bold, italic))
+        elif kind == "codespan":
+            runs.append((t.get("raw", ""), bold, italic))
+        elif kind == "strong":
+            runs += _inline_runs(t.get("children"), True, italic)
+        elif kind == "emphasis":
+            runs += _inline_runs(t.get("children"), bold, True)
+        elif kind == "strikethrough":
+            runs += _inline_runs(t.get("children"), bold, italic)
+        elif kind == "link":
+            runs += _inline_runs(t.get("children"), bold, italic)
+            url = t.get("attrs", {}).get("url", "")
+            if _safe_link(url):
+                runs.append((f" ({url})", bold, italic))
+        elif kind in ("softbreak", "linebreak"):
+            runs.append((" ", bold, italic))
+        elif kind == "image":
+            runs += _inline_runs(t.get("children"), bold, italic)
+        elif "raw" in t:
+            runs.append((t["raw"], bold, italic))
+        elif t.get("children"):
+            runs += _inline_runs(t["children"], bold, italic)
+    return runs
+
+
+def _plain(children) -> str:
+    return "".join(text for text, _, _ in _inline_runs(children))
 
 
 # ------------------------------------------------------------------ HTML
@@ -389,10 +350,6 @@ img{max-height:120mm}a{color:inherit;text-decoration:none}}
 """
 
 
-def _e(text) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
-
-
 _FLOAT = re.compile(r"^-?\d+\.\d+$")
 
 
@@ -413,74 +370,168 @@ def display_value(text) -> str:
     return f"{v:.3g}"
 
 
+# ------------------------------------------------------------------ HTML templates (Jinja2)
+
+_TEMPLATES = {
+    "table": """\
+<div class="table-wrap" role="region" aria-label="{{ caption or 'table' }}" tabindex="0"><table>
+{%- if caption %}<caption{% if hidden %} class="visually-hidden"{% endif %}>{{ caption }}</caption>{% endif -%}
+<thead><tr>{% for h in header %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead><tbody>
+{%- for r in rows %}<tr><th scope="row">{{ r[0] }}</th>
+{%- for c in r[1:] %}<td{% if c and is_number(c) %} class="num"{% endif %}>{{ c }}</td>{% endfor %}</tr>
+{%- endfor %}</tbody></table></div>
+{%- if note %}<p class="meta">{{ note }}</p>{% endif %}""",
+    "item": """\
+<h{{ level }}>{{ item.title }}</h{{ level }}>
+{% if kind == "figure" -%}
+<figure><img src="data:image/png;base64,{{ b64 }}" alt="{{ alt }}">
+{%- if figcaption %}<figcaption>{{ figcaption }}</figcaption>{% endif %}</figure>
+{%- elif kind == "pointer" -%}
+<p>The table ({{ rows }} rows, {{ cols }} columns) is in <a href="#detail-{{ item.notebook }}-{{ item.name }}">appendix C</a>.</p>
+{%- elif kind == "html" -%}
+{{ html }}
+{%- elif kind == "structured" -%}
+<p class="meta">Structured data: {{ item.notebook }}/{{ item.path.name }} in the outputs folder, and business_case.json.</p>
+{%- else -%}
+<p class="missing">This artefact could not be read ({{ item.notebook }}/{{ item.path.name }} is missing or damaged): run {{ item.notebook }} again.</p>
+{%- endif %}""",
+    "page": """\
+<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }}</title>
+<style>{{ css }}</style>
+</head>
+<body>
+<a class="skip" href="#main">Skip to the business case</a>
+<header>
+<h1>{{ title }}</h1>
+{% if meta %}<p class="meta">{{ meta | join(" · ") }}</p>{% endif %}
+<p class="meta">Prepared with the Open Data Public Services Toolkit, in the Five Case Model (HM Treasury Green Book).</p>
+</header>
+<nav aria-label="Contents"><h2 id="contents">Contents</h2><ol>
+{%- for anchor, label in nav %}<li><a href="#{{ anchor }}">{{ label }}</a></li>{% endfor -%}
+</ol></nav>
+<main id="main" tabindex="-1">
+<section aria-labelledby="summary"><h2 id="summary">Executive summary</h2>
+{% if h.decision_sought %}<p class="decision"><strong>Decision sought.</strong> {{ h.decision_sought }}</p>{% endif %}
+{% for line in summary_lines %}<p>{{ line }}</p>
+{% endfor %}
+{{ key_figures }}
+{% if h.top_risks %}<h3>Top risks</h3><ol>{% for r in h.top_risks %}<li>{{ r }}</li>{% endfor %}</ol>{% endif %}
+{% for cls, text in notes.summary %}<p class="{{ cls }}" role="note">{{ text }}</p>
+{% endfor %}
+{% for block in summary_items %}{{ block }}
+{% endfor %}
+</section>
+{% for case in cases %}
+<section aria-labelledby="{{ case.key }}"><h2 id="{{ case.key }}">{{ case.title }}</h2>
+<p class="question"><em>{{ case.question }}</em></p>
+{% for cls, text in case.notes %}<p class="{{ cls }}" role="note">{{ text }}</p>
+{% endfor %}
+{% for block in case.blocks %}{{ block }}
+{% endfor %}
+</section>
+{% endfor %}
+<section aria-labelledby="appendix-a" class="appendix"><h2 id="appendix-a">Appendix A: where the evidence comes from</h2>
+{% for block in appendix_a %}{{ block }}
+{% endfor %}
+</section>
+<section aria-labelledby="appendix" class="appendix"><h2 id="appendix">Appendix B: data sources and quality</h2>
+{% for cls, text in notes.appendix %}<p class="{{ cls }}" role="note">{{ text }}</p>
+{% endfor %}
+{% for block in appendix_b %}{{ block }}
+{% endfor %}
+</section>
+<section aria-labelledby="appendix-c" class="appendix"><h2 id="appendix-c">Appendix C: detailed tables</h2>
+{% for anchor, block in appendix_c %}<div id="{{ anchor }}">{{ block }}</div>
+{% endfor %}
+<p class="meta">Every figure the sections state is also in business_case.json.</p>
+</section>
+</main>
+</body>
+</html>
+""",
+}
+_JINJA = None
+
+
+def _template(name: str):
+    """A pack template; Jinja2 with autoescape on, so every value from a config or an artefact
+    is escaped unless it is already-rendered HTML (``Markup``)."""
+    global _JINJA
+    if _JINJA is None:
+        import jinja2
+
+        from .pack_format import is_number
+
+        _JINJA = jinja2.Environment(loader=jinja2.DictLoader(_TEMPLATES), autoescape=True,
+                                    undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        _JINJA.globals["is_number"] = is_number
+    return _JINJA.get_template(name)
+
+
+def _markup(text: str):
+    from markupsafe import Markup
+
+    return Markup(text)
+
+
 def _html_table(header, rows, caption: str | None, note: str | None = None,
                 board: bool = True, hide_caption: bool = False) -> str:
-    from .pack_format import board_table, is_number
+    from .pack_format import board_table
 
     if board:
         header, rows = board_table(header, rows)
     else:
         rows = [[display_value(c) for c in r] for r in rows]
-    label = _e(caption or "table")
-    parts = [f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0"><table>']
-    if caption:
-        hidden = ' class="visually-hidden"' if hide_caption else ""
-        parts.append(f"<caption{hidden}>{_e(caption)}</caption>")
-    parts.append("<thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in header)
-                 + "</tr></thead><tbody>")
-    for r in rows:
-        cells = list(r) + [""] * (len(header) - len(r))
-        if not cells:
-            continue
-        parts.append("<tr>" + f'<th scope="row">{_e(cells[0])}</th>'
-                     + "".join(f'<td class="num">{_e(c)}</td>' if c and is_number(c)
-                               else f"<td>{_e(c)}</td>" for c in cells[1:]) + "</tr>")
-    parts.append("</tbody></table></div>")
-    if note:
-        parts.append(f'<p class="meta">{_e(note)}</p>')
-    return "".join(parts)
+    rows = [list(r) + [""] * (len(header) - len(r)) for r in rows if len(r) or header]
+    rows = [r for r in rows if r]
+    return _template("table").render(header=header, rows=rows, caption=caption, note=note,
+                                     hidden=hide_caption)
+
 
 def _item_html(item: Item, level: int = 3, full: bool = False) -> str:
     """One artefact in HTML. In the main body a long table is replaced by a pointer to the
     appendix of detailed tables (``full`` shows it whole there)."""
-    out = [f"<h{level}>{_e(item.title)}</h{level}>"]
+    ctx = {"item": item, "level": level, "kind": "missing"}
     try:
         if not item.path.is_file():
             raise FileNotFoundError
         if item.kind == "figure":
-            b64 = base64.b64encode(item.path.read_bytes()).decode("ascii")
-            alt = item.alt or item.title
             cap = item.caption if item.caption and item.caption != item.title else None
-            out.append(f'<figure><img src="data:image/png;base64,{b64}" alt="{_e(alt)}">'
-                       + (f"<figcaption>{_e(cap)}</figcaption>" if cap else "") + "</figure>")
+            ctx.update(kind="figure", b64=base64.b64encode(item.path.read_bytes()).decode("ascii"),
+                       alt=item.alt or item.title, figcaption=cap)
         elif item.kind == "table":
             header, rows = _read_table(item.path)
             if not header:
                 raise ValueError("empty table")
             if not full and _too_big(len(rows), len(header)):
-                out.append(f'<p>The table ({len(rows)} rows, {len(header)} columns) is in '
-                           f'<a href="#detail-{_e(item.notebook)}-{_e(item.name)}">appendix C</a>.</p>')
+                ctx.update(kind="pointer", rows=len(rows), cols=len(header))
             else:
                 note = None
                 if len(rows) > MAX_TABLE_ROWS:
                     note = (f"The first {MAX_TABLE_ROWS} of {len(rows)} rows; the whole table is "
                             f"{item.notebook}/{item.path.name} in the outputs folder.")
                 caption = item.caption or item.title
-                out.append(_html_table(header, rows[:MAX_TABLE_ROWS], caption, note,
-                                       hide_caption=caption == item.title))
+                ctx.update(kind="html", html=_markup(_html_table(
+                    header, rows[:MAX_TABLE_ROWS], caption, note, hide_caption=caption == item.title)))
         elif item.kind == "text":
-            out.append(markdown_to_html(_read_text(item.path), heading_level=level + 1))
+            ctx.update(kind="html", html=_markup(markdown_to_html(_read_text(item.path),
+                                                                  heading_level=level + 1)))
         else:
             pairs = _flat_pairs(_read_data(item.path))
             if pairs:
-                out.append(_html_table(["item", "value"], pairs, item.title, hide_caption=True))
+                ctx.update(kind="html", html=_markup(_html_table(["item", "value"], pairs,
+                                                                 item.title, hide_caption=True)))
             else:
-                out.append(f'<p class="meta">Structured data: {_e(item.notebook)}/'
-                           f"{_e(item.path.name)} in the outputs folder, and business_case.json.</p>")
+                ctx.update(kind="structured")
     except (OSError, ValueError, UnicodeDecodeError, csv.Error):
-        out.append(f'<p class="missing">This artefact could not be read ({_e(item.notebook)}/'
-                   f"{_e(item.path.name)} is missing or damaged): run {_e(item.notebook)} again.</p>")
-    return "\n".join(out)
+        ctx["kind"] = "missing"
+    return _template("item").render(**ctx)
+
 
 def _missing_text(pack: Pack, case: str) -> str | None:
     missing = pack.missing_for(case)
@@ -784,91 +835,50 @@ APPENDICES = (("appendix-a", "Appendix A: where the evidence comes from"),
 
 def render_html(pack: Pack) -> str:
     """The pack as one self-contained, accessible HTML document (a string): the executive
-    summary, the five cases (main body), then the appendices; prints to A4."""
+    summary, the five cases (main body), then the appendices; prints to A4. Rendered from
+    Jinja2 templates with autoescape."""
     title = f"Business case for open data: {pack.council}"
     h = headline(pack)
     main_cases = CASE_ORDER[1:6]
-    nav = ('<li><a href="#summary">Executive summary</a></li>'
-           + "".join(f'<li><a href="#{c}">{_e(CASE_TITLES[c])}</a></li>' for c in main_cases)
-           + "".join(f'<li><a href="#{a}">{_e(t)}</a></li>' for a, t in APPENDICES))
-    meta = _title_meta(pack, h)
-    body = ['<a class="skip" href="#main">Skip to the business case</a>',
-            "<header>", f"<h1>{_e(title)}</h1>",
-            (f'<p class="meta">{_e(" · ".join(meta))}</p>' if meta else ""),
-            '<p class="meta">Prepared with the Open Data Public Services Toolkit, in the Five '
-            "Case Model (HM Treasury Green Book).</p>", "</header>",
-            '<nav aria-label="Contents"><h2 id="contents">Contents</h2><ol>' + nav + "</ol></nav>",
-            '<main id="main" tabindex="-1">']
-    # executive summary
-    body.append('<section aria-labelledby="summary"><h2 id="summary">Executive summary</h2>')
-    if h["decision_sought"]:
-        body.append(f'<p class="decision"><strong>Decision sought.</strong> {_e(h["decision_sought"])}</p>')
-    for line in summary_lines(pack):
-        body.append(f"<p>{_e(line)}</p>")
-    body.append(_html_table(["", "figure"], [list(r) for r in h["lines"]], "Key figures",
-                            board=False))
-    if h["top_risks"]:
-        body.append("<h3>Top risks</h3><ol>" + "".join(f"<li>{_e(r)}</li>" for r in h["top_risks"])
-                    + "</ol>")
-    for cls, text in _case_notes(pack, "summary"):
-        body.append(f'<p class="{cls}" role="note">{_e(text)}</p>')
-    for item in pack.items["summary"]:
-        if item.kind == "text":
-            body.append(_item_html(item))
-    body.append("</section>")
+    nav = ([("summary", "Executive summary")] + [(c, CASE_TITLES[c]) for c in main_cases]
+           + list(APPENDICES))
     details: list[Item] = []
+    cases = []
     for case in main_cases:
-        body.append(f'<section aria-labelledby="{case}"><h2 id="{case}">{_e(CASE_TITLES[case])}</h2>')
-        body.append(f'<p class="question"><em>{_e(CASE_QUESTIONS[case])}</em></p>')
-        for cls, text in _case_notes(pack, case):
-            body.append(f'<p class="{cls}" role="note">{_e(text)}</p>')
+        blocks = []
         for item in pack.items[case]:
             if is_detail(item):
                 details.append(item)
-                if item.kind == "table":
-                    body.append(_item_html(item))
-            else:
-                body.append(_item_html(item))
-        body.append("</section>")
-    # appendices
-    body.append('<section aria-labelledby="appendix-a" class="appendix">'
-                '<h2 id="appendix-a">Appendix A: where the evidence comes from</h2>')
-    body.append(_html_table(["section", "evidence", "notebook", "file"], evidence_rows(pack),
-                            "Every item of evidence in this business case, and its file",
-                            board=False))
+                if item.kind != "table":
+                    continue
+            blocks.append(_markup(_item_html(item)))
+        cases.append({"key": case, "title": CASE_TITLES[case], "question": CASE_QUESTIONS[case],
+                      "notes": _case_notes(pack, case), "blocks": blocks})
+    appendix_a = [_markup(_html_table(["section", "evidence", "notebook", "file"],
+                                      evidence_rows(pack),
+                                      "Every item of evidence in this business case, and its file",
+                                      board=False))]
     if pack.inputs:
-        body.append(_html_table(["notebook", "input", "files", "origin"], inputs_rows(pack),
-                                "The input files each notebook read, and where they come from",
-                                board=False))
-    rows = [[n, pack.notebook_titles.get(n, n), _status(pack, n)]
-            for n in sorted(set(pack.expected) | set(pack.ran) | set(pack.not_applicable),
-                            key=_order_key)]
-    body.append(_html_table(["notebook", "title", "status"], rows,
-                            "Which notebooks' artefacts this pack contains", board=False))
-    body.append("</section>")
-    body.append('<section aria-labelledby="appendix" class="appendix">'
-                '<h2 id="appendix">Appendix B: data sources and quality</h2>')
-    for cls, text in _case_notes(pack, "appendix"):
-        body.append(f'<p class="{cls}" role="note">{_e(text)}</p>')
-    for item in pack.items["appendix"]:
-        if item.kind != "data":
-            body.append(_item_html(item))
-    body.append("</section>")
-    body.append('<section aria-labelledby="appendix-c" class="appendix">'
-                '<h2 id="appendix-c">Appendix C: detailed tables</h2>')
-    for item in details:
-        if item.kind == "data":
-            continue
-        body.append(f'<div id="detail-{_e(item.notebook)}-{_e(item.name)}">'
-                    + _item_html(item, full=True) + "</div>")
-    body.append('<p class="meta">Every figure the sections state is also in business_case.json.</p>')
-    body.append("</section>")
-    body.append("</main>")
-    return ("<!DOCTYPE html>\n"
-            f'<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-            + "\n".join(body) + "\n</body>\n</html>\n")
+        appendix_a.append(_markup(_html_table(
+            ["notebook", "input", "files", "origin"], inputs_rows(pack),
+            "The input files each notebook read, and where they come from", board=False)))
+    status = [[n, pack.notebook_titles.get(n, n), _status(pack, n)]
+              for n in sorted(set(pack.expected) | set(pack.ran) | set(pack.not_applicable),
+                              key=_order_key)]
+    appendix_a.append(_markup(_html_table(["notebook", "title", "status"], status,
+                                          "Which notebooks' artefacts this pack contains",
+                                          board=False)))
+    return _template("page").render(
+        title=title, css=_markup(_CSS), meta=_title_meta(pack, h), nav=nav, h=h,
+        summary_lines=summary_lines(pack),
+        key_figures=_markup(_html_table(["", "figure"], [list(r) for r in h["lines"]],
+                                        "Key figures", board=False)),
+        notes={"summary": _case_notes(pack, "summary"), "appendix": _case_notes(pack, "appendix")},
+        summary_items=[_markup(_item_html(i)) for i in pack.items["summary"] if i.kind == "text"],
+        cases=cases, appendix_a=appendix_a,
+        appendix_b=[_markup(_item_html(i)) for i in pack.items["appendix"] if i.kind != "data"],
+        appendix_c=[(f"detail-{i.notebook}-{i.name}", _markup(_item_html(i, full=True)))
+                    for i in details if i.kind != "data"])
 
 
 # ------------------------------------------------------------------ Word
@@ -927,25 +937,55 @@ def _docx_table(doc, header, rows, caption: str | None, board: bool = True,
 
 
 def _docx_markdown(doc, md: str):
-    for kind, val in _md_blocks(md):
-        if kind == "h":
-            doc.add_heading(val.replace("*", "").replace("`", ""), level=3)
-        elif kind == "p":
-            p = doc.add_paragraph()
-            for text, bold, italic in _inline_plain(val):
-                run = p.add_run(text)
-                run.bold, run.italic = bold or None, italic or None
-        elif kind in ("ul", "ol"):
-            for x in val:
-                p = doc.add_paragraph(style="List Bullet" if kind == "ul" else "List Number")
-                for text, bold, italic in _inline_plain(x):
-                    run = p.add_run(text)
-                    run.bold, run.italic = bold or None, italic or None
-        elif kind == "table":
-            header, rows = val
-            _docx_table(doc, [h.replace("*", "") for h in header],
-                        [[c.replace("*", "").replace("`", "") for c in r] for r in rows], None,
-                        board=False)
+    """Markdown (parsed by mistune) into Word: headings, paragraphs, nested lists, tables,
+    block quotes and code blocks."""
+    def runs_into(p, children):
+        for text, bold, italic in _inline_runs(children):
+            run = p.add_run(text)
+            run.bold, run.italic = bold or None, italic or None
+
+    def walk(tokens, depth=0, ordered=False):
+        for t in tokens:
+            kind = t.get("type")
+            if kind == "heading":
+                doc.add_heading(_plain(t.get("children")), level=3)
+            elif kind in ("paragraph", "block_text"):
+                runs_into(doc.add_paragraph(), t.get("children"))
+            elif kind == "list":
+                ordered_ = bool(t.get("attrs", {}).get("ordered"))
+                for item in t.get("children", []):
+                    first, rest = None, []
+                    for child in item.get("children", []):
+                        if first is None and child.get("type") in ("block_text", "paragraph"):
+                            first = child
+                        else:
+                            rest.append(child)
+                    style = "List Number" if ordered_ else "List Bullet"
+                    if depth:
+                        style += " 2"
+                    try:
+                        p = doc.add_paragraph(style=style)
+                    except KeyError:  # pragma: no cover - template without the style
+                        p = doc.add_paragraph()
+                    if first is not None:
+                        runs_into(p, first.get("children"))
+                    walk(rest, depth + 1, ordered_)
+            elif kind == "table":
+                head = next((c for c in t.get("children", []) if c["type"] == "table_head"), None)
+                body = next((c for c in t.get("children", []) if c["type"] == "table_body"), None)
+                header = [_plain(c.get("children")) for c in (head or {}).get("children", [])]
+                rows = [[_plain(c.get("children")) for c in r.get("children", [])]
+                        for r in (body or {}).get("children", [])]
+                if header:
+                    _docx_table(doc, header, rows, None, board=False)
+            elif kind == "block_quote":
+                walk(t.get("children", []), depth)
+            elif kind == "block_code":
+                p = doc.add_paragraph()
+                run = p.add_run(t.get("raw", "").rstrip("\n"))
+                run.font.name = "Courier New"
+
+    walk(_md_tokens(md))
 
 
 def _docx_item(doc, item: Item, level: int = 2, full: bool = False):
