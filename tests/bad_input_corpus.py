@@ -12,9 +12,14 @@ Nothing here is copied from real files: every input is written by the functions 
 """
 from __future__ import annotations
 
+import io
 import json
+import os
+import re
+import struct
 import sys
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -423,6 +428,578 @@ CASES: list[Case] = [
          _config(GOOD_COUNCIL + "data:\n  spend: spend\noutput_dir: spend/out\n", {}),
          "error: names `data.spend` and says to use a separate folder",
          error=("output_dir", "data.spend", "separate folder")),
+]
+
+
+# ----------------------------------------------------------------------------- more writers
+
+def _fifo(name: str) -> Callable[[Path], Path]:
+    """A named pipe with a data file's name (reading it would wait for a writer for ever)."""
+    def make(folder: Path) -> Path:
+        p = folder / name
+        os.mkfifo(p)
+        return p
+    return make
+
+
+def _symlink(name: str, target: str = "/dev/zero") -> Callable[[Path], Path]:
+    """A symbolic link with a data file's name to a device (``/dev/zero`` never ends)."""
+    def make(folder: Path) -> Path:
+        p = folder / name
+        p.symlink_to(target)
+        return p
+    return make
+
+
+def _folder(name: str) -> Callable[[Path], Path]:
+    """A folder with a data file's name, holding no data files."""
+    def make(folder: Path) -> Path:
+        p = folder / name
+        p.mkdir()
+        (p / "readme.txt").write_text("not data\n")
+        return p
+    return make
+
+
+def _workbook(name: str, rows: list[list], merges: tuple[str, ...] = (),
+              edit: Callable[[bytes], bytes] | None = None, title: str = "Spend") -> Callable[[Path], Path]:
+    """A one-sheet workbook (openpyxl), with merged ranges, its sheet XML then changed by
+    ``edit`` (to write what openpyxl would not: a false size, cached formula values …)."""
+    def make(folder: Path) -> Path:
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = title
+        for r in rows:
+            ws.append(r)
+        for m in merges:
+            ws.merge_cells(m)
+        buf = io.BytesIO()
+        wb.save(buf)
+        p = folder / name
+        if edit is None:
+            p.write_bytes(buf.getvalue())
+            return p
+        with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                data = zin.read(info.filename)
+                if info.filename.startswith("xl/worksheets/sheet"):
+                    data = edit(data)
+                zout.writestr(info, data)
+        return p
+    return make
+
+
+def _dimension(ref: str) -> Callable[[bytes], bytes]:
+    return lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="' + ref.encode() + b'"', xml)
+
+
+def _cached(value: str) -> Callable[[bytes], bytes]:
+    """Give the formula cells a saved value, as Excel does."""
+    return lambda xml: re.sub(rb"(<f>[^<]*</f>)<v\s*/?>(?:</v>)?", rb"\1<v>" + value.encode() + rb"</v>", xml)
+
+
+def _far_cell(xml: bytes) -> bytes:
+    """One stray cell at XFD1048576, the last cell of a sheet, and a size to match."""
+    xml = _dimension("A1:XFD1048576")(xml)
+    return xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr">'
+                                        b"<is><t>x</t></is></c></row></sheetData>")
+
+
+def _deflate(data: bytes, final: bool) -> bytes:
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush(zlib.Z_FINISH if final else zlib.Z_FULL_FLUSH)
+
+
+def _zip_bomb_xlsx(name: str, rows: list[list], megabytes: int = 1104) -> Callable[[Path], Path]:
+    """A real zip bomb shaped as a workbook: about 1 MB on disk, its sheet XML unzipping to
+    ``megabytes`` MB (whitespace inside the root element). Written by hand: independent
+    deflate segments of 16 MB of spaces, repeated, then the rest of the sheet."""
+    def make(folder: Path) -> Path:
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        wb.active.title = "Spend"
+        for r in rows:
+            wb.active.append(r)
+        buf = io.BytesIO()
+        wb.save(buf)
+        block = b" " * (16 << 20)
+        block_z = _deflate(block, final=False)
+        out, central = bytearray(), bytearray()
+        with zipfile.ZipFile(buf) as z:
+            infos = z.infolist()
+            for info in infos:
+                data = z.read(info.filename)
+                if info.filename == "xl/worksheets/sheet1.xml":
+                    cut = data.index(b">", data.index(b"<worksheet")) + 1
+                    head, rest = data[:cut], data[cut:]  # whitespace inside <worksheet>
+                    n = megabytes // 16
+                    comp = _deflate(head, False) + block_z * n + _deflate(rest, True)
+                    crc = zlib.crc32(head)
+                    for _ in range(n):
+                        crc = zlib.crc32(block, crc)
+                    crc = zlib.crc32(rest, crc)
+                    size = len(head) + len(block) * n + len(rest)
+                else:
+                    comp, crc, size = _deflate(data, True), zlib.crc32(data), len(data)
+                fname = info.filename.encode()
+                offset = len(out)
+                out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(comp),
+                                   size, len(fname), 0) + fname + comp
+                central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc,
+                                       len(comp), size, len(fname), 0, 0, 0, 0, 0, offset) + fname
+        cd_offset = len(out)
+        out += central + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(infos), len(infos),
+                                     len(central), cd_offset, 0)
+        p = folder / name
+        p.write_bytes(bytes(out))
+        return p
+    return make
+
+
+def _wide_csv(name: str, header: str, columns: int = 5_000_000, where: str = "header") -> Callable[[Path], Path]:
+    """A 5 MB CSV whose header (or a later row) has five million columns."""
+    def make(folder: Path) -> Path:
+        p = folder / name
+        line = "," * (columns - 1) + "\n"
+        p.write_text(line + header if where == "header" else header + line)
+        return p
+    return make
+
+
+def _many_cells(folder: Path) -> Path:
+    """13,000 rows × 2,000 columns: 26 million cells, 26 MB."""
+    p = folder / "s.csv"
+    width = 2000
+    head = "Supplier,Amount," + ",".join(f"c{i}" for i in range(width - 2)) + "\n"
+    row = "A,1" + "," * (width - 2) + "\n"
+    p.write_text(head + row * 13_000)
+    return p
+
+
+# ----------------------------------------------------------------------------- more checks
+
+def _report_notes(df) -> str:
+    return " ".join(str(n) for f in df.attrs["report"]["files"] for n in f.get("notes") or [])
+
+
+def _note(fragment: str, check=None):
+    def run(df):
+        if check is not None:
+            check(df)
+        notes = _report_notes(df)
+        assert fragment.lower() in notes.lower(), (fragment, notes)
+    return run
+
+
+def _issues(expected_amounts, fragments: dict[int, str], unreadable: int | None = None):
+    """Amounts as given (``None`` for NaN); ``issue`` of line i contains fragments[i]."""
+    def check(df):
+        got = [None if a != a else round(a, 2) for a in df["amount"]]
+        assert got == list(expected_amounts), got
+        for i, frag in fragments.items():
+            assert frag.lower() in str(df["issue"].iloc[i]).lower(), (i, frag, df["issue"].tolist())
+        if unreadable is not None:
+            probs = df.attrs["report"]["files"][0]["problems"]
+            assert probs["amounts unreadable"] == unreadable, probs
+    return check
+
+
+def _ocds_note(fragment: str, **expected):
+    def check(df):
+        assert len(df) == 1, len(df)
+        notes = str(df["notes"].iloc[0])
+        assert fragment.lower() in notes.lower(), (fragment, notes)
+        for col, want in expected.items():
+            got = df[col].iloc[0]
+            assert (got != got and want is None) or got == want, (col, got, want)
+    return check
+
+
+def _release(**changes) -> str:
+    rel = {**OCDS_RELEASE, **changes}
+    return json.dumps({"uri": "x", "releases": [rel]})
+
+
+def _tender(**changes) -> dict:
+    return {**OCDS_RELEASE["tender"], **changes}
+
+
+SEMI_HEADER = HEADER.replace(",", ";")
+WIDE_CLAIMANTS = [["area_code", "area_name", "date", "count", "rate"],
+                  ["E07000901", "Anytown", "2024-01", 1205, 2.4],
+                  [None, None, "2024-02", 1190, 2.3],
+                  [None, None, "2024-03", 1150, 2.2]]
+
+
+def _wide_claimants_check(df):
+    counts = df[(df["area_code"] == "E07000901") & (df["measure"] == "count")]
+    assert counts["value"].tolist() == [1205.0, 1190.0, 1150.0], counts
+    assert set(df["area_name"]) == {"Anytown"}
+
+
+def _claimants_merged_check(df):
+    _wide_claimants_check(df)
+    notes = " ".join(df.attrs["report"]["files"][0]["notes"])
+    assert "merged cells filled down" in notes, notes
+
+
+def _claimants_dim_check(df):
+    assert _claimant_rows(df, "E07000901", "count", "2024-01-01") == [1205.0]
+    notes = " ".join(df.attrs["report"]["files"][0]["notes"])
+    assert "only the cells it really has are read" in notes, notes
+
+
+def _station_duplicate_check(df):
+    assert df["station"].tolist() == ["Abbey Wood"], df["station"].tolist()
+    assert df["annualised_entries_exits"].tolist() == [812000.0]
+    dup = df.attrs["report"]["duplicates"]
+    assert [(d["row"], d["first_row"]) for d in dup] == [(5, 4)], dup
+
+
+def _mixed_encoding_check(df):
+    assert df["supplier"].tolist() == ["Caf\u00e9 Ltd", "Tea Co"], df["supplier"].tolist()
+    assert df["amount"].tolist() == [10.0, 5.0] and df["purpose"].tolist()[1] == "\u00a35 cake"
+    f = df.attrs["report"]["files"][0]
+    assert f["encoding"] == "mixed" and "line 3 decoded as Windows-1252" in " ".join(f["notes"])
+
+
+MIXED_SPEND = ("Supplier Name,Amount,Payment Date,Purpose\n".encode()
+               + "Caf\u00e9 Ltd,10,01/04/2024,Lunch\n".encode("utf-8")
+               + "Tea Co,\u00a35,02/04/2024,\u00a35 cake\n".encode("cp1252"))
+
+
+# ----------------------------------------------------------------------------- the corpus, grown
+
+CASES += [
+    # === money is right or refused ===============================================================
+    # --- decimal commas, detected per file from the values and the delimiter
+    Case("spend-semicolon-decimal-comma", "spend",
+         "semicolon-separated export with decimal commas (`1.250,00`, `99,50`)",
+         _text("s.csv", SEMI_HEADER + ROWS.replace(",", ";").replace("1250.00", "1.250,00")
+               .replace("99.50", "99,50")),
+         "data: 1250.00 and 99.50 (never 1.25 or 9950); the report notes decimal commas",
+         _note("decimal commas", TWO)),
+    Case("spend-quoted-decimal-comma", "spend", "comma-separated, decimal commas in quotes (`\"1.250,00\"`, `\"99,5\"`)",
+         _text("s.csv", HEADER + 'Libraries,Books,Acme Books Ltd,03/04/2024,T1,"1.250,00"\n'
+                                 'Leisure,Cleaning,Clean Co,04/04/2024,T2,"99,5"\n'),
+         "data: 1250.00 and 99.50, read as decimal commas", _note("decimal commas", TWO)),
+    Case("spend-tab-decimal-comma", "spend", "tab-separated, decimal commas (`1250,00`, `99,5`)",
+         _text("s.tsv.csv", HEADER.replace(",", "\t") + ROWS.replace(",", "\t")
+               .replace("1250.00", "1250,00").replace("99.50", "99,5")),
+         "data: 1250.00 and 99.50", TWO),
+    Case("spend-semicolon-thousands-dots", "spend",
+         "semicolon-separated, amounts with dots only as thousands groups (`1.250`, `99`)",
+         _text("s.csv", SEMI_HEADER + ROWS.replace(",", ";").replace("1250.00", "1.250")
+               .replace("99.50", "99")),
+         "data: 1250 and 99 (decimal commas assumed from the semicolons), with a note saying so",
+         _note("decimal commas assumed", _spend_rows([1250.0, 99.0]))),
+    Case("spend-decimal-comma-credits", "spend", "decimal commas with credits (`(1.250,00)`, `99,50-`, `-7,5`)",
+         _text("s.csv", "Supplier;Amount;Date\nA;(1.250,00);01/04/2024\nB;99,50-;01/04/2024\n"
+                        "C;-7,5;01/04/2024\n"),
+         "data: -1250, -99.5, -7.5", _spend_rows([-1250.0, -99.5, -7.5])),
+    Case("spend-vat-decimal-comma", "spend", "decimal commas in the amount and irrecoverable VAT columns",
+         _text("s.csv", "Supplier;Amount;Irrecoverable VAT;Date\nA;1.000,50;2,50;01/04/2024\n"
+                        "B;20,25;0;01/04/2024\n"),
+         "data: amounts 1000.50, 20.25 and VAT 2.50, 0",
+         lambda df: _expect(df["amount"].tolist() == [1000.5, 20.25]
+                            and df["irrecoverable_vat"].tolist() == [2.5, 0.0], df)),
+    Case("spend-stray-decimal-comma", "spend", "one `12,5` among decimal-point amounts",
+         _text("s.csv", 'Supplier,Amount,Date\nA,10.00,01/04/2024\nB,20.50,01/04/2024\n'
+                        'C,"12,5",01/04/2024\nD,7.25,01/04/2024\n'),
+         "data: that amount unread (never 125), its `issue` says the file uses decimal points",
+         _issues([10.0, 20.5, None, 7.25], {2: "the file uses decimal points"}, unreadable=1)),
+    Case("spend-broken-thousands", "spend", "`1,000,00` (thousands commas in the wrong places)",
+         _text("s.csv", 'Supplier,Amount,Date\nA,"1,000.00",01/04/2024\nB,"1,000,00",01/04/2024\n'
+                        "C,5.00,01/04/2024\n"),
+         "data: that amount unread (never 100000), counted as an issue",
+         _issues([1000.0, None, 5.0], {1: "1,000,00"}, unreadable=1)),
+    Case("spend-decimal-points-in-comma-file", "spend", "one `12.50` among decimal-comma amounts (semicolons)",
+         _text("s.csv", "Supplier;Amount;Date\nA;10,00;01/04/2024\nB;20,50;01/04/2024\nC;12.50;01/04/2024\n"),
+         "data: that amount unread (never 1250), its `issue` says the file uses decimal commas",
+         _issues([10.0, 20.5, None], {2: "the file uses decimal commas"}, unreadable=1)),
+    Case("spend-decimal-separators-tie", "spend", "as many `12,5`-style amounts as `12.50`-style ones",
+         _text("s.csv", 'Supplier,Amount,Date\nA,"12,5",01/04/2024\nB,12.50,01/04/2024\n'),
+         "error: cannot tell decimal comma from decimal point; names the column",
+         error=("decimal comma", "decimal point", "Amount")),
+    Case("spend-semicolon-ambiguous-groups", "spend", "semicolon-separated with both `1.250` and `1,250`",
+         _text("s.csv", "Supplier;Amount;Date\nA;1.250;01/04/2024\nB;1,250;01/04/2024\n"),
+         "error: cannot tell which is the decimal separator", error=("decimal comma", "1.234")),
+    # --- numbers that are not finite
+    Case("spend-infinite-amounts", "spend", "amounts `inf` and `-Infinity` among good ones",
+         _text("s.csv", "Supplier,Amount,Date\nA,10,01/04/2024\nB,inf,01/04/2024\nC,-Infinity,01/04/2024\n"
+                        "D,20,01/04/2024\nE,30,01/04/2024\n"),
+         "data: rows kept without an amount; `issue` says not a finite number; counted as unreadable",
+         _issues([10.0, None, None, 20.0, 30.0], {1: "not a finite number", 2: "not a finite number"},
+                 unreadable=2)),
+    Case("spend-nan-text", "spend", "amounts `nan` and `NaN` (a broken calculation exported as text)",
+         _text("s.csv", "Supplier,Amount,Date\nA,10,01/04/2024\nB,nan,01/04/2024\nC,NaN,01/04/2024\n"
+                        "D,20,01/04/2024\nE,30,01/04/2024\n"),
+         "data: counted as unreadable amounts (issues), not passed over as empty",
+         _issues([10.0, None, None, 20.0, 30.0], {1: "nan", 2: "nan"}, unreadable=2)),
+    Case("spend-1e400", "spend", "an amount `1e400` (beyond a float)",
+         _text("s.csv", "Supplier,Amount,Date\nA,10,01/04/2024\nB,1e400,01/04/2024\nC,20,01/04/2024\n"),
+         "data: that amount unread, `issue` says not a finite number",
+         _issues([10.0, None, 20.0], {1: "not a finite number ('1e400')"}, unreadable=1)),
+    Case("spend-400-digit-amount", "spend", "a 400-digit amount",
+         _text("s.csv", "Supplier,Amount,Date\nA,10,01/04/2024\nB," + "9" * 400 + ",01/04/2024\n"
+                        "C,20,01/04/2024\n"),
+         "data: an issue (value shortened), not a traceback",
+         _issues([10.0, None, 20.0], {1: "not a finite number ('9999"}, unreadable=1)),
+    # --- encodings line by line
+    Case("spend-mixed-encoding-lines", "spend", "UTF-8 lines (`Café`) and a Windows-1252 line (`£`) in one file",
+         _bytes("s.csv", MIXED_SPEND),
+         "data: `Café Ltd` and `£5 cake` both right; the report lists the Windows-1252 line",
+         _mixed_encoding_check),
+    Case("spend-mixed-encoding-bom", "spend", "the same with a UTF-8 BOM",
+         _bytes("s.csv", b"\xef\xbb\xbf" + MIXED_SPEND), "data: the same values", _mixed_encoding_check),
+    Case("spend-cp1252-accents", "spend", "a whole Windows-1252 file with `é`, `–` and `£`",
+         _text("s.csv", "Supplier Name,Amount,Payment Date,Purpose\nCaf\u00e9 Ltd,\u00a310,01/04/2024,"
+                        "Lunch \u2013 staff\n", encoding="cp1252"),
+         "data: read as Windows-1252 throughout",
+         lambda df: _expect(df["purpose"].tolist() == ["Lunch \u2013 staff"]
+                            and df.attrs["report"]["files"][0]["encoding"] == "cp1252", df)),
+    # --- workbooks: merged cells and formulas
+    Case("spend-merged-supplier", "spend", "a workbook where a supplier is a merged range over three rows",
+         _workbook("s.xlsx", [["Supplier", "Amount", "Date"], ["Acme Ltd", 10, "01/04/2024"],
+                              [None, 20, "02/04/2024"], [None, 30, "03/04/2024"], ["Beta", 5, "04/04/2024"]],
+                   merges=("A2:A4",)),
+         "data: `Acme Ltd` filled down into the blank rows, with a note in the report",
+         _note("merged cells filled down", _spend_rows([10.0, 20.0, 30.0, 5.0],
+                                                       suppliers=["Acme Ltd"] * 3 + ["Beta"]))),
+    Case("spend-merged-title-and-area", "spend",
+         "a workbook with a title merged across the columns and a service area merged down",
+         _workbook("s.xlsx", [["Anytown spend over \u00a3500", None, None, None], [None] * 4,
+                              ["Service Area", "Supplier", "Amount", "Date"],
+                              ["Libraries", "Acme", 10, "01/04/2024"], [None, "Beta", 20, "02/04/2024"]],
+                   merges=("A1:D1", "A4:A5")),
+         "data: header found below the title; the service area filled down (the title is not spread)",
+         lambda df: _expect(df["service_area"].tolist() == ["Libraries", "Libraries"]
+                            and df["supplier"].tolist() == ["Acme", "Beta"], df)),
+    Case("spend-formula-no-value", "spend", "a workbook with a formula amount that has no saved value (written by a program)",
+         _workbook("s.xlsx", [["Supplier", "Amount", "Date"], ["A", 10, "01/04/2024"],
+                              ["B", "=B2*2", "02/04/2024"], ["C", 5, "02/04/2024"], ["D", 7, "02/04/2024"]]),
+         "data: that amount unread; `issue` and the report say open and save the workbook in Excel (not 'empty')",
+         _note("open the workbook in Excel", _issues([10.0, None, 5.0, 7.0],
+                                                      {1: "open the workbook in Excel"}, unreadable=1))),
+    Case("spend-formulas-no-values", "spend", "a workbook whose amounts are all formulas with no saved values",
+         _workbook("s.xlsx", [["Supplier", "Amount", "Date"], ["A", "=1+1", "01/04/2024"],
+                              ["B", "=B2*2", "02/04/2024"], ["C", "=B3", "02/04/2024"]]),
+         "error: the amounts are formulas without saved values; open and save the workbook in Excel",
+         error=("formulas without a saved value", "open the workbook in excel", "row 2")),
+    Case("spend-formula-saved-value", "spend", "formulas with saved values (as Excel writes them)",
+         _workbook("s.xlsx", [["Supplier", "Amount", "Date"], ["A", 10, "01/04/2024"],
+                              ["B", "=B2*2", "02/04/2024"]], edit=_cached("20")),
+         "data: the saved value (20) read, no note",
+         lambda df: _expect(df["amount"].tolist() == [10.0, 20.0] and not _report_notes(df), df)),
+    Case("spend-formula-in-text", "spend", "a supplier name that is a formula with no saved value",
+         _workbook("s.xlsx", [["Supplier", "Amount", "Date"], ["=UPPER(\"acme\")", 10, "01/04/2024"]]),
+         "data: the supplier shown as its formula, never blank; a note says open and save in Excel",
+         _note("open the workbook in Excel",
+               lambda df: _expect(df["supplier"].tolist() == ['=UPPER("acme")'], df))),
+    # --- claimant counts
+    Case("claimants-bad-code-last-line", "claimants",
+         "a bad area code (`E0700O902`, letter O) on the last line, with a month and a value",
+         _text("c.csv", NOMIS + '"2024-01","January 2024","Southvale","E0700O902","Claimant count","310"\n'),
+         "error: names the code and the row (never set aside as a footnote)",
+         error=("E0700O902", "not a GSS area code", "row 5")),
+    Case("claimants-footnote-last-line", "claimants", "a footnote on the last line",
+         _text("c.csv", NOMIS + '"Source: ONS Claimant Count, via NOMIS",,,,,\n'),
+         "data: the footnote set aside and counted; every value read",
+         lambda df: (_nomis_check(df), _expect(df.attrs["report"]["files"][0]["set_aside"] == 1, df))),
+    Case("claimants-no-code-with-value", "claimants", "a row with a month and a value but no area code",
+         _text("c.csv", NOMIS.replace('"Northvale","E12000999"', '"Northvale",""')),
+         "error: names the row: a month and a value but no area code", error=("no area code", "row 4")),
+    Case("claimants-semicolon-decimal-comma", "claimants", "semicolon-separated, `1.205` and `2,4` (decimal commas)",
+         _text("c.csv", NOMIS.replace('","', '";"').replace('"1,205"', '"1.205"').replace('"2.4"', '"2,4"')),
+         "data: count 1205 and rate 2.4 (never 1.205 or 24)", _nomis_check),
+    Case("claimants-stray-decimal-comma", "claimants", "a rate `2,4` among rates written `2.5`",
+         _text("c.csv", NOMIS.replace('"2.4"', '"2,4"')
+               + '"2024-02","February 2024","Anytown","E07000901","Claimants as a proportion of residents aged 16-64","2.5"\n'
+               + '"2024-03","March 2024","Anytown","E07000901","Claimants as a proportion of residents aged 16-64","2.6"\n'),
+         "error: names the row and the value and says the file uses decimal points",
+         error=("row 3", "2,4", "decimal points")),
+    Case("claimants-infinite-value", "claimants", "a value `inf`",
+         _text("c.csv", NOMIS.replace('"1,205"', '"inf"')), "error: not a finite number; names the row",
+         error=("row 2", "not a finite number")),
+    Case("claimants-nan-value", "claimants", "a value `nan`",
+         _text("c.csv", NOMIS.replace('"1,205"', '"nan"')), "error: not a finite number; names the row",
+         error=("row 2", "not a finite number")),
+    Case("claimants-1e400", "claimants", "a value `1e400`",
+         _text("c.csv", NOMIS.replace('"1,205"', '"1e400"')), "error: not a finite number; names the row",
+         error=("row 2", "not a finite number")),
+    Case("claimants-400-digits", "claimants", "a 400-digit value",
+         _text("c.csv", NOMIS.replace('"1,205"', '"' + "9" * 400 + '"')),
+         "error: not a finite number (value shortened); names the row", error=("row 2", "not a finite number")),
+    Case("claimants-mixed-encoding", "claimants", "area names in UTF-8 (`Môn`) and a Windows-1252 line (`–`)",
+         _bytes("c.csv", NOMIS.split("\n", 1)[0].encode() + b"\n"
+                + "\n".join(NOMIS.split("\n")[1:3]).replace("Anytown", "Ynys M\u00f4n").encode() + b"\n"
+                + NOMIS.split("\n")[3].replace("Northvale", "North \u2013 vale").encode("cp1252") + b"\n"),
+         "data: both names right", lambda df: _expect(
+             set(df["area_name"]) == {"Ynys M\u00f4n", "North \u2013 vale"}, set(df["area_name"]))),
+    Case("claimants-merged-area", "claimants", "a workbook with the area code and name merged down over three months",
+         _workbook("c.xlsx", WIDE_CLAIMANTS, merges=("A2:A4", "B2:B4"), title="Claimants"),
+         "data: the code and name filled down, three months read; a note in the report",
+         _claimants_merged_check),
+    Case("claimants-formula-no-value", "claimants", "a workbook count that is a formula with no saved value",
+         _workbook("c.xlsx", [WIDE_CLAIMANTS[0], WIDE_CLAIMANTS[1],
+                              ["E07000901", "Anytown", "2024-02", "=D2-15", 2.3]], title="Claimants"),
+         "error: names the row and says open and save the workbook in Excel",
+         error=("row 3", "formula", "open the workbook in excel")),
+    # --- station counts
+    Case("stations-duplicate", "station_counts", "the same station and mode twice (different counts)",
+         _text("AC2023.csv", STATIONS_2023 + "EZL,600,Abbey Wood,1,1,1,1,1,1,6\n"),
+         "data: the first row kept; the repeat listed in the report with both row numbers",
+         _station_duplicate_check),
+    # === limits, stated and enforced =============================================================
+    # --- regular files only
+    Case("spend-fifo", "spend", "a named pipe (FIFO) called `s.csv`", _fifo("s.csv"),
+         "error: not a regular file; refused before opening (no hang)", error=("not a regular file", "pipe")),
+    Case("spend-dev-zero", "spend", "a symlink `s.csv` to `/dev/zero` (never ends)", _symlink("s.csv"),
+         "error: not a regular file (a device); refused before opening", error=("not a regular file", "device")),
+    Case("spend-folder-as-file", "spend", "a folder called `s.csv`", _folder("s.csv"),
+         "error: the folder has no spend files", error=("folder",)),
+    Case("ocds-fifo", "ocds", "a named pipe called `p.json`", _fifo("p.json"),
+         "error: not a regular file", error=("not a regular file",)),
+    Case("ocds-dev-zero", "ocds", "a symlink `p.json` to `/dev/zero`", _symlink("p.json"),
+         "error: not a regular file", error=("not a regular file",)),
+    Case("claimants-fifo", "claimants", "a named pipe called `c.csv`", _fifo("c.csv"),
+         "error: not a regular file", error=("not a regular file",)),
+    Case("claimants-dev-zero", "claimants", "a symlink `c.xlsx` to `/dev/zero`", _symlink("c.xlsx"),
+         "error: not a regular file", error=("not a regular file",)),
+    Case("stations-fifo", "station_counts", "a named pipe called `AC2020.csv`", _fifo("AC2020.csv"),
+         "error: not a regular file", error=("not a regular file",)),
+    Case("stations-dev-zero", "station_counts", "a symlink `AC2020.csv` to `/dev/zero`", _symlink("AC2020.csv"),
+         "error: not a regular file", error=("not a regular file",)),
+    Case("grants-fifo", "grants", "a named pipe called `g.json`", _fifo("g.json"),
+         "error: not a regular file", error=("not a regular file",)),
+    Case("contracts-dev-zero", "contracts", "a symlink `c.csv` to `/dev/zero`", _symlink("c.csv"),
+         "error: not a regular file", error=("not a regular file",)),
+    # --- columns and cells, counted before any CSV parser builds the table
+    Case("spend-five-million-columns", "spend", "a 5 MB CSV whose first line has five million columns",
+         _wide_csv("s.csv", HEADER + ROWS),
+         "error: too many columns, the limit and how to raise it (TOOLKIT_MAX_COLUMNS)",
+         error=("too many columns", "16,384", "TOOLKIT_MAX_COLUMNS")),
+    Case("spend-five-million-columns-later", "spend", "a good header, then a row of five million columns",
+         _wide_csv("s.csv", HEADER + ROWS, where="row"),
+         "error: too many columns, naming the row", error=("too many columns", "row 4")),
+    Case("spend-too-many-cells", "spend", "13,000 rows × 2,000 columns (26 million cells)", _many_cells,
+         "error: too many cells, the limit and how to raise it (TOOLKIT_MAX_CELLS)",
+         error=("too many cells", "25,000,000", "TOOLKIT_MAX_CELLS")),
+    Case("spend-quoted-commas", "spend", "a quoted field holding 20,000 commas (more than the column limit)",
+         _text("s.csv", 'Supplier,Amount,Date,Purpose\nA,10,01/04/2024,"' + "a," * 20_000 + '"\n'),
+         "data: one row; commas inside quotes are not columns",
+         lambda df: _expect(df["amount"].tolist() == [10.0] and len(df["purpose"].iloc[0]) == 40_000, df)),
+    Case("claimants-five-million-columns", "claimants", "a 5 MB CSV of five million columns",
+         _wide_csv("c.csv", NOMIS), "error: too many columns, the limit", error=("too many columns", "TOOLKIT_MAX_COLUMNS")),
+    Case("stations-five-million-columns", "station_counts", "a 5 MB CSV of five million columns",
+         _wide_csv("AC2023.csv", STATIONS_2023), "error: too many columns", error=("too many columns",)),
+    Case("ocds-csv-five-million-columns", "ocds", "a Contracts Finder CSV with five million columns",
+         _wide_csv("cf.csv", "releases/0/ocid\nocds-1\n"), "error: too many columns", error=("too many columns",)),
+    Case("grants-five-million-columns", "grants", "a 360Giving CSV with five million columns",
+         _wide_csv("g.csv", GRANTS_HEADER), "error: too many columns", error=("too many columns",)),
+    # --- workbooks: zip bombs and false sizes, checked before openpyxl reads a cell
+    Case("spend-zip-bomb", "spend", "a 1 MB .xlsx whose sheet unzips to 1.1 GB (a zip bomb)",
+         _zip_bomb_xlsx("s.xlsx", [["Supplier", "Amount"], ["A", 1]]),
+         "error: unzips to too much, the limit and how to raise it (TOOLKIT_MAX_UNZIPPED_MB)",
+         error=("unzips to too much", "TOOLKIT_MAX_UNZIPPED_MB")),
+    Case("claimants-zip-bomb", "claimants", "a claimant workbook that is a zip bomb",
+         _zip_bomb_xlsx("c.xlsx", WIDE_CLAIMANTS[:2]), "error: unzips to too much",
+         error=("unzips to too much",)),
+    Case("spend-dimension-whole-sheet", "spend", "a 5 KB .xlsx whose size (dimension) claims the whole sheet, A1:XFD1048576",
+         _workbook("s.xlsx", [["Supplier", "Amount", "Date"], ["A", 10, "01/04/2024"], ["B", 20, "02/04/2024"]],
+                   edit=_dimension("A1:XFD1048576")),
+         "data: the cells it really has (2 rows), with a note; memory stays small",
+         _note("only the cells it really has", _spend_rows([10.0, 20.0]))),
+    Case("claimants-dimension-whole-sheet", "claimants", "a claimant workbook whose dimension claims the whole sheet",
+         _workbook("c.xlsx", WIDE_CLAIMANTS[:2], edit=_dimension("A1:XFD1048576"), title="Claimants"),
+         "data: the real cells read, with a note", _claimants_dim_check),
+    Case("spend-far-cell", "spend", "a workbook with one stray cell at XFD1048576 (the sheet's last cell)",
+         _workbook("s.xlsx", [["Supplier", "Amount"], ["A", 10]], edit=_far_cell),
+         "error: the sheet has too many cells; says to check for stray cells", error=("too many cells", "stray")),
+    # --- JSON nesting
+    Case("ocds-deep-json", "ocds", "JSON nested 10,000 deep", _text("p.json", "[" * 10_000 + "]" * 10_000),
+         "error: nests too deeply, the limit and how to raise it (TOOLKIT_MAX_JSON_DEPTH), not RecursionError",
+         error=("nests too deeply", "TOOLKIT_MAX_JSON_DEPTH")),
+    Case("ocds-deep-release", "ocds", "a release package whose tender nests 5,000 objects deep",
+         _text("p.json", '{"releases": [{"ocid": "x", "tender": ' + '{"a": ' * 5000 + "1" + "}" * 5000 + "}]}"),
+         "error: nests too deeply", error=("nests too deeply",)),
+    Case("ocds-deep-jsonl", "ocds", "JSON Lines whose second line nests 10,000 deep",
+         _text("p.jsonl", json.dumps({"releases": [OCDS_RELEASE]}) + "\n" + "[" * 10_000 + "]" * 10_000 + "\n"),
+         "error: nests too deeply", error=("nests too deeply",)),
+    Case("ocds-csv-huge-index", "ocds", "a Contracts Finder CSV header `releases/0/awards/99999999/id`",
+         _text("cf.csv", "releases/0/ocid,releases/0/awards/99999999/id\nocds-1,a1\n"),
+         "error: a list index too large (never a list of 100 million entries)",
+         error=("too large a list index", "99999999")),
+    Case("ocds-csv-deep-path", "ocds", "a Contracts Finder CSV header 300 levels deep",
+         _text("cf.csv", "releases/0/ocid,releases/0/" + "a/" * 300 + "b\nocds-1,x\n"),
+         "error: nests too deeply", error=("nests too deeply",)),
+    # === OCDS with unexpected types: a note in the row, never a traceback ==========================
+    Case("ocds-tender-list", "ocds", "`tender` as a list of one object",
+         _text("p.json", _release(tender=[OCDS_RELEASE["tender"]])),
+         "data: read as that object (value 50,000), with a note",
+         _ocds_note("tender is a list of one object", value_amount=50000.0)),
+    Case("ocds-tender-list-two", "ocds", "`tender` as a list of two objects",
+         _text("p.json", _release(tender=[OCDS_RELEASE["tender"]] * 2)),
+         "data: the tender left out, with a note", _ocds_note("tender is a list", value_amount=None)),
+    Case("ocds-value-list", "ocds", "`tender.value` as a list of one object",
+         _text("p.json", _release(tender=_tender(value=[{"amount": 7000, "currency": "GBP"}]))),
+         "data: value 7,000, with a note", _ocds_note("value is a list of one object", value_amount=7000.0)),
+    Case("ocds-value-text", "ocds", "`tender.value` as text (`\"50000\"`)",
+         _text("p.json", _release(tender=_tender(value="50000"))),
+         "data: no value, with a note", _ocds_note("value is text", value_amount=None)),
+    Case("ocds-awards-strings", "ocds", "`awards` as a list of strings",
+         _text("p.json", _release(awards=["a1", "a2"])),
+         "data: the awards left out, a note each", _ocds_note("awards[1] is text", award_value_amount=None)),
+    Case("ocds-awards-text", "ocds", "`awards` as one string",
+         _text("p.json", _release(awards="none")), "data: a note", _ocds_note("awards is text")),
+    Case("ocds-party-name-number", "ocds", "a supplier party whose name is a number",
+         _text("p.json", _release(parties=[{"id": "s1", "name": 12345, "roles": ["supplier"]}],
+                                  awards=[{"id": "a1", "suppliers": [{"id": "s1"}],
+                                           "value": {"amount": 10, "currency": "GBP"}}])),
+         "data: supplier `12345` (as text), with a note",
+         _ocds_note("name is a number", suppliers="12345", award_value_amount=10.0)),
+    Case("ocds-buyer-text", "ocds", "`buyer` as text, not an object",
+         _text("p.json", _release(buyer="Anytown Council")),
+         "data: read as the buyer's name, with a note", _ocds_note("read as its name", buyer="Anytown Council")),
+    Case("ocds-suppliers-text", "ocds", "award suppliers as a list of names",
+         _text("p.json", _release(awards=[{"id": "a1", "suppliers": ["Acme Ltd"], "value": {"amount": 10}}])),
+         "data: supplier `Acme Ltd`, with a note", _ocds_note("read as its name", suppliers="Acme Ltd")),
+    Case("ocds-amount-infinite", "ocds", "a tender amount `1e400` (infinite once read)",
+         _text("p.json", _release().replace('"amount": 50000', '"amount": 1e400')),
+         "data: no value (never inf), with a note", _ocds_note("not a number", value_amount=None)),
+    Case("ocds-amount-nan", "ocds", "a tender amount `NaN` (Python's JSON extension)",
+         _text("p.json", _release().replace('"amount": 50000', '"amount": NaN')),
+         "data: no value, with a note", _ocds_note("not a number", value_amount=None)),
+    Case("ocds-amount-decimal-comma", "ocds", "a tender amount `\"12,5\"` (text with a decimal comma)",
+         _text("p.json", _release(tender=_tender(value={"amount": "12,5", "currency": "GBP"}))),
+         "data: no value (never 125), with a note", _ocds_note("not a number ('12,5')", value_amount=None)),
+    Case("ocds-date-object", "ocds", "the release `date` as an object",
+         _text("p.json", _release(date={"when": "2024-04-01"})),
+         "data: no date, with a note", _ocds_note("date is an object")),
+    Case("ocds-lots-object", "ocds", "`tender.lots` as one object, not a list (tender without a value)",
+         _text("p.json", _release(tender=_tender(value=None, lots={"id": "1", "value": {"amount": 5000, "currency": "GBP"}}))),
+         "data: read as a list of one lot; tender value 5,000 from it",
+         _ocds_note("lots is one object", value_amount=5000.0)),
+    Case("ocds-classification-number", "ocds", "`tender.classification` as a number, `items` as text",
+         _text("p.json", _release(tender=_tender(classification=45000000, items="x"))),
+         "data: both left out, with notes", _ocds_note("classification is a number")),
+    Case("ocds-contract-period-list", "ocds", "a contract `period` as a list",
+         _text("p.json", _release(contracts=[{"id": "c1", "period": [{"startDate": "2024-01-01"}]}])),
+         "data: the period left out, with a note", _ocds_note("period is a list")),
+    Case("ocds-many-odd-parts", "ocds", "thirty awards that are strings",
+         _text("p.json", _release(awards=["x"] * 30)),
+         "data: ten notes, then a count of the rest", _ocds_note("and 20 more parts")),
+    Case("ocds-releases-with-text", "ocds", "a `releases` list holding a string beside a release",
+         _text("p.json", json.dumps({"releases": ["oops", OCDS_RELEASE]})),
+         "data: the release read; the string listed in the report as left out (and warned)",
+         lambda df: (_ocds_check(df), _expect(df.attrs["report"]["files"][0]["skipped"]
+                                              == ["releases[0] is text, not an object"], df.attrs))),
+    Case("ocds-cf-csv-decimal-comma", "ocds", "a Contracts Finder CSV value `12,5`",
+         _text("cf.csv", "releases/0/ocid,releases/0/tender/value/amount\nocds-b5fd17-9,\"12,5\"\n"),
+         "data: no value (never 125), with a note", _ocds_note("not a number", value_amount=None)),
 ]
 
 

@@ -434,3 +434,41 @@ def test_fetch_checks_codes_and_stays_offline_for_real_hosts():
         fetch_nomis(["Anytown"])
     with pytest.raises(FetchError, match="offline mode"):
         fetch_nomis(["E07000901"])
+
+
+# ----------------------------------------------------------------------------- rows never dropped silently, numbers
+
+def test_data_on_the_last_line_is_never_a_footnote(tmp_path):
+    head = "area_code,month,measure,value\nE07000901,Jan 2020,Claimant count,5\n"
+    with pytest.raises(DataFileError, match="'E0700O902' is not a GSS area code") as e:
+        load_claimant_count(write(tmp_path, "a.csv", head + "E0700O902,Jan 2020,Claimant count,7\n"))
+    assert e.value.row == 3
+    with pytest.raises(DataFileError, match="a month and a value but no area code") as e:
+        load_claimant_count(write(tmp_path, "b.csv", head.replace("E07000901", "") + head.split("\n")[1] + "\n"))
+    assert e.value.row == 2
+    # a note line without a month, or without a number, is still set aside
+    df = load_claimant_count(write(tmp_path, "c.csv", head + "Notes: provisional,Jan 2020,,\n"))
+    assert len(df) == 1 and df.attrs["report"]["files"][0]["set_aside"] == 1
+
+
+def test_decimal_commas_in_claimant_files(tmp_path):
+    text = ("area_code;month;count;rate\nE07000901;Jan 2020;1.205;2,4\n"
+            "E07000901;Feb 2020;990;2,1\n")
+    df = load_claimant_count(write(tmp_path, "eu.csv", text))
+    got = df.set_index(["measure", "date"])["value"].to_dict()
+    assert got[("count", pd.Timestamp("2020-01-01"))] == 1205.0
+    assert got[("rate", pd.Timestamp("2020-01-01"))] == 2.4
+    rep = df.attrs["report"]["files"][0]
+    assert rep["decimal_separator"] == "," and "decimal commas" in rep["notes"][0]
+
+
+@pytest.mark.parametrize("value,problem", [
+    ("inf", "not a finite number"), ("nan", "not a finite number"), ("1e400", "not a finite number"),
+    ("9" * 400, "not a finite number"), ('"2,4"', "decimal points")])
+def test_claimant_values_that_are_not_plain_numbers(tmp_path, value, problem):
+    text = ("area_code,month,measure,value\nE07000901,Jan 2020,Claimants as a proportion,2.5\n"
+            "E07000901,Feb 2020,Claimants as a proportion,2.6\n"
+            f"E07000901,Mar 2020,Claimants as a proportion,{value}\n")
+    with pytest.raises(DataFileError, match=problem) as e:
+        load_claimant_count(write(tmp_path, "v.csv", text))
+    assert e.value.row == 4 and e.value.column == "value"

@@ -716,3 +716,50 @@ def test_council_releases_say_plainly_when_none_is_the_councils(tmp_path):
     assert procurement.council_name_key("London Borough of Camden") == \
         procurement.council_name_key("Camden Council") == "camden"
     assert procurement.council_name_key("Brighton & Hove City Council") == "brighton and hove"
+
+
+# ----------------------------------------------------------------------------- unexpected JSON types
+
+def test_clean_release_reads_or_leaves_out_parts_of_the_wrong_type():
+    odd = release(tender=[{"title": "T", "value": [{"amount": "1,000", "currency": "GBP"}]}],
+                  awards=["a1", {"id": "a2", "suppliers": "Acme", "value": {"amount": float("inf")}}],
+                  parties=[{"id": "s1", "name": 42, "roles": "supplier"}], buyer="Anytown",
+                  date=["2024"])
+    before = json.dumps(odd, default=str)
+    notes = []
+    clean = procurement.clean_release(odd, notes)
+    assert json.dumps(odd, default=str) == before  # the input is not changed
+    assert clean["tender"]["value"] == {"amount": "1,000", "currency": "GBP"}
+    assert clean["awards"] == [{"id": "a2", "suppliers": [{"name": "Acme"}], "value": {}}]
+    assert clean["parties"][0]["name"] == "42" and clean["buyer"] == {"name": "Anytown"}
+    assert "date" not in clean
+    assert notes == [
+        "release.date is a list ([\"2024\"]), not a single value: ignored",
+        "release.buyer is text ('Anytown'), not an object: read as its name",
+        "release.parties[0].name is a number (42), not text: read as '42'",
+        "release.tender is a list of one object, not an object: read as that object",
+        "release.tender.value is a list of one object, not an object: read as that object",
+        "release.awards[0] is text ('a1'), not an object: ignored",
+        "release.awards[1].value.amount is not a number (Infinity): ignored",
+        "release.awards[1].suppliers is text ('Acme'), not a list: read as one name",
+    ], notes
+    row = procurement.release_row(odd)
+    assert row["value_amount"] == 1000.0 and row["buyer"] == "Anytown" and row["suppliers"] == "Acme"
+
+
+def test_amount_text_with_a_decimal_comma_or_not_finite_is_not_read():
+    assert procurement._num("12,000") == 12000.0 and procurement._num("£5,000.50") == 5000.5
+    for x in ("12,5", "1.234,56", "inf", "nan", "1e400", float("inf"), float("nan"), True):
+        assert procurement._num(x) is None, x
+
+
+def test_a_release_that_still_breaks_is_a_clear_error(tmp_path, monkeypatch):
+    def broken(rel):
+        raise AttributeError("'list' object has no attribute 'get'")
+
+    monkeypatch.setattr(procurement, "release_row", broken)
+    p = dump(tmp_path / "p.json", package(release(), release(rid="r2")))
+    with pytest.raises(DataFileError, match="release 1 cannot be read") as e:
+        procurement.load_ocds(p)
+    assert "p.json" in str(e.value) and "AttributeError" in str(e.value)
+    assert e.value.__cause__ is None and e.value.__suppress_context__

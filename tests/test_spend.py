@@ -899,3 +899,94 @@ def test_a_few_bad_cells_in_a_large_file_are_reported_not_fatal(tmp_path):
         r + 2 for r in bad_amount_rows | bad_date_rows)
     good = [(i % 997) + 0.5 for i in range(n) if i not in bad_amount_rows]
     assert df["amount"].sum() == pytest.approx(sum(good))
+
+
+# ----------------------------------------------------------------------------- decimal separators, non-finite amounts
+
+@pytest.mark.parametrize("text,value", [
+    ("1.234,56", 1234.56), ("12,5", 12.5), ("(1.250,00)", -1250.0), ("99,50-", -99.5),
+    ("1.234", 1234.0), ("£ 1 234,56", 1234.56), ("7", 7.0), (",5", 0.5)])
+def test_parse_amounts_with_decimal_commas(text, value):
+    p = spend.parse_amounts(pd.Series([text], dtype="str"), decimal=",")
+    assert p.values.iloc[0] == pytest.approx(value) and not p.bad.iloc[0]
+
+
+def test_a_number_in_the_other_convention_is_bad_never_misread():
+    point = spend.parse_amounts(pd.Series(["12,5", "1,000,00", "1.234,56", "1,234", "1,234.50"]))
+    assert point.bad.tolist() == [True, True, True, False, False]
+    assert point.wrong_separator.tolist() == [True, True, True, False, False]
+    assert point.values.tolist()[3:] == [1234.0, 1234.5] and point.values.iloc[:3].isna().all()
+    comma = spend.parse_amounts(pd.Series(["12.50", "1,234.56", "1.234,5"]), decimal=",")
+    assert comma.bad.tolist() == [True, True, False] and comma.values.iloc[2] == 1234.5
+
+
+def test_non_finite_amounts_are_bad_not_empty():
+    p = spend.parse_amounts(pd.Series(["inf", "-Infinity", "nan", "NaN", "1e400", "9" * 400, "N/A", "5"]))
+    assert p.bad.tolist() == [True] * 6 + [False, False]
+    assert p.not_finite.tolist()[:2] == [True, True] and p.empty.tolist()[6]
+    assert p.values.iloc[:7].isna().all() and p.values.iloc[7] == 5.0
+    numbers = spend.parse_amounts(pd.Series([1.0, float("inf"), None]))
+    assert numbers.bad.tolist() == [False, True, False] and numbers.empty.tolist() == [False, False, True]
+
+
+def test_detect_decimal():
+    assert spend.detect_decimal(pd.Series(["10.00", "1,250.00"]), ",") == (".", "")
+    assert spend.detect_decimal(pd.Series(["10,00", "1.250,00", "7"]), ";")[0] == ","
+    sep, note = spend.detect_decimal(pd.Series(["10,00", "1.250,00", "7.50"]), ",")
+    assert sep == "," and "1 value with a decimal point left unread" in note
+    assert spend.detect_decimal(pd.Series(["1.250", "99"]), ";")[0] == ","
+    assert spend.detect_decimal(pd.Series(["1.250", "99"]), ",")[0] == "."
+    assert spend.detect_decimal(pd.Series(["12,5", "12.50"]))[0] is None
+
+
+def test_decimal_commas_are_detected_per_file(tmp_path):
+    uk = write(tmp_path / "uk.csv", 'Supplier,Amount\nA,"1,250.00"\nB,12.50\n')
+    eu = write(tmp_path / "eu.csv", "Supplier;Amount\nA;1.250,00\nB;12,5\n")
+    df = spend.load_spend([uk, eu])
+    assert df["amount"].tolist() == [1250.0, 12.5, 1250.0, 12.5]
+    files = df.attrs["report"]["files"]
+    assert [f["decimal_separator"] for f in files] == [".", ","]
+    assert "decimal commas" in " ".join(files[1]["notes"]) and not files[0]["notes"]
+    assert spend.files_table(df)["rows kept"].tolist() == [2, 2]
+
+
+def test_stray_decimal_comma_is_an_issue_with_the_reason(tmp_path):
+    rows = "".join(f"S{i},{i}.50\n" for i in range(5))
+    df = spend.load_spend(write(tmp_path / "s.csv", "Supplier,Amount\n" + rows + 'Odd,"12,5"\n'))
+    assert df["amount"].isna().tolist() == [False] * 5 + [True]
+    assert df["issue"].iloc[5] == "amount: not read ('12,5'): the file uses decimal points"
+    f = df.attrs["report"]["files"][0]
+    assert f["problems"]["amounts unreadable"] == 1
+    assert f["examples"] == [{"row": 7, "column": "Amount", "value": "12,5",
+                              "problem": "amount decimal separator"}]
+    assert "1 value with a decimal comma left unread" in " ".join(f["notes"])
+
+
+def test_non_finite_amounts_are_counted_issues(tmp_path):
+    big = "9" * 400
+    df = spend.load_spend(write(tmp_path / "s.csv", f"Supplier,Amount\nA,1\nB,inf\nC,nan\nD,{big}\nE,2\nF,3\nG,4\n"))
+    assert df["amount"].isna().sum() == 3 and df.attrs["report"]["issues"] == 3
+    assert df["issue"].iloc[1] == "amount: not a finite number ('inf')"
+    assert df["issue"].iloc[3] == "amount: not a finite number ('" + "9" * 40 + "…')"
+    assert df["issue"].iloc[2] == "amount: not a number ('nan')"
+    assert df.attrs["report"]["files"][0]["problems"]["amounts missing"] == 0
+
+
+def test_mixed_encoding_lines_are_noted(tmp_path):
+    p = tmp_path / "m.csv"
+    p.write_bytes("Supplier,Amount\nCaf\u00e9,1\n".encode() + "\u00a3 Shop,2\n".encode("cp1252"))
+    df = spend.load_spend(p)
+    assert df["supplier"].tolist() == ["Caf\u00e9", "\u00a3 Shop"]
+    f = df.attrs["report"]["files"][0]
+    assert f["encoding"] == "mixed" and "line 3 decoded as Windows-1252" in f["notes"][0]
+    assert spend.files_table(df)["encoding"].iloc[0] == "mixed, LF"
+
+
+def test_limits_apply_to_spend_files(tmp_path, monkeypatch):
+    p = write(tmp_path / "s.csv", "Supplier,Amount\n" + "A,1\n" * 100)
+    monkeypatch.setenv("TOOLKIT_MAX_CELLS", "150")
+    with pytest.raises(DataFileError, match="too many cells") as info:
+        spend.load_spend(p)
+    assert "TOOLKIT_MAX_CELLS" in str(info.value)
+    monkeypatch.setenv("TOOLKIT_MAX_CELLS", "1000")
+    assert len(spend.load_spend(p)) == 100

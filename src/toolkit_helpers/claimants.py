@@ -16,6 +16,12 @@ or ``rate``), ``value``, ``series`` (which NOMIS dataset: the claimant count or 
 Allowance), plus ``source_file`` and ``source_row``. ``df.attrs["report"]`` says which layout,
 columns and series were found and what was set aside.
 
+Values use decimal points (``1,205``, ``2.4``) or, file by file, decimal commas (``1.205``,
+``2,4``: a semicolon export); a value in the other convention, one that is not a finite number
+(``inf``, ``nan``) or a formula without a saved value is an error naming its row. A row with a
+month and a value is never set aside unread: a bad or missing area code there is an error, even
+on the last line (only footnotes and notes are set aside).
+
 Code and name columns are found under their usual names (``area_code``, ``Area code``,
 ``GEOGRAPHY_CODE``, ``geography code`` …) and under the ONS lookup names (``lad21cd``/``lad21nm``,
 ``LAD23CD``, ``wd22cd``, ``cauth22cd``, ``rgn21cd`` …, any case); with several ONS code columns the

@@ -3,11 +3,18 @@
 Readers here do not interpret columns; domain loaders (``spend``, ``claimants``,
 ``transport`` …) build on them. Nothing here ever writes to an input file.
 
-- :func:`decode_text` — bytes → text for UTF-8, UTF-8 with BOM and Windows-1252, with the
-  encoding and line endings it found.
+- :func:`decode_text` — bytes → text for UTF-8, UTF-8 with BOM and Windows-1252 (line by line
+  when a file mixes them), with the encoding and line endings it found.
 - :func:`read_csv_rows` — a CSV file as a list of rows (lists of strings), any line ending.
-- :func:`read_excel_rows` — every sheet (or one) of an ``.xlsx`` workbook as rows of strings.
-- :func:`read_rows` — either, by file type.
+- :func:`read_excel_rows` — every sheet (or one) of an ``.xlsx`` workbook as rows of strings;
+  :func:`read_workbook` the same with notes (merged cells filled down, formulas without saved
+  values shown as ``=…``, a false sheet size).
+- :func:`read_rows` — either, by file type; :func:`read_tables` with the delimiter and notes.
+- :data:`LIMITS` — what a loader will read (file size, columns, cells, unzipped workbook size,
+  JSON depth), each overridable (:data:`LIMIT_ENV`, :func:`set_limits`); :func:`read_bytes` /
+  :func:`check_regular_file` (regular files only: never a pipe or a device),
+  :func:`check_table_shape` (columns and cells counted before parsing), :func:`load_json`.
+- :func:`number_style` / :func:`choose_decimal` — decimal comma or decimal point, per file.
 - :func:`find_header_row` — the row most like a header, by a scoring function.
 - :func:`atomic_write_bytes` / :func:`atomic_write_text` / :func:`write_csv` — outputs that
   are either complete or untouched, never half-written.
@@ -123,7 +130,7 @@ def limit_error(name: str, found: str, what: str, *, file=None, row: int | None 
     unit = _LIMIT_UNITS[name]
     bigger = value * 4
     return DataFileError(
-        f"{what} ({found}) is over the toolkit's limit of {value:,} {unit}", file=file, row=row,
+        f"{what} ({found}; the toolkit's limit is {value:,} {unit})", file=file, row=row,
         column=column,
         hint=(advice + " " if advice else "") +
              f"If the file is genuine, raise the limit: set the environment variable "
@@ -162,7 +169,7 @@ def check_regular_file(path: str | os.PathLike, *, size: bool = True) -> os.stat
                             hint="the toolkit reads only ordinary files (a pipe or a device could "
                                  "hang or never end); save the data to a file and give its path.")
     if size and st.st_size > limit("max_file_mb") * 1024 * 1024:
-        raise limit_error("max_file_mb", f"{st.st_size / 1024 / 1024:,.0f} MB", "this file's size",
+        raise limit_error("max_file_mb", f"{st.st_size / 1024 / 1024:,.0f} MB", "this file is too large",
                           file=path, advice="For many large spend files use "
                                             "spend_pipeline.SpendPipeline (DuckDB), which streams them.")
     return st
@@ -192,7 +199,7 @@ def read_bytes(path: str | os.PathLike) -> bytes:
                                 hint="the toolkit reads only ordinary files.")
         data = fh.read(cap + 1)
     if len(data) > cap:
-        raise limit_error("max_file_mb", f"more than {cap // 1024 // 1024:,} MB", "this file's size",
+        raise limit_error("max_file_mb", f"more than {cap // 1024 // 1024:,} MB", "this file is too large",
                           file=path)
     return data
 
@@ -531,24 +538,39 @@ def check_table_shape(text: str, delimiter: str = ",", file=None) -> tuple[int, 
         if widest > max_cols:
             row = int(widths.argmax()) + 1
             raise limit_error("max_columns", f"{widest:,} columns",
-                              f"row {row} of this file has too many columns", file=file, row=row,
+                              "this row has too many columns", file=file, row=row,
                               advice="Check the file is really a table (a delimiter or quote may "
                                      "be wrong).")
         if len(widths) * widest > max_cells:
             raise limit_error("max_cells", f"{len(widths):,} rows × {widest:,} columns",
-                              "this table's size", file=file,
+                              "this table has too many cells", file=file,
                               advice="Split the file, or for spend files use "
                                      "spend_pipeline.SpendPipeline (DuckDB), which streams them.")
     return int(len(widths)), widest
 
 
 def sniff_delimiter(text: str) -> str:
-    """Comma unless the first lines are clearly tab- or semicolon-separated."""
-    sample = text[:20000].splitlines()[:20]
+    """Comma unless the first lines are clearly tab-, semicolon- or bar-separated: the other
+    delimiter is more than twice as common, or it is on (nearly) every line the same number of
+    times while commas are not (a semicolon export whose amounts have decimal commas:
+    ``Supplier;Amount`` / ``A;1.250,00`` / ``B;12,5``)."""
+    sample = [line for line in text[:20000].splitlines()[:20] if line.strip()]
     counts = {d: sum(line.count(d) for line in sample) for d in (",", "\t", ";", "|")}
     best = max(counts, key=counts.get)
     if best != "," and counts[best] > 2 * counts[","]:
         return best
+
+    def steady(d: str) -> bool:
+        per_line = [line.count(d) for line in sample]
+        if not per_line:
+            return False
+        top = max(set(per_line), key=per_line.count)
+        return top > 0 and per_line.count(top) >= 0.8 * len(per_line) and len(per_line) >= 2
+
+    if not steady(","):
+        others = [d for d in ("\t", ";", "|") if steady(d)]
+        if others:
+            return max(others, key=counts.get)
     return ","
 
 
@@ -651,6 +673,22 @@ def _scan_sheet_xml(archive, member: str) -> tuple[list[tuple[int, int, int, int
     return merges, formulas
 
 
+def _sheet_extras(archive, member: str | None, name: str, notes: list[str]):
+    """Merged ranges and formulas without saved values of a sheet (:func:`_scan_sheet_xml`);
+    when its XML cannot be scanned the rows are still used, with a note."""
+    if archive is None or not member:
+        return [], {}
+    for candidate in dict.fromkeys((member, member.lstrip("/"))):
+        try:
+            return _scan_sheet_xml(archive, candidate)
+        except KeyError:
+            continue
+        except Exception:  # noqa: BLE001 - the scan only adds to what openpyxl read
+            break
+    notes.append(f"sheet {name!r}: merged cells and formulas could not be checked")
+    return [], {}
+
+
 def _check_workbook_zip(path: Path):
     """What the workbook unzips to, from the zip's directory (before anything is unzipped);
     the open :class:`zipfile.ZipFile`, or ``None`` when it is not a zip (openpyxl then
@@ -666,7 +704,7 @@ def _check_workbook_zip(path: Path):
     if total > cap:
         archive.close()
         raise limit_error("max_unzipped_mb", f"{total / 1024 / 1024:,.0f} MB",
-                          "what this workbook unzips to", file=path,
+                          "this workbook unzips to too much", file=path,
                           advice="A small file that unzips to gigabytes is a 'zip bomb', not a "
                                  "spreadsheet; a genuine one can be saved as CSV.")
     return archive
@@ -690,13 +728,16 @@ def _sheet_rows(ws, path: Path, name: str, notes: list[str]) -> list[list[str]]:
     for row in ws.iter_rows(values_only=True):
         if len(row) > max_cols:
             raise limit_error("max_columns", f"{len(row):,} columns",
-                              f"row {len(rows) + 1} of sheet {name!r}", file=path, row=len(rows) + 1)
+                              f"row {len(rows) + 1} of sheet {name!r} has too many columns",
+                              file=path, row=len(rows) + 1)
         rows.append([_cell_to_str(v) for v in row])
         width = max(width, len(row))
         if len(rows) * max(width, 1) > max_cells:
             raise limit_error("max_cells", f"more than {len(rows):,} rows × {width:,} columns",
-                              f"sheet {name!r}", file=path,
-                              advice="Save the sheet as CSV and check its size.")
+                              f"sheet {name!r} has too many cells", file=path,
+                              advice="Look for stray cells far from the table (Ctrl+End in Excel "
+                                     "goes to the last one) and delete them, or save the sheet as "
+                                     "CSV and check its size.")
     return rows
 
 
@@ -804,9 +845,6 @@ def read_workbook(path: str | os.PathLike, sheet: str | int | None = None) -> li
                 notes: list[str] = []
                 try:
                     rows = _sheet_rows(ws, path, name, notes)
-                    member = getattr(ws, "_worksheet_path", None)
-                    merges, formulas = (_scan_sheet_xml(archive, member)
-                                        if archive is not None and member else ([], {}))
                 except DataFileError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - a broken sheet inside a good zip
@@ -814,6 +852,8 @@ def read_workbook(path: str | os.PathLike, sheet: str | int | None = None) -> li
                                         "the workbook may be damaged)", file=path,
                                         hint="open it in Excel or LibreOffice and save it again "
                                              "as .xlsx, or export CSV.") from None
+                merges, formulas = _sheet_extras(archive, getattr(ws, "_worksheet_path", None),
+                                                 name, notes)
                 _fill_merged(rows, merges, name, notes)
                 marked = _mark_formulas(rows, formulas, name, notes)
                 out.append(Sheet(name, rows, notes, marked))
@@ -1150,11 +1190,11 @@ def load_json(text: str, file=None):
     if text.count("[") + text.count("{") > cap:
         depth = json_depth(text)
         if depth > cap:
-            raise limit_error("max_json_depth", f"{depth:,} levels", "how deeply this JSON nests",
+            raise limit_error("max_json_depth", f"{depth:,} levels", "this JSON nests too deeply",
                               file=file, advice="OCDS and 360Giving files nest about ten levels; "
                                                 "check you picked the right file.")
     try:
         return json.loads(text)
     except RecursionError:
-        raise limit_error("max_json_depth", "too deep for Python", "how deeply this JSON nests",
+        raise limit_error("max_json_depth", "too deep for Python", "this JSON nests too deeply",
                           file=file) from None

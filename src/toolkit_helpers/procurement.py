@@ -23,6 +23,12 @@ values, the latest possible end date, ``notes`` on data problems, ``source_file`
 
 Real-file quirks handled (and written into ``notes`` so nobody is misled):
 
+- **parts of an unexpected JSON type** (:func:`clean_release`): a ``tender`` or ``value`` given
+  as a list of one object is read as that object; a buyer, party or supplier given as text is
+  read as its name, a name given as a number as text; awards given as strings, amounts that are
+  ``inf``/``NaN``/``1e400`` or text with a decimal comma (``"12,5"``) and the like are left out —
+  each with a note, never a traceback; entries of ``releases`` that are not objects are listed
+  in the report (``skipped``). JSON nested deeper than ``io.LIMITS["max_json_depth"]`` is refused;
 - a **lot priced in another currency** than its tender (e.g. AED on a GBP tender): the lot's
   value is not added to GBP figures;
 - ``amountGross`` (with VAT) beside, or instead of, ``amount``: ``value_amount`` and
@@ -60,7 +66,10 @@ with a visible notice. Notebooks never need the network.
 from __future__ import annotations
 
 import json
+import math
+import re
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
@@ -130,15 +139,23 @@ def _list(x) -> list:
 
 
 def _num(x) -> float | None:
-    """A JSON number or the text of one (CSV exports) → float; anything else → None."""
+    """A JSON number or the text of one (CSV exports: ``12,000``, ``£5,000.50``) → float;
+    anything else → None: not a number, not finite (``inf``, ``NaN``, ``1e400``), or a comma
+    that is not a thousands separator (``12,5`` is never read as 125)."""
     if x is None or isinstance(x, bool):
         return None
     if isinstance(x, (int, float)):
-        return float(x)
+        return float(x) if math.isfinite(x) else None
+    from .io import VALID_WITH_POINT, number_core
+
+    text = str(x).strip()
+    if "," in text and not re.fullmatch(VALID_WITH_POINT, number_core(text)):
+        return None
     try:
-        return float(str(x).replace(",", "").replace("£", "").strip())
+        value = float(text.replace(",", "").replace("£", "").strip())
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def _bool(x) -> bool | None:
@@ -284,11 +301,153 @@ def _identifiers(*orgs) -> list[str]:
     return out
 
 
+# ----------------------------------------------------------------------------- release shapes
+
+# What release_row reads, and the JSON type each part must have (OCDS release schema): an
+# object (a dict of its parts), a list of something ([spec]), a single value (_SCALAR), text
+# (_TEXT), an amount (_AMOUNT: a finite number or its text) or any object (dict).
+_SCALAR, _TEXT, _AMOUNT = "a single value", "text", "an amount"
+_VALUE = {"amount": _AMOUNT, "amountGross": _AMOUNT, "currency": _SCALAR}
+_PERIOD = {"startDate": _SCALAR, "endDate": _SCALAR, "maxExtentDate": _SCALAR,
+           "durationInDays": _AMOUNT}
+_CLASSIFICATION = {"scheme": _SCALAR, "id": _SCALAR}
+_ITEM = {"classification": _CLASSIFICATION, "additionalClassifications": [_CLASSIFICATION]}
+_IDENTIFIER = {"id": _SCALAR, "scheme": _SCALAR, "uri": _SCALAR}
+_SUITABILITY = {"sme": _SCALAR, "vcse": _SCALAR}
+_ORGANISATION = {"name": _TEXT, "id": _SCALAR, "identifier": _IDENTIFIER,
+                 "additionalIdentifiers": [_IDENTIFIER], "details": dict}
+_SUPPLIER = {**_ORGANISATION, "scale": _SCALAR, "sme": _SCALAR, "vcse": _SCALAR}
+_PARTY = {**_SUPPLIER, "roles": [_SCALAR]}
+_LOT = {"id": _SCALAR, "value": _VALUE, "contractPeriod": _PERIOD, "suitability": _SUITABILITY,
+        "classification": _CLASSIFICATION, "additionalClassifications": [_CLASSIFICATION]}
+_TENDER = {"title": _TEXT, "status": _SCALAR, "value": _VALUE, "lots": [_LOT], "items": [_ITEM],
+           "classification": _CLASSIFICATION, "additionalClassifications": [_CLASSIFICATION],
+           "suitability": _SUITABILITY, "contractPeriod": _PERIOD, "procurementMethod": _SCALAR,
+           "mainProcurementCategory": _SCALAR}
+_AWARD = {"id": _SCALAR, "status": _SCALAR, "date": _SCALAR, "title": _TEXT, "value": _VALUE,
+          "suppliers": [_SUPPLIER], "items": [_ITEM], "contractPeriod": _PERIOD,
+          "mainProcurementCategory": _SCALAR}
+_CONTRACT = {"id": _SCALAR, "awardID": _SCALAR, "status": _SCALAR, "period": _PERIOD,
+             "items": [_ITEM], "value": _VALUE}
+_RELEASE = {"ocid": _SCALAR, "id": _SCALAR, "date": _SCALAR, "title": _TEXT, "tag": [_SCALAR],
+            "buyer": _ORGANISATION, "parties": [_PARTY], "tender": _TENDER, "awards": [_AWARD],
+            "contracts": [_CONTRACT]}
+#: Notes about unexpected shapes kept per release (the rest are counted).
+MAX_SHAPE_NOTES = 10
+_DROP = object()
+
+
+def _kind(x) -> str:
+    if isinstance(x, bool):
+        return "true/false"
+    if isinstance(x, (int, float)):
+        return "a number"
+    if isinstance(x, str):
+        return "text"
+    if isinstance(x, list):
+        return "a list"
+    if isinstance(x, dict):
+        return "an object"
+    return type(x).__name__
+
+
+def _shown(x) -> str:
+    text = json.dumps(x, default=str) if not isinstance(x, str) else repr(x)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _clean(x, spec, where: str, notes: list[str]):
+    """``x`` as ``spec`` wants it (see :data:`_RELEASE`): parts of the wrong type are left
+    out (``_DROP``), or read when the intent is plain (a list of one object where an object
+    belongs; a number where text belongs), each with a note."""
+    if x is None:
+        return None
+    if spec is dict:
+        if isinstance(x, dict):
+            return x
+        notes.append(f"{where} is {_kind(x)}, not an object: ignored")
+        return _DROP
+    if isinstance(spec, dict):
+        if isinstance(x, list) and len(x) == 1 and isinstance(x[0], dict):
+            notes.append(f"{where} is a list of one object, not an object: read as that object")
+            x = x[0]
+        if isinstance(x, str) and "name" in spec and x.strip():
+            notes.append(f"{where} is text ({_shown(x)}), not an object: read as its name")
+            x = {"name": x}
+        if not isinstance(x, dict):
+            notes.append(f"{where} is {_kind(x)} ({_shown(x)}), not an object: ignored")
+            return _DROP
+        out = dict(x)
+        for key, sub in spec.items():
+            if key in out:
+                got = _clean(out[key], sub, f"{where}.{key}", notes)
+                if got is _DROP:
+                    del out[key]
+                else:
+                    out[key] = got
+        return out
+    if isinstance(spec, list):
+        inner = spec[0]
+        if isinstance(x, dict):
+            if inner in (_SCALAR, _TEXT):
+                notes.append(f"{where} is an object, not a list: ignored")
+                return _DROP
+            notes.append(f"{where} is one object, not a list: read as a list of one")
+            x = [x]
+        if not isinstance(x, list):
+            if inner in (_SCALAR, _TEXT):
+                return x  # "tag": "award", "roles": "buyer": read as a list of one
+            if isinstance(inner, dict) and "name" in inner and isinstance(x, str) and x.strip():
+                notes.append(f"{where} is text ({_shown(x)}), not a list: read as one name")
+                return [{"name": x}]
+            notes.append(f"{where} is {_kind(x)} ({_shown(x)}), not a list of objects: ignored")
+            return _DROP
+        items = []
+        for i, item in enumerate(x):
+            got = _clean(item, inner, f"{where}[{i}]", notes)
+            if got is not _DROP and got is not None:
+                items.append(got)
+        return items
+    if isinstance(x, (dict, list)):
+        notes.append(f"{where} is {_kind(x)} ({_shown(x)}), not {spec}: ignored")
+        return _DROP
+    if spec == _TEXT and not isinstance(x, str):
+        if isinstance(x, bool):
+            notes.append(f"{where} is true/false, not text: ignored")
+            return _DROP
+        notes.append(f"{where} is a number ({_shown(x)}), not text: read as {str(x)!r}")
+        return str(x)
+    if spec == _AMOUNT and _num(x) is None and str(x).strip():
+        notes.append(f"{where} is not a number ({_shown(x)}): ignored")
+        return _DROP
+    return x
+
+
+def clean_release(release: dict, notes: list[str] | None = None) -> dict:
+    """A copy of an OCDS release whose parts :func:`release_row` reads have the JSON types the
+    schema gives them: a tender or value given as a list of one object is read as the object;
+    awards given as text, a party name given as a number (read as text), an amount that is
+    ``inf`` or ``1e400`` and the like are left out — each with a note in ``notes`` (at most
+    :data:`MAX_SHAPE_NOTES`, then a count). The input is not changed."""
+    found: list[str] = []
+    out = _clean(release, _RELEASE, "release", found)
+    if out is _DROP or out is None:
+        out = {}
+    if notes is not None:
+        notes.extend(found[:MAX_SHAPE_NOTES])
+        if len(found) > MAX_SHAPE_NOTES:
+            notes.append(f"… and {len(found) - MAX_SHAPE_NOTES:,} more parts not shaped as OCDS "
+                         "expects (ignored)")
+    return out
+
+
 # ----------------------------------------------------------------------------- one release
 
 def release_row(release: dict) -> dict:
-    """The tidy row for one OCDS release (a dict as in the JSON), dates still as text."""
+    """The tidy row for one OCDS release (a dict as in the JSON), dates still as text. Parts
+    of an unexpected type are read or left out by :func:`clean_release`, with a note."""
     notes: list[str] = []
+    release = clean_release(release, notes)
     tender = release.get("tender") or {}
     parties = _supplier_parties(release)
     buyer = _get(release, "buyer", "name")
@@ -464,13 +623,15 @@ def release_row(release: dict) -> dict:
 
 # ----------------------------------------------------------------------------- packages
 
-def releases_of(doc, file=None) -> list[dict]:
+def releases_of(doc, file=None, skipped: list[str] | None = None) -> list[dict]:
     """Releases in a parsed JSON document: a release package, a record package (compiled
-    releases, else the last full release of each record), a list of packages, or a release."""
+    releases, else the last full release of each record), a list of packages, or a release.
+    Entries of ``releases`` (or ``records``) that are not objects are left out, and described
+    in ``skipped`` when a list is given."""
     if isinstance(doc, list):
         out = []
         for d in doc:
-            out += releases_of(d, file)
+            out += releases_of(d, file, skipped)
         return out
     if not isinstance(doc, dict):
         raise DataFileError("this JSON is not an OCDS release or record package", file=file,
@@ -479,11 +640,16 @@ def releases_of(doc, file=None) -> list[dict]:
         rels = doc["releases"]
         if not isinstance(rels, list):
             raise DataFileError("'releases' is not a list", file=file)
+        if skipped is not None:
+            skipped += [f"releases[{i}] is {_kind(r)}, not an object" for i, r in enumerate(rels)
+                        if not isinstance(r, dict)]
         return [r for r in rels if isinstance(r, dict)]
     if "records" in doc:
         out = []
-        for rec in _list(doc["records"]):
+        for i, rec in enumerate(_list(doc["records"])):
             if not isinstance(rec, dict):
+                if skipped is not None:
+                    skipped.append(f"records[{i}] is {_kind(rec)}, not an object")
                 continue
             if isinstance(rec.get("compiledRelease"), dict):
                 out.append(rec["compiledRelease"])
@@ -500,18 +666,18 @@ def releases_of(doc, file=None) -> list[dict]:
 
 
 def _read_json(path: Path) -> Any:
-    from .io import read_text
+    from .io import load_json, read_text
 
     text = read_text(path).text
     try:
-        return json.loads(text)
+        return load_json(text, file=path)  # refuses JSON nested deeper than max_json_depth
     except json.JSONDecodeError as exc:
         if "Extra data" in exc.msg:  # JSON Lines: one package per line
             docs = []
             for n, line in enumerate(text.splitlines(), start=1):
                 if line.strip():
                     try:
-                        docs.append(json.loads(line))
+                        docs.append(load_json(line, file=path))
                     except json.JSONDecodeError as e2:
                         raise DataFileError(f"line {n} is not valid JSON ({e2.msg})", file=path,
                                             row=n, hint="check the file is complete.") from None
@@ -816,6 +982,9 @@ def _apply_cells(row: dict, v: dict, sups: list[dict] | None, override: set[str]
             row[fld] = _iso_date(cell)
         elif fld in _NUMBER_FIELDS:
             row[fld] = _num(cell)
+            if row[fld] is None and str(cell or "").strip():
+                row.setdefault("notes", []).append(f"{fld} {str(cell).strip()[:40]!r} is not a "
+                                                   "number: left empty")
             if fld == "award_value_amount" and row[fld] is not None:
                 row["awarded"] = True  # an awarded value in the table: awarded
         elif fld in _BOOL_FIELDS:
@@ -852,6 +1021,26 @@ def _mapping_columns_error(path: Path, header: list[str], missing: list[tuple[st
         hint="copy the column name exactly as it appears in the file's header row.")
 
 
+def _check_json_paths(paths: list[str], file, row: int) -> None:
+    """JSON-path headers within the limits: no deeper than ``max_json_depth``, list indexes
+    no larger than ``max_columns`` (``releases/0/awards/99999999/id`` would make a list of a
+    hundred million entries)."""
+    from .io import limit, limit_error
+
+    depth_cap, index_cap = limit("max_json_depth"), limit("max_columns")
+    for h in paths:
+        parts = [x for x in h.split("/") if x]
+        if len(parts) > depth_cap:
+            raise limit_error("max_json_depth", f"{len(parts):,} levels",
+                              f"the column header {h[:60]!r} nests too deeply", file=file, row=row)
+        big = next((x for x in parts if x.isdigit() and int(x) > index_cap), None)
+        if big is not None:
+            raise limit_error("max_columns", f"index {int(big):,}",
+                              f"the column header {h[:60]!r} has too large a list index", file=file,
+                              row=row, advice="A flat export numbers list entries from 0; an "
+                                              "index this large is a damaged header.")
+
+
 def _read_flat_csv(path: Path, mapping: dict | None = None) -> tuple[list[tuple[dict, int]], dict]:
     """A CSV of notices → ``([(tidy row, row number)], report)``: the Contracts Finder flat
     export with JSON-path headers (``releases/0/tender/title`` …), or a notice table with
@@ -877,6 +1066,7 @@ def _read_flat_csv(path: Path, mapping: dict | None = None) -> tuple[list[tuple[
                  "file goes to load_spend instead.")
     header = [str(h).strip() for h in rows[header_i]]
     json_cols = {i for i, h in enumerate(header) if h.startswith("releases/")}
+    _check_json_paths([header[i] for i in sorted(json_cols)], path, header_i + 1)
     cols = _detect_notice_columns(header, skip=json_cols)
     missing = [(f, c) for f, c in user.items() if c and _column_of(header, c) is None]
     if missing:
@@ -979,6 +1169,32 @@ def _frame(rows: list[dict], sources: list[tuple[str, int]]):
     return df[list(COLUMNS)].reset_index(drop=True)
 
 
+#: What a release of an unforeseen shape can raise inside :func:`release_row` (turned into a
+#: :class:`DataFileError` naming the file and the release; :func:`clean_release` should have
+#: left such parts out already).
+_SHAPE_ERRORS = (AttributeError, TypeError, ValueError, KeyError, IndexError, RecursionError,
+                 OverflowError)
+
+
+def _shape_error(exc: Exception, file, what: str) -> DataFileError:
+    return DataFileError(
+        f"{what} cannot be read: part of it is not shaped as OCDS expects "
+        f"({type(exc).__name__}: {str(exc)[:120]})", file=file,
+        hint="check it against the OCDS release schema (standard.open-contracting.org), or ask "
+             "the publisher for a corrected file.")
+
+
+def _read_release(release: dict, file, n: int) -> dict:
+    """:func:`release_row`, with any failure on an unforeseen shape as a :class:`DataFileError`
+    naming the file and the release."""
+    try:
+        return release_row(release)
+    except DataFileError:
+        raise
+    except _SHAPE_ERRORS as exc:
+        raise _shape_error(exc, file, f"release {n}") from None
+
+
 def load_ocds(path, *, mapping: dict | None = None):
     """OCDS release packages (JSON) and Contracts Finder CSV exports → one row per release
     (see the module docstring for the columns and quirks).
@@ -1005,18 +1221,30 @@ def load_ocds(path, *, mapping: dict | None = None):
     report: dict = {"files": []}
     if isinstance(path, dict) or (isinstance(path, list) and path and isinstance(path[0], dict)):
         for i, rel in enumerate(releases_of(path), start=1):
-            rows.append(release_row(rel))
+            rows.append(_read_release(rel, "(fetched)", i))
             sources.append(("(fetched)", i))
         report["files"].append({"file": "(fetched)", "releases": len(rows)})
     else:
         for p in iter_paths(path, patterns=("*.json", "*.jsonl", "*.csv")):
             entry: dict = {"file": p.name}
             if p.suffix.lower() == ".csv":
-                found, about = _read_flat_csv(p, mapping)
+                try:
+                    found, about = _read_flat_csv(p, mapping)
+                except DataFileError:
+                    raise
+                except _SHAPE_ERRORS as exc:
+                    raise _shape_error(exc, p, "a notice in this CSV") from None
                 entry.update(about)
             else:
                 doc = _read_json(p)
-                found = [(release_row(r), i) for i, r in enumerate(releases_of(doc, p), start=1)]
+                skipped: list[str] = []
+                found = [(_read_release(r, p, i), i)
+                         for i, r in enumerate(releases_of(doc, p, skipped), start=1)]
+                if skipped:  # entries that are not releases: listed, never dropped unseen
+                    entry["skipped"] = skipped
+                    warnings.warn(f"{p.name}: {len(skipped)} entr{'y' if len(skipped) == 1 else 'ies'} "
+                                  f"left out ({skipped[0]}{' …' if len(skipped) > 1 else ''})",
+                                  stacklevel=2)
             for row, n in found:
                 rows.append(row)
                 sources.append((p.name, n))

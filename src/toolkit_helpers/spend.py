@@ -23,7 +23,11 @@ millions of rows) can apply exactly the same rules:
 - :func:`detect_columns` — a header row → which column is which field, and what was left out.
 - :func:`header_score` / :func:`find_header` — which row is the header (any row: after title or
   blank rows, even the last line).
-- :func:`parse_amounts` — ``£1,000.00``, ``(12.50)``, ``12.50-``, ``12.50 CR`` → floats.
+- :func:`parse_amounts` — ``£1,000.00``, ``(12.50)``, ``12.50-``, ``12.50 CR`` → floats;
+  with ``decimal=","`` ``1.234,56`` and ``12,5``. :func:`detect_decimal` decides per file from
+  the amounts and the delimiter (a semicolon export with decimal commas is read as such, with a
+  note); an amount in the other convention, ``inf``, ``nan`` or ``1e400`` is unreadable (an
+  issue), never misread.
 - :func:`parse_dates` — ``dd/mm/yyyy``, ``11-Aug-22``, ``3 Apr 2023``, ISO, Excel serials →
   dates, by the shapes in :data:`DATE_PATTERNS` (strptime formats DuckDB's ``strptime`` shares).
 - :data:`TOTAL_PATTERN` / :func:`is_total_label` / :func:`drop_mask` — blank, repeated-header,
@@ -66,7 +70,9 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .errors import DataFileError
-from .io import EXCEL_SUFFIXES, column_letter, decode_text, iter_paths, normalise_header, read_excel_rows, sniff_delimiter
+from .io import (EXCEL_SUFFIXES, FORMULA_HINT, check_regular_file, check_table_shape, column_letter,
+                 decode_text, encoding_note, iter_paths, normalise_header, read_bytes,
+                 read_workbook, sniff_delimiter)
 
 # ----------------------------------------------------------------------------- the fields
 
@@ -143,6 +149,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 #: Cells read as "no value" in text, amount and date columns (compared in upper case).
 MISSING_TOKENS = frozenset({"", "NA", "N/A", "#N/A", "NULL", "NONE", "-", "--", "NAN", "NIL"})
+#: Cells read as "no value" in amount columns: :data:`MISSING_TOKENS` but ``nan``, which in an
+#: amount column is a broken number (an export of a calculation), so it is counted as
+#: unreadable like ``inf`` and ``1e400``, never passed over as empty.
+AMOUNT_MISSING_TOKENS = MISSING_TOKENS - {"NAN"}
+#: Amount text that may hold a comma that is not a thousands separator (``12,5``, ``1.234,56``,
+#: ``1,000,00``): such values are checked against the file's decimal separator. RE2-compatible
+#: (DuckDB's ``regexp_matches`` uses it too).
+COMMA_SUSPECT = r",\d{0,2}(?:\D|$)|,\d{4,}|\d{4,},|\.\d*,"
+#: The same for a dot in a file written with decimal commas (``12.50``, ``1,234.56``).
+DOT_SUSPECT = r"\.\d{0,2}(?:\D|$)|\.\d{4,}|\d{4,}\.|,\d*\.|,.*,"
 
 #: A totals label: ``Total``, ``TOTAL``, ``Grand Total``, ``Sub-total``, ``Totals:``,
 #: ``Total for April 2023``, ``Total spend`` — but not a supplier like ``Total Gas & Power``.
@@ -495,20 +511,85 @@ def _as_str_series(values):
 class Parsed:
     """Values parsed from text cells: ``values`` (float or datetime64), and boolean masks
     ``empty`` (no value given), ``bad`` (a value that could not be read) and, for dates,
-    ``lost`` (``00:00:00``: the date was lost in an export). ``info`` says how."""
+    ``lost`` (``00:00:00``: the date was lost in an export). ``info`` says how. For amounts,
+    ``wrong_separator`` and ``not_finite`` (both within ``bad``) say why some are bad: a
+    decimal separator the file does not use (``12,5`` in a file with decimal points), or a
+    value that is not a finite number (``inf``, ``nan``, ``1e400``, 400 digits)."""
     values: object
     empty: object
     bad: object
     lost: object = None
     info: dict = field(default_factory=dict)
+    wrong_separator: object = None
+    not_finite: object = None
 
 
-def parse_amounts(values) -> Parsed:
+def _wrong_separator(s, usable, decimal: str):
+    """Boolean Series: the numbers among ``s[usable]`` whose digits and separators the
+    decimal convention ``decimal`` cannot read (``12,5`` or ``1,000,00`` with decimal points;
+    ``12.50`` or ``1,234.56`` with decimal commas)."""
+    import pandas as pd
+
+    from .io import NUMBER_NOISE, VALID_WITH_COMMA, VALID_WITH_POINT
+
+    wrong = pd.Series(False, index=s.index)
+    cand = usable & s.str.contains(COMMA_SUSPECT if decimal == "." else DOT_SUSPECT,
+                                   regex=True).fillna(False).astype(bool)
+    if cand.any():
+        core = s[cand].str.replace(NUMBER_NOISE, "", regex=True)
+        numeric = core.str.fullmatch(r"[\d.,]+").fillna(False).astype(bool)
+        valid = core.str.fullmatch(VALID_WITH_POINT if decimal == "." else VALID_WITH_COMMA)
+        wrong.loc[cand] = numeric & ~valid.fillna(False).astype(bool)
+    return wrong
+
+
+def detect_decimal(values, delimiter: str | None = None) -> tuple[str | None, str]:
+    """The decimal separator of a file's amounts: ``(",", note)`` for decimal commas
+    (``1.234,56``, ``12,5``), ``(".", note)`` for decimal points, ``(None, why)`` when it
+    cannot be told. The convention most values show wins; with none shown a semicolon-separated
+    file whose amounts use dots only as thousands groups is read with decimal commas (see
+    :func:`toolkit_helpers.io.choose_decimal`). Fast for the usual file: only values with a
+    suspect comma are looked at closely."""
+    from .io import (DECIMAL_COMMA, DECIMAL_POINT, GROUPED_BY_COMMA, GROUPED_BY_DOT,
+                     NUMBER_NOISE, choose_decimal)
+
+    s = _as_str_series(values).str.strip()
+    s = s[s.notna() & (s != "")]
+    if not len(s):
+        return ".", ""
+
+    def count(mask, pattern):
+        if not mask.any():
+            return 0
+        core = s[mask].str.replace(NUMBER_NOISE, "", regex=True)
+        return int(core.str.fullmatch(pattern).fillna(False).sum())
+
+    suspect = s.str.contains(COMMA_SUSPECT, regex=True).fillna(False).astype(bool)
+    comma = count(suspect, DECIMAL_COMMA)
+    if not comma and delimiter != ";":
+        return ".", ""
+    dots = s.str.contains(".", regex=False).fillna(False).astype(bool)
+    point, grouped_dot = count(dots, DECIMAL_POINT), count(dots, GROUPED_BY_DOT)
+    grouped_comma = 0
+    if delimiter == ";":
+        commas = s.str.contains(",", regex=False).fillna(False).astype(bool)
+        grouped_comma = count(commas, GROUPED_BY_COMMA)
+    return choose_decimal(comma, point, grouped_dot, grouped_comma, delimiter)
+
+
+def parse_amounts(values, decimal: str | None = ".") -> Parsed:
     """Money text → floats, vectorised.
 
     Reads ``1000``, ``1,000.00``, ``£1,000``, ``-£12.50``, ``£-12.50``, ``(12.50)`` (credit),
     ``12.50-`` (credit), ``12.50 CR`` (credit), ``GBP 12.50``, Unicode minus. Empty cells and
-    :data:`MISSING_TOKENS` are ``empty`` (NaN); anything else unreadable is ``bad`` (NaN).
+    :data:`AMOUNT_MISSING_TOKENS` are ``empty`` (NaN); anything else unreadable is ``bad``
+    (NaN), including values that are not finite numbers (``inf``, ``nan``, ``1e400``, 400
+    digits: ``not_finite``).
+
+    ``decimal`` is the decimal separator: ``"."`` (UK, the default), ``","`` (``1.234,56``,
+    ``12,5``: dots are then thousands separators) or ``None`` to detect it from the values
+    (:func:`detect_decimal`). A number written with the other convention (``12,5`` with
+    decimal points) is ``bad`` (``wrong_separator``), never misread as 125.
     """
     import numpy as np
     import pandas as pd
@@ -516,11 +597,26 @@ def parse_amounts(values) -> Parsed:
     if isinstance(values, pd.Series) and pd.api.types.is_numeric_dtype(values) \
             and not pd.api.types.is_bool_dtype(values):
         v = values.astype("float64")
-        return Parsed(v, v.isna(), pd.Series(False, index=v.index))
+        not_finite = v.notna() & ~np.isfinite(v.fillna(0))
+        v = v.where(~not_finite)
+        return Parsed(v, v.isna() & ~not_finite, not_finite.copy(), info={"decimal": "."},
+                      wrong_separator=pd.Series(False, index=v.index), not_finite=not_finite)
     s = _as_str_series(values).str.strip()
-    empty = s.isna() | s.str.upper().isin(MISSING_TOKENS)
-    out = pd.to_numeric(s.where(~empty), errors="coerce").astype("float64")
-    rest = ~empty & out.isna()
+    empty = s.isna() | s.str.upper().isin(AMOUNT_MISSING_TOKENS)
+    if decimal is None:
+        decimal = detect_decimal(s[~empty])[0] or "."
+    if decimal not in (".", ","):
+        raise ValueError(f"decimal must be '.', ',' or None, not {decimal!r}")
+    wrong = _wrong_separator(s, ~empty, decimal)
+    if decimal == ",":  # 1.234,56 → 1234.56
+        conv = ~empty & ~wrong & (s.str.contains(",", regex=False).fillna(False).astype(bool)
+                                  | s.str.contains(".", regex=False).fillna(False).astype(bool))
+        if conv.any():
+            s = s.copy()
+            s.loc[conv] = s[conv].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    skip = empty | wrong
+    out = pd.to_numeric(s.where(~skip), errors="coerce").astype("float64")
+    rest = ~skip & out.isna()
     if rest.any():  # thousands separators and £ signs (plain text replaces: fast)
         t = s[rest]
         for ch in (",", "£", " "):
@@ -539,9 +635,11 @@ def parse_amounts(values) -> Parsed:
                             errors="coerce")
         num = num.where(~neg, -num.abs())
         out.loc[rest] = num.astype("float64")
-    bad = rest & out.isna()
-    out = out.where(np.isfinite(out.fillna(0)))
-    return Parsed(out, empty, bad)
+    not_finite = out.notna() & ~np.isfinite(out.fillna(0))
+    bad = (rest & out.isna()) | wrong | not_finite
+    out = out.where(~not_finite & ~wrong)
+    return Parsed(out, empty, bad, info={"decimal": decimal}, wrong_separator=wrong,
+                  not_finite=not_finite)
 
 
 def _month_first(numeric_dates) -> bool:
@@ -685,16 +783,8 @@ class Block:
 
 
 def _raw_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise DataFileError("file not found", file=path,
-                            hint="check the path (relative paths in a council config are "
-                                 "relative to the config file's folder).") from None
-    except IsADirectoryError:
-        raise DataFileError("this is a folder, not a file", file=path) from None
-    except PermissionError:
-        raise DataFileError("no permission to read this file", file=path) from None
+    """The file's bytes: a regular file within the size limit (:func:`io.read_bytes`)."""
+    return read_bytes(path)
 
 
 def _head_records(text: str, delimiter: str, limit: int = 200) -> tuple[list[list[str]], list[int]]:
@@ -776,6 +866,8 @@ def read_csv_frame(path: str | os.PathLike, delimiter: str | None = None,
         raise DataFileError("the file is empty", file=path,
                             hint="check the download; a spend file needs a header row and rows.")
     delimiter = delimiter or sniff_delimiter(text)
+    check_table_shape(text, delimiter, file=path)  # before any parser builds the table
+    notes = [n for n in (encoding_note(decoded),) if n]
     head, ends = _head_records(text, delimiter)
     width = max((len(r) for r in head), default=1) or 1
     if fast:
@@ -791,7 +883,8 @@ def read_csv_frame(path: str | os.PathLike, delimiter: str | None = None,
                         body[c] = pd.Series("", index=body.index, dtype="str")
                 body.index = range(h + 1, h + 1 + len(body))
                 frame = pd.concat([top, body]) if len(top) else body
-                return Block(path, None, frame, decoded.encoding, decoded.line_ending, delimiter)
+                return Block(path, None, frame, decoded.encoding, decoded.line_ending, delimiter,
+                             notes)
     frame = None
     for _attempt in range(12):
         try:
@@ -816,24 +909,26 @@ def read_csv_frame(path: str | os.PathLike, delimiter: str | None = None,
         rows = parse_csv_text(text, file=path, delimiter=delimiter)
         frame = _str_frame(rows, max(len(r) for r in rows))
     frame.columns = range(frame.shape[1])
-    return Block(path, None, frame, decoded.encoding, decoded.line_ending, delimiter)
+    return Block(path, None, frame, decoded.encoding, decoded.line_ending, delimiter, notes)
 
 
 def read_excel_frames(path: str | os.PathLike, sheet: str | int | None = None) -> list[Block]:
     """Each sheet (or the one named/numbered) of a workbook → a :class:`Block` of text cells
-    (dates as ISO text, numbers as plain text)."""
+    (dates as ISO text, numbers as plain text), read by :func:`io.read_workbook` (limits,
+    merged cells filled down, formulas without saved values shown as ``=…``, with notes)."""
     import pandas as pd
 
     path = Path(path)
     blocks = []
-    for name, rows in read_excel_rows(path, sheet):
+    for ws in read_workbook(path, sheet):
+        name, rows = ws.name, ws.rows
         width = max((len(r) for r in rows), default=0)
         frame = pd.DataFrame([list(r) + [""] * (width - len(r)) for r in rows] or [[]],
                              dtype="str")
         if not rows:
             frame = pd.DataFrame(columns=range(0), dtype="str")
         frame.columns = range(frame.shape[1])
-        blocks.append(Block(path, name, frame, "xlsx", None, None))
+        blocks.append(Block(path, name, frame, "xlsx", None, None, list(ws.notes)))
     return blocks
 
 
@@ -1031,7 +1126,8 @@ def _tidy_block(block: Block, mapping, organisation: str | None) -> tuple[object
             det.spacers.remove(s)
             det.left_out.append(s)
             report["notes"].append(f"column {_letter(s)} has values but no header: left out")
-    amount_p = parse_amounts(body[det.positions["amount"]])
+    decimal = _file_decimal(body, det, header, block, report)
+    amount_p = parse_amounts(body[det.positions["amount"]], decimal)
     reasons = drop_mask(body, det, header, amount_p.values, filled=filled)
     drop = pd.Series(False, index=body.index)
     for why, m in reasons.items():
@@ -1053,13 +1149,14 @@ def _tidy_block(block: Block, mapping, organisation: str | None) -> tuple[object
         raw = keep[det.positions[fld]]
         colname = header[det.positions[fld]].strip()
         if fld in AMOUNT_FIELDS:
-            p = amount_p if fld == "amount" else parse_amounts(raw)
+            p = amount_p if fld == "amount" else parse_amounts(raw, decimal)
             vals, bad, empty = p.values.loc[keep.index], p.bad.loc[keep.index], p.empty.loc[keep.index]
             out[fld] = vals
             _check_share(bad, empty, raw, rownum, block, colname, fld, "amounts")
             if bad.any():
-                issues = _add_issue(issues, bad, f"{fld}: not a number ('" + raw + "')")
-                examples += _examples(bad, rownum, colname, raw, f"{fld} not a number")
+                for why, mask, text in _amount_problems(fld, p, bad, raw, decimal):
+                    issues = _add_issue(issues, mask, text)
+                    examples += _examples(mask, rownum, colname, raw, why)
             if fld == "amount":
                 counts["amounts unreadable"] = int(bad.sum())
                 counts["amounts missing"] = int(empty.sum())
@@ -1106,6 +1203,59 @@ def _tidy_block(block: Block, mapping, organisation: str | None) -> tuple[object
     return result, report
 
 
+def _file_decimal(body, det: ColumnDetection, header, block: Block, report: dict) -> str:
+    """The decimal separator of a block's amounts (:func:`detect_decimal`), recorded in the
+    report (``decimal_separator``, and a note when it is not plain decimal points); a file
+    whose amounts cannot tell raises :class:`DataFileError`."""
+    import pandas as pd
+
+    cols = [det.positions[f] for f in AMOUNT_FIELDS if f in det.positions]
+    values = pd.concat([body[c] for c in cols], ignore_index=True) if cols else pd.Series([], dtype="str")
+    sep, note = detect_decimal(values, block.delimiter)
+    if sep is None:
+        colname = header[det.positions["amount"]].strip()
+        raise DataFileError(
+            f"cannot tell whether the amounts use a decimal comma or a decimal point: {note}",
+            file=block.file, column=colname,
+            hint="export the file again with one convention (1234.56, or 1234,56 with a "
+                 "semicolon between columns), or correct the amounts that differ."
+                 + (f" Sheet: {block.sheet!r}." if block.sheet else ""))
+    report["decimal_separator"] = sep
+    if note:
+        report["notes"].append(f"amounts: {note}")
+    return sep
+
+
+def _amount_problems(fld: str, p: Parsed, bad, raw, decimal: str):
+    """``[(problem, mask, issue text)]`` for the bad amounts of a column, by why they are bad:
+    a formula without a saved value, a decimal separator the file does not use, a value that
+    is not a finite number, anything else."""
+    import pandas as pd
+
+    shown = raw.where(raw.str.len() <= 40, raw.str.slice(0, 40) + "…")
+    idx = bad.index
+    formula = bad & raw.str.startswith("=").fillna(False).astype(bool)
+    wrong = bad & (p.wrong_separator.loc[idx] if p.wrong_separator is not None
+                   else pd.Series(False, index=idx)) & ~formula
+    infinite = bad & (p.not_finite.loc[idx] if p.not_finite is not None
+                      else pd.Series(False, index=idx)) & ~formula & ~wrong
+    other = bad & ~formula & ~wrong & ~infinite
+    convention = "decimal points" if decimal == "." else "decimal commas"
+    out = []
+    if formula.any():
+        out.append((f"{fld} is a formula without a saved value", formula,
+                    f"{fld}: a formula with no saved value ('" + shown + f"'): {FORMULA_HINT}"))
+    if wrong.any():
+        out.append((f"{fld} decimal separator", wrong,
+                    f"{fld}: not read ('" + shown + f"'): the file uses {convention}"))
+    if infinite.any():
+        out.append((f"{fld} not a finite number", infinite,
+                    f"{fld}: not a finite number ('" + shown + "')"))
+    if other.any():
+        out.append((f"{fld} not a number", other, f"{fld}: not a number ('" + shown + "')"))
+    return out
+
+
 def _add_issue(issues, mask, text):
     """Append ``text`` (a string or a Series aligned with ``issues``) where ``mask``."""
     import pandas as pd
@@ -1122,7 +1272,13 @@ def _check_share(bad, empty, raw, rownum, block: Block, colname: str, fld: str, 
     n_bad = int(bad.sum())
     if filled >= 3 and n_bad > REJECT_SHARE * filled:
         first = bad[bad].index[0]
-        examples = ", ".join(repr(str(v)) for v in raw[bad].head(3))
+        examples = ", ".join(repr(str(v)[:40]) for v in raw[bad].head(3))
+        if raw[bad].str.startswith("=").fillna(False).all():
+            raise DataFileError(
+                f"{n_bad:,} of {filled:,} values in the column used for {fld} are formulas "
+                f"without a saved value (e.g. {examples})", file=block.file,
+                row=int(rownum[first]), column=colname,
+                hint=FORMULA_HINT + "." + (f" Sheet: {block.sheet!r}." if block.sheet else ""))
         raise DataFileError(
             f"{n_bad:,} of {filled:,} values in the column used for {fld} cannot be read as "
             f"{what} (e.g. {examples}); this is probably not the {fld} column",
@@ -1150,6 +1306,8 @@ def _paths(path) -> list[Path]:
     paths = iter_paths(path)
     if not paths:
         raise DataFileError("no spend files found", file=path, hint="check the folder.")
+    for p in paths:  # regular files only, before anything opens them (a pipe would hang)
+        check_regular_file(p, size=False)
     return paths
 
 
@@ -1487,7 +1645,7 @@ def problems_table(df, limit: int | None = 20):
 
 __all__ = [
     "CANONICAL", "EXTRA_FIELDS", "FIELDS", "COLUMNS", "REQUIRED", "SYNONYMS", "SYNONYM_INDEX",
-    "MISSING_TOKENS", "TOTAL_PATTERN", "DATE_PATTERNS", "header_key", "header_score",
+    "MISSING_TOKENS", "AMOUNT_MISSING_TOKENS", "detect_decimal", "TOTAL_PATTERN", "DATE_PATTERNS", "header_key", "header_score",
     "find_header", "detect_columns", "ColumnDetection", "mapping_error", "parse_amounts",
     "parse_dates", "Parsed", "is_total_label", "normalise_text", "drop_mask", "read_csv_frame",
     "read_excel_frames", "read_blocks", "load_spend", "mapping_table", "files_table",

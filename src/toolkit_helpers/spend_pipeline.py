@@ -37,7 +37,7 @@ from . import spend
 from .errors import DataFileError
 
 #: Bump when the parsing rules change, so old cache files are not reused.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 #: Columns of every cache file, in order.
 CACHE_COLUMNS = spend.CANONICAL + ("source_file", "source_row") + (
     "effective_date", "irrecoverable_vat", "supplier_id", "expense_code")
@@ -70,6 +70,8 @@ def _strip(expr: str) -> str:
 
 _MISSING_ANY = sorted(spend._MISSING_ANY_CASE)
 _MISSING_UPPER = sorted(spend.MISSING_TOKENS)
+#: "No value" in amount columns (``nan`` there is an unreadable amount, as in load_spend).
+_AMOUNT_MISSING_UPPER = sorted(spend.AMOUNT_MISSING_TOKENS)
 
 
 def _in(expr: str, values) -> str:
@@ -259,8 +261,10 @@ def _scan(path: Path) -> str:
     Windows-1252 without the bytes 0x80–0x9F where the two differ — after checking, in one
     streaming pass, that it has no blank lines (DuckDB skips them, which would shift the row
     numbers reported to users)."""
+    from .io import has_utf8_sequences
+
     utf8 = codecs.getincrementaldecoder("utf-8")()
-    is_utf8, c1, tail = True, False, b""
+    is_utf8, c1, tail, some_utf8 = True, False, b"", False
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 24), b""):
             joined = tail + chunk
@@ -272,6 +276,8 @@ def _scan(path: Path) -> str:
                     utf8.decode(chunk)
                 except UnicodeDecodeError:
                     is_utf8 = False
+            if not some_utf8:
+                some_utf8 = has_utf8_sequences(chunk)
             if not c1 and len(chunk.translate(None, _C1)):
                 c1 = True
     if is_utf8:
@@ -280,6 +286,8 @@ def _scan(path: Path) -> str:
             return "utf-8"
         except UnicodeDecodeError:
             pass
+    if some_utf8:  # lines of UTF-8 among Windows-1252 ones: load_spend decodes line by line
+        raise _UsePandas("UTF-8 characters in a file that is not UTF-8 (mixed encodings)")
     if c1:
         raise _UsePandas("Windows-1252 characters in 0x80–0x9F")
     return "latin-1"
@@ -301,6 +309,8 @@ def _plan(path: Path, mapping: Mapping | None):
     if "\r" in text and "\r\n" not in text:
         raise _UsePandas("old Mac line endings")
     delimiter = spend.sniff_delimiter(text)
+    if delimiter == ";":  # amounts may have decimal commas (load_spend decides, file by file)
+        raise _UsePandas("semicolon-separated (decimal commas possible)")
     sio = _io.StringIO(text, newline="")
     rows, ends = [], []
     try:
@@ -326,6 +336,10 @@ def _plan(path: Path, mapping: Mapping | None):
     if lines_before != h + 1:
         raise _UsePandas("line breaks inside quoted cells above the header")
     width = max(len(r) for r in rows[h:])
+    from .io import limit
+
+    if width > limit("max_columns"):
+        raise _UsePandas("more columns than the limit (load_spend says so)")
     return {"encoding": enc, "delimiter": delimiter, "skip": h + 1, "header": header,
             "det": det, "width": width}
 
@@ -477,7 +491,9 @@ class SpendPipeline:
         parsed = [f"_k", "_row"]
         for f in amount_fields:
             parsed.append(f"{_finite(_amount_expr(col[f]))} AS {f}")
-            parsed.append(f"({col[f]} = '' OR {_in(f'upper({col[f]})', _MISSING_UPPER)}) AS _e_{f}")
+            parsed.append(f"({col[f]} = '' OR {_in(f'upper({col[f]})', _AMOUNT_MISSING_UPPER)}) "
+                          f"AS _e_{f}")
+            parsed.append(f"regexp_matches({col[f]}, {_q(spend.COMMA_SUSPECT)}) AS _sus_{f}")
         for f in date_fields:
             parsed.append(f"{_date_expr(dates[f], f'NOT mf_{f}')} AS {f}")
             parsed.append(f"({dates[f]} IS NULL) AS _e_{f}")
@@ -496,6 +512,9 @@ class SpendPipeline:
         for fld in det.alternatives:
             checks.append(f"NOT bool_or(_used_{fld})")
             reasons.append(f"the column chosen for {fld} is empty")
+        for f in amount_fields:  # decimal commas, or commas not in thousands groups
+            checks.append(f"coalesce(bool_or(_sus_{f}), false)")
+            reasons.append(f"{f} values with a comma that is not a thousands separator")
         for f in amount_fields + date_fields:
             filled = f"count(*) FILTER (WHERE NOT _e_{f})"
             checks.append(f"{filled} >= 3 AND count(*) FILTER (WHERE NOT _e_{f} AND {f} IS NULL) "
