@@ -238,3 +238,26 @@ def test_bad_mappings_name_the_key_and_what_is_expected(tmp_path, mappings, prob
     assert err.value.problem == problem
     assert hint in err.value.hint
     assert err.value.file == str(p)
+
+
+def test_settings_limits_are_checked_and_applied(tmp_path):
+    from toolkit_helpers import io
+    from toolkit_helpers.config import load_config
+    from toolkit_helpers.errors import ConfigError
+    from toolkit_helpers.notebook import start
+
+    cfg = tmp_path / "c.yaml"
+    base = "council: {name: T, gss_code: 'E07000901'}\nservice: {name: S}\n"
+    cfg.write_text(base + "settings: {limits: {max_fil_mb: 10}}\n")
+    with pytest.raises(ConfigError, match="did you mean 'max_file_mb'"):
+        load_config(cfg)
+    cfg.write_text(base + "settings: {limits: {max_file_mb: -3}}\n")
+    with pytest.raises(ConfigError, match="settings.limits.max_file_mb"):
+        load_config(cfg)
+    cfg.write_text(base + f"settings: {{limits: {{max_file_mb: 999}}}}\noutput_dir: '{tmp_path / 'o'}'\n")
+    old = io.limits()
+    try:
+        start("01_goals", str(cfg), str(tmp_path / "o"), False, quiet=True)
+        assert io.limit("max_file_mb") == 999
+    finally:
+        io.set_limits(old)

@@ -95,13 +95,15 @@ TOP_KEYS = {
     "mappings": "optional column mappings per data key, e.g. spend: {supplier: 'Vendor'}, or "
                 "a list of per-file entries {files: pattern, columns: {...}, sheet: name}",
     "notebook_parameters": "optional parameter values per notebook, e.g. spend_network_tenders: {TOP_N: 15}",
-    "settings": "optional settings: live (bool, allow live fetches), timeout_seconds (number)",
+    "settings": "optional settings: live (bool, allow live fetches), timeout_seconds (number), "
+                "cache_dir (text), limits (max_file_mb, max_columns, max_cells, "
+                "max_unzipped_mb, max_json_depth)",
     "output_dir": "optional output folder (default: outputs/<council slug>)",
 }
 COUNCIL_KEYS = {"name", "gss_code", "slug", "region_name", "region_code", "comparators",
                 "statistical_neighbours", "domain"}
 SERVICE_KEYS = {"name", "description", "users", "problem", "patterns", "goals"}
-SETTINGS_KEYS = {"live": bool, "timeout_seconds": (int, float), "cache_dir": str}
+SETTINGS_KEYS = {"live": bool, "timeout_seconds": (int, float), "cache_dir": str, "limits": dict}
 
 
 @dataclass
@@ -528,7 +530,23 @@ def parse_config(raw: Any, path: Path) -> Config:
         if k in settings and (not isinstance(settings[k], typ) or
                               (typ is not bool and isinstance(settings[k], bool))):
             raise _fail(path, f"settings.{k}", f"has {settings[k]!r}",
-                        {bool: "true or false", str: "text"}.get(typ, "a number"))
+                        {bool: "true or false", str: "text",
+                         dict: "a mapping, e.g. {max_file_mb: 1024}"}.get(typ, "a number"))
+    if settings.get("limits"):
+        from .io import LIMITS, _limit_value
+
+        for name, value in settings["limits"].items():
+            if name not in LIMITS:
+                import difflib
+
+                close = difflib.get_close_matches(str(name), list(LIMITS), n=1)
+                raise _fail(path, f"settings.limits.{name}", "is not a limit"
+                            + (f" (did you mean '{close[0]}'?)" if close else ""),
+                            f"one of {', '.join(LIMITS)}")
+            try:
+                _limit_value(name, value, f"settings.limits.{name}")
+            except ConfigError as exc:
+                raise ConfigError(exc.problem, file=path, hint=exc.hint) from None
     if "timeout_seconds" in settings and not 0 < settings["timeout_seconds"] <= 300:
         raise _fail(path, "settings.timeout_seconds", f"has {settings['timeout_seconds']!r}",
                     "a number of seconds between 0 and 300")

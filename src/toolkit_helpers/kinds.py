@@ -512,6 +512,10 @@ def check_config(config, load: bool = True) -> ConfigCheck:
     from .templates import TEMPLATES, is_blank
 
     out = ConfigCheck(warnings=config_warnings(config))
+    if config.settings.get("limits"):  # load as the notebooks will, with the council's limits
+        from .io import set_limits
+
+        set_limits(config.settings["limits"])
     if not load:
         return out
     templates = _template_keys()

@@ -173,6 +173,10 @@ def start(name: str, config: str = "councils/sample.yaml", output_dir: str = "",
     install_error_display()
     _skip_following_cells(False)  # "Run all" again after filling in a template
     cfg = load_config(config)
+    if cfg.settings.get("limits"):  # the council's own limits on file sizes, columns, cells …
+        from .io import set_limits
+
+        set_limits(cfg.settings["limits"])
     out = Path(output_dir) if output_dir else cfg.output_dir
     art = Artefacts(out, name, title=title, council=cfg.council.name)
     ctx = Context(name=name, config=cfg, artefacts=art, output_dir=out,

@@ -131,9 +131,12 @@ def _scores(rows: list[list[str]]) -> tuple[dict[str, float], dict[str, list[str
 
 
 def _json_kind(path: Path) -> tuple[str, str]:
+    from .io import load_json, read_bytes
+
     try:
-        with open(path, "rb") as fh:
-            doc = json.loads(fh.read().decode("utf-8-sig"))
+        doc = load_json(read_bytes(path).decode("utf-8-sig"), file=path)
+    except ToolkitError as exc:
+        return "unknown", exc.problem
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         return "unknown", f"not readable JSON ({type(exc).__name__})"
     if isinstance(doc, dict):
@@ -157,7 +160,13 @@ def classify_file(path: str | os.PathLike) -> Classification:
     a file no loader can read is ``unknown`` with the reason."""
     from . import kinds
 
+    from .io import check_regular_file
+
     path = Path(path)
+    try:
+        check_regular_file(path)
+    except ToolkitError as exc:
+        return Classification(path, "unknown", exc.problem)
     suffix = path.suffix.lower()
     if path.name == "stops.txt" or suffix in TABULAR:
         pass

@@ -368,7 +368,9 @@ def read_table(path: str | os.PathLike, sheet: str | int | None = 0) -> Table:
                                      "an open format anyone can read"))
         _finish(t)
         return t
-    raw = path.read_bytes()
+    from .io import read_bytes
+
+    raw = read_bytes(path)
     if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataFileError("this is an Excel (or other binary) file with a CSV name", file=path,
                             hint="rename it to .xlsx, or export it from Excel as CSV (UTF-8).")

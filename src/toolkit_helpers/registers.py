@@ -478,9 +478,11 @@ def _flatten(obj, prefix: str, out: dict[str, str]) -> None:
 
 
 def _json_block(path: Path) -> _Block:
+    from .io import load_json
+
     decoded = read_text(path)
     try:
-        doc = json.loads(decoded.text)
+        doc = load_json(decoded.text, file=path)
     except json.JSONDecodeError as exc:
         raise DataFileError(f"the JSON cannot be read ({exc.msg})", file=path, row=exc.lineno,
                             column=exc.colno,
