@@ -233,6 +233,24 @@ def test_tile_map(tmp_path):
     assert "Bramblefield" in texts and "1.8%" in texts
 
 
+def test_tile_map_from_a_hexjson_layout():
+    """A published-style HexJSON layout (tests/fixtures/northvale.hexjson) in place of the CSV
+    grid: the authorities in the claimant data are drawn as hexagons (more in test_hexmap.py)."""
+    from pathlib import Path
+
+    from matplotlib.patches import Polygon
+
+    tiles = cc.load_tile_map(Path(__file__).parent / "fixtures" / "northvale.hexjson")
+    fig, alt = cc.tile_map(frame(), tiles, measure="rate", highlight="E07000901")
+    assert len([p for p in fig.axes[0].patches if isinstance(p, Polygon)]) == 3
+    assert alt.startswith("Hex map of 3 authorities in the council's region (E12000999)")
+    assert "Highest: Anytown 2.3%; lowest: Castlemere 1.0%" in alt
+    assert "Outlined: Anytown 2.3%" in alt
+    assert "Values, highest first: Anytown 2.3%; Bramblefield 1.8%; Castlemere 1.0%." in alt
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "Bramblefield" in texts and "1.8%" in texts
+
+
 @pytest.mark.parametrize("text,problem", [
     ("area_code,area_name,row\nE07000901,A,0\n", r"lacks the column\(s\) col"),
     ("area_code,area_name,row,col\nE07000901,A,0,x\n", "'x' is not a whole number"),

@@ -331,6 +331,68 @@ def test_invalid_package_is_reported(tmp_path):
     assert not v.valid and any("row 3" in e for e in v.errors)
 
 
+@pytest.mark.parametrize("values,header,expected", [
+    (["007", "12"], "n", "string"),              # a leading zero before a digit: a code
+    (["007"], "n", "string"),
+    (["-007"], "n", "string"),
+    (["00.5"], "n", "string"),
+    (["1.5", "007.25"], "n", "string"),          # before the fix: "number", and 7.25 read back
+    (["01632"], "n", "string"),
+    (["0300 123 4567"], "n", "string"),
+    (["+44 20 7946 0000"], "n", "string"),
+    (["+5"], "n", "string"),                      # a leading + is not a plain number
+    (["1234567890123456"], "n", "string"),       # 16 digits: an identifier, not a quantity
+    (["12", "34"], "ward_code", "string"),       # a column named as codes
+    (["4021"], "CostCentreCode", "string"),
+    (["12345"], "Reference", "string"),
+    (["1632960123"], "phone", "string"),
+    (["01234567", "SC012345"], "company_number", "string"),
+    (["E07000901"], "area", "string"),
+    (["0", "3", "-12"], "n", "integer"),          # true numbers stay numeric
+    (["1", "2"], "id", "integer"),
+    (["1", "2"], "hotel", "integer"),             # "tel" inside a word is not a phone column
+    (["0", "0.5", "-12.50"], "amount", "number"),
+    (["0.05", "100"], "rate", "number"),
+    (["123456789012345"], "n", "integer"),       # 15 digits: still a number
+    (["2024-01-05"], "date", "date"),
+    ([""], "n", "string"),
+])
+def test_field_types_keep_codes_as_text(values, header, expected):
+    assert pub._field_type(values, header) == expected
+
+
+def test_data_package_keeps_leading_zeros(tmp_path):
+    """Published through frictionless, "007" comes back as "007" (it was typed ``number`` and
+    read back as 7), phone numbers and codes keep their zeros and plus signs, and true numbers
+    stay numeric."""
+    import decimal
+
+    import frictionless
+
+    header = ["id", "code", "helpline", "dialling_code", "intl", "ward_code", "amount", "count"]
+    rows = [["1", "007", "0300 123 4567", "01632", "+44 20 7946 0000", "12", "0", "0"],
+            ["2", "012", "0300 123 4568", "01633", "+44 20 7946 0001", "34", "0.5", "3"],
+            ["3", "100", "0800 000 0000", "01634", "+44 20 7946 0002", "56", "-12.50", "-2"]]
+    t = pub.table_from_rows(header, rows)
+    pkg = pub.write_data_package(t, tmp_path / "pkg", name="codes", title="Codes")
+    fields = json.loads(pkg.read_text(encoding="utf-8"))["resources"][0]["schema"]["fields"]
+    assert {f["name"]: f["type"] for f in fields} == {
+        "id": "integer", "code": "string", "helpline": "string", "dialling_code": "string",
+        "intl": "string", "ward_code": "string", "amount": "number", "count": "integer"}
+    v = pub.validate_package(pkg)
+    assert v.valid, v.errors
+    # a consumer reading the package with its schema gets the values as published
+    resource = frictionless.Package(str(pkg)).get_resource("codes")
+    back = [row.to_dict() for row in resource.read_rows()]
+    assert [r["code"] for r in back] == ["007", "012", "100"]
+    assert [r["dialling_code"] for r in back] == ["01632", "01633", "01634"]
+    assert back[0]["helpline"] == "0300 123 4567" and back[0]["intl"] == "+44 20 7946 0000"
+    assert [r["ward_code"] for r in back] == ["12", "34", "56"]
+    assert [r["amount"] for r in back] == [decimal.Decimal("0"), decimal.Decimal("0.5"),
+                                           decimal.Decimal("-12.50")]
+    assert [r["count"] for r in back] == [0, 3, -2]
+
+
 def test_five_star_levels():
     with_uris = pub.table_from_rows(["hub", "uri"], [["Central", "https://data.anytown.example.gov.uk/id/hub/central"]])
     linked = pub.table_from_rows(["area"], [["http://statistics.data.gov.uk/id/statistical-geography/E07000901"]])

@@ -1,5 +1,6 @@
 """Accessible claimant count charts: compare places over time, small multiples, and a tile
-(grid) map of a region's authorities that needs no GIS libraries.
+map of a region's authorities that needs no GIS libraries: squares on a grid from a small CSV,
+or hexagons from a published HexJSON layout (:mod:`toolkit_helpers.hexmap`).
 
 Every function returns ``(fig, alt)``: the alt text is written from the numbers shown.
 Colour never carries meaning alone: lines have markers and line styles and are labelled at
@@ -116,8 +117,22 @@ def small_multiples(df, areas: list[str], measure: str = "rate", reference: str 
 
 
 def load_tile_map(path):
-    """A tile (grid) map layout: CSV/xlsx with ``area_code, area_name, row, col`` (0-based grid
-    positions, row 0 at the top). Checked: whole numbers, one area per tile."""
+    """A tile map layout, by its file name:
+
+    - ``.hexjson`` / ``.json`` — a HexJSON hex layout (ODI Leeds / Open Innovations format,
+      e.g. a published ``uk-local-authority-districts`` layout: hexes keyed by GSS code, with
+      ``q``, ``r`` and the name ``n``), read by :func:`toolkit_helpers.hexmap.load_hexjson`;
+      the frame also has ``q, r, layout, region`` and :func:`tile_map` draws hexagons. A
+      national layout is fine: the map keeps the authorities in the claimant data.
+    - CSV/xlsx with ``area_code, area_name, row, col`` (0-based grid positions, row 0 at the
+      top). Checked: whole numbers, one area per tile.
+
+    A file that cannot be used raises :class:`DataFileError` naming the file and the row,
+    column or HexJSON key at fault."""
+    from .hexmap import is_hexjson, load_hexjson
+
+    if is_hexjson(path):
+        return load_hexjson(path)
     import pandas as pd
 
     from .io import normalise_header, read_rows
@@ -154,19 +169,29 @@ def load_tile_map(path):
     return tiles
 
 
-def tile_map(df, tiles, month=None, measure: str = "rate", highlight: str | None = None):
-    """Each authority as a square at its grid position, shaded by ``measure`` in ``month``
-    (cividis: readable in greyscale and with colour-vision deficiencies), its short name and
-    value written on it; ``highlight`` (the council) drawn with a thick outline."""
+def tile_map(df, tiles, month=None, measure: str = "rate", highlight: str | None = None,
+             region: str | None = "auto"):
+    """Each authority as a square at its grid position (CSV layout) or a hexagon (HexJSON
+    layout), shaded by ``measure`` in ``month`` (cividis: readable in greyscale and with
+    colour-vision deficiencies), its short name and value written on it; ``highlight`` (the
+    council) drawn with a thick outline.
+
+    Only the layout's areas with a value in ``df`` are drawn, so a national HexJSON layout
+    shows the authorities in the claimant data. ``region`` (HexJSON layouts that give each hex a
+    ``region``): ``"auto"`` keeps the highlighted council's region when the layout says it,
+    a region code keeps that region, ``None`` keeps every area with data."""
     import matplotlib.colors as mcolors
     from matplotlib import colormaps
     from matplotlib.cm import ScalarMappable
     from matplotlib.patches import Rectangle
 
     from .claimants_analysis import _month, latest_month
+    from .hexmap import is_hex_tiles
 
     month = _month(month, df) or latest_month(df)
     sub = df[(df["measure"] == measure) & (df["date"] == month)].set_index("area_code")["value"]
+    if is_hex_tiles(tiles):
+        return _hex_map(tiles, sub, month, measure, highlight, region)
     tiles = tiles[tiles["area_code"].isin(sub.index)].copy()
     if tiles.empty:
         raise ValueError("none of the tile map's areas has values for that month and measure")
@@ -177,8 +202,7 @@ def tile_map(df, tiles, month=None, measure: str = "rate", highlight: str | None
     fig, ax = new_figure(figsize=(1.45 * ncols + 1.6, 1.25 * nrows + 0.9))
     for t in tiles.itertuples():
         colour = cmap(norm(t.value))
-        r, g, b, _ = colour
-        text = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+        text = _text_colour(colour)
         hl = t.area_code == highlight
         ax.add_patch(Rectangle((t.col, -t.row), 0.94, 0.94, facecolor=colour,
                                edgecolor="black" if hl else "white", linewidth=3 if hl else 1))
@@ -203,4 +227,104 @@ def tile_map(df, tiles, month=None, measure: str = "rate", highlight: str | None
     if highlight in set(tiles["area_code"]):
         h = tiles.set_index("area_code").loc[highlight]
         alt += f" Outlined: {h['area_name']} {_fmt(measure, h['value'])}."
+    return fig, alt
+
+
+def _text_colour(colour) -> str:
+    """Black or white, whichever reads better on ``colour`` (an RGBA tuple)."""
+    r, g, b, _ = colour
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+
+
+def _short_label(name: str, chars: int) -> str:
+    return name if len(name) <= chars else name[:max(1, chars - 1)].rstrip() + "."
+
+
+def _hex_map(tiles, sub, month, measure: str, highlight: str | None, region: str | None):
+    """The hex version of :func:`tile_map` (a HexJSON layout)."""
+    import matplotlib.colors as mcolors
+    from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.patches import Polygon
+
+    from .hexmap import centres, half_extent, hexagon
+
+    sub = sub.dropna()
+    sub = sub[~sub.index.duplicated()]
+    chosen = None
+    if region == "auto":
+        region = None
+        if highlight and "region" in tiles.columns:
+            own = tiles.loc[tiles["area_code"] == highlight, "region"]
+            region = own.iloc[0] if len(own) and own.iloc[0] else None
+            chosen = f"the council's region ({region})" if region else None
+    if region:
+        in_region = tiles[tiles["region"].astype(str).str.upper() == str(region).upper()] \
+            if "region" in tiles.columns else tiles.iloc[0:0]
+        if in_region.empty:
+            raise ValueError(f"the hex layout has no areas in the region {region!r}"
+                             + ("" if "region" in tiles.columns and tiles["region"].any()
+                                else " (it gives no regions): use region=None"))
+        tiles = in_region
+    layout_codes = list(tiles["area_code"])
+    tiles = tiles[tiles["area_code"].isin(sub.index)].copy()
+    if tiles.empty:
+        data_codes = [c for c in sub.index if c][:3]
+        raise ValueError(
+            "none of the hex layout's areas has values for that month and measure: its keys "
+            f"(e.g. {', '.join(layout_codes[:3])}) must be the area codes in the claimant data "
+            f"(e.g. {', '.join(data_codes)}). Check that the layout is for the same year's "
+            "authorities as the data.")
+    tiles["value"] = tiles["area_code"].map(sub)
+    tiles = tiles.sort_values(["r", "q"], ascending=[False, True]).reset_index(drop=True)
+    xs, ys = centres(tiles)
+    layout = tiles["layout"].iloc[0]
+    hw, hh = half_extent(layout)
+    x0, x1 = min(xs) - hw, max(xs) + hw
+    y0, y1 = min(ys) - hh, max(ys) + hh
+    # inches per unit of circumradius: a hexagon about an inch across for a region, smaller
+    # for a big layout, the whole map within about 11 x 8.5 inches
+    scale = min(0.72, 10.5 / (x1 - x0), 8.0 / (y1 - y0))
+    fig, ax = new_figure(figsize=(scale * (x1 - x0) + 1.9, scale * (y1 - y0) + 0.9))
+    norm = mcolors.Normalize(vmin=tiles["value"].min(), vmax=tiles["value"].max())
+    cmap = colormaps[SEQUENTIAL_CMAP]
+    name_size = max(4.5, min(8.0, 10.5 * scale))
+    value_size = max(5.0, min(9.0, 12.0 * scale))
+    chars = max(3, int(2 * hw * scale * 72 / (0.6 * name_size)))
+    order = sorted(range(len(tiles)), key=lambda i: tiles["area_code"].iloc[i] == highlight)
+    for i in order:           # the outlined council last, so its outline is on top
+        t = tiles.iloc[i]
+        colour = cmap(norm(t["value"]))
+        text = _text_colour(colour)
+        hl = t["area_code"] == highlight
+        ax.add_patch(Polygon(hexagon(xs[i], ys[i], layout, 0.97), closed=True, facecolor=colour,
+                             edgecolor="black" if hl else "white", linewidth=3 if hl else 1,
+                             zorder=3 if hl else 2, label=t["area_name"]))
+        ax.text(xs[i], ys[i] + 0.2, _short_label(t["area_name"], chars), ha="center",
+                va="center", fontsize=name_size, color=text, fontweight="bold" if hl else "normal",
+                zorder=4)
+        ax.text(xs[i], ys[i] - 0.3, _fmt(measure, t["value"]), ha="center", va="center",
+                fontsize=value_size, color=text, zorder=4)
+    ax.set_xlim(x0 - 0.1, x1 + 0.1)
+    ax.set_ylim(y0 - 0.1, y1 + 0.1)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.8,
+                 label=MEASURE_LABEL[measure])
+    ax.set_title(f"{MEASURE_LABEL[measure]}, {month:%B %Y}")
+    ranked = tiles.sort_values(["value", "area_name"], ascending=[False, True])
+    alt = (f"Hex map of {len(tiles)} authorities"
+           + (f" in {chosen}" if chosen else "")
+           + f", each a hexagon placed roughly where it lies and shaded by "
+             f"{MEASURE_LABEL[measure].lower()} in {month:%B %Y}, with its name and value written "
+             f"on it. Highest: {ranked['area_name'].iloc[0]} "
+             f"{_fmt(measure, ranked['value'].iloc[0])}; lowest: {ranked['area_name'].iloc[-1]} "
+             f"{_fmt(measure, ranked['value'].iloc[-1])}.")
+    if highlight in set(tiles["area_code"]):
+        h = tiles.set_index("area_code").loc[highlight]
+        alt += f" Outlined: {h['area_name']} {_fmt(measure, h['value'])}."
+    alt += (" Values, highest first: "
+            + "; ".join(f"{n} {_fmt(measure, v)}"
+                        for n, v in zip(ranked["area_name"], ranked["value"], strict=True))
+            + ".")
     return fig, alt

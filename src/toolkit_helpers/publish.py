@@ -85,10 +85,10 @@ import csv
 import io as _io
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from .errors import DataFileError, ToolkitError
 from .io import atomic_write_text, is_blank_row, neutralise_formula, read_rows
@@ -1206,16 +1206,56 @@ def neutralise(table: Table) -> tuple[Table, list[dict]]:
 
 # ------------------------------------------------------------------ data package
 
-def _field_type(values: list[str]) -> str:
+# Table Schema types. A value is a *true number* only when it is written as one: an optional
+# minus, then ``0`` or a digit 1–9 and more digits, then an optional decimal part (``0``, ``42``,
+# ``0.5``, ``-12.50``). A leading zero before a digit (``007``, ``01632``, ``0300 123 4567``) or a
+# leading ``+`` (``+44 …``, ``+5``) marks a code or a phone number: typed ``number`` a consumer
+# would read ``007`` as 7 and lose the zeros, so any such value makes the whole column ``string``.
+# So do identifier-like values: digit runs longer than 15 (beyond what a double holds exactly:
+# account, card and long reference numbers) and columns whose name says they hold codes
+# (``ward_code``, ``Ref``, ``postcode``, ``phone``, ``UPRN``, ``company_number`` …) even when
+# every value is digits. A plain ``id`` column of whole numbers stays ``integer``.
+_SCHEMA_INTEGER_RE = re.compile(r"-?(?:0|[1-9]\d{0,14})")
+_SCHEMA_NUMBER_RE = re.compile(r"-?(?:0|[1-9]\d{0,14})\.\d+")
+_SCHEMA_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SCHEMA_CODE_HEADER = re.compile(
+    r"\b(?:code|codes|ref|refs|reference|references|phone|telephone|tel|mobile|fax|postcode|"
+    r"post code|postal code|zip|zip code|uprn|usrn|urn|isbn|issn|ean|gtin|sku|barcode|"
+    r"sort code|(?:account|acct|company|charity|registration|reg|nhs|ni|vat|serial|"
+    r"telephone|phone|mobile|contact|card|cheque|policy|licence|license|permit)"
+    r" (?:number|no|num|nr))\b")
+
+
+def _code_header(header: str | None) -> bool:
+    """Whether a column's name says its values are codes, not quantities."""
+    if not header:
+        return False
+    from .io import normalise_header
+
+    words = normalise_header(re.sub(r"([a-z])([A-Z])", r"\1 \2", header))   # CostCode too
+    return bool(_SCHEMA_CODE_HEADER.search(words))
+
+
+def is_true_number(value: str) -> bool:
+    """Whether ``value`` is written as a number a consumer may parse without losing anything:
+    ``0``, ``42``, ``0.5``, ``-12.50`` yes; ``007``, ``01632``, ``+44``, ``0300 123 4567``,
+    ``1e5``, 16 or more digits no."""
+    return bool(_SCHEMA_INTEGER_RE.fullmatch(value) or _SCHEMA_NUMBER_RE.fullmatch(value))
+
+
+def _field_type(values: list[str], header: str | None = None) -> str:
+    """The Table Schema type of a column of text values: ``integer`` or ``number`` only when
+    every value is a true number (:func:`is_true_number`) and the column is not named as a
+    code; ``date`` for ISO dates; else ``string`` (which keeps leading zeros and ``+``)."""
     vals = [v for v in values if v != ""]
     if not vals:
         return "string"
-    if all(re.fullmatch(r"-?\d{1,15}", v) and not (len(v) > 1 and v.lstrip("-").startswith("0"))
-           for v in vals):
-        return "integer"
-    if all(re.fullmatch(r"-?\d+(\.\d+)?", v) for v in vals):
-        return "number"
-    if all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) for v in vals):
+    if not _code_header(header):
+        if all(_SCHEMA_INTEGER_RE.fullmatch(v) for v in vals):
+            return "integer"
+        if all(is_true_number(v) for v in vals):
+            return "number"
+    if all(_SCHEMA_DATE_RE.fullmatch(v) for v in vals):
         import datetime as dt
         try:
             for v in vals:
@@ -1227,10 +1267,12 @@ def _field_type(values: list[str]) -> str:
 
 
 def table_schema(table: Table, descriptions: dict[str, str] | None = None) -> dict:
-    """A Frictionless Table Schema for ``table`` (types inferred from the text)."""
+    """A Frictionless Table Schema for ``table`` (types inferred from the text; a column with
+    any code-like value, such as ``007``, ``01632`` or ``+44 …``, is ``string`` so that its leading
+    zeros and plus signs survive: see :func:`_field_type`)."""
     fields = []
     for j, h in enumerate(table.header):
-        f = {"name": h, "type": _field_type([r[j] for r in table.rows])}
+        f = {"name": h, "type": _field_type([r[j] for r in table.rows], h)}
         if descriptions and h in descriptions:
             f["description"] = descriptions[h]
         if f["type"] == "string" and table.rows and all(
