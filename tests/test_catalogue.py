@@ -157,6 +157,13 @@ class StubCKAN(BaseHTTPRequestHandler):
             self.send_response(503)
             self.end_headers()
             return
+        elif (StubCKAN.mode == "rate-limited" and len(StubCKAN.calls) <= 1
+              or StubCKAN.mode == "wait an hour"):
+            self.send_response(429)
+            self.send_header("Retry-After", "1" if StubCKAN.mode == "rate-limited" else "3600")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         elif StubCKAN.mode == "huge":
             data = json.dumps({"success": True, "result": {"count": 1, "results": [
                 pkg("big", "x" * 300_000)]}}).encode()
@@ -303,3 +310,49 @@ def test_answers_over_the_size_cap_are_refused(stub):
         cat._ask("package_search", {"q": "x"}, stub, 5, max_bytes=100_000, sleep=lambda s: None)
     # under a larger cap the same answer is read
     assert cat._ask("package_search", {"q": "x"}, stub, 5, max_bytes=1_000_000)["count"] == 1
+
+
+# ------------------------------------------------------------------ one mechanism (net)
+def test_the_catalogue_uses_the_one_fetch_cache(stub, tmp_path):
+    from toolkit_helpers import net
+
+    assert cat.search("visits", live=True, base_url=stub, cache_dir=tmp_path).source == "live"
+    url = net.full_url(cat.action_url(stub, "package_search"), {"q": "visits", "rows": 10})
+    assert url == f"{stub}/api/action/package_search?q=visits&rows=10"
+    assert list(tmp_path.iterdir()) == [net._cache_path(tmp_path, url)]
+    assert net.fetch_parsed_with_source(url, json.loads, cache_dir=tmp_path)[1] == "cache"
+
+
+def test_a_ckan_error_says_what_the_catalogue_said(stub):
+    StubCKAN.mode = "error"  # HTTP 404 with CKAN's error envelope, read by ckanapi
+    r = cat.search("visits", live=True, base_url=stub, snapshot=[pkg("snap", "Snapshot visits")])
+    assert r.source == "snapshot"
+    assert "the catalogue refused the request (NotFound: Not found)" in r.notice
+    assert len(StubCKAN.calls) == 1  # a refusal is not retried
+
+
+def test_the_catalogue_waits_as_long_as_retry_after_asks(stub):
+    StubCKAN.mode = "rate-limited"  # HTTP 429 with Retry-After: 1, then the answer
+    waits = []
+    result = cat._ask("package_search", {"q": "x"}, stub, 5, backoff=0.25, sleep=waits.append)
+    assert result["results"][0]["name"] == "live-visits"
+    assert len(StubCKAN.calls) == 2 and waits == [1]
+
+
+def test_retry_after_past_the_deadline_falls_back_to_the_snapshot(stub, tmp_path):
+    import os
+
+    StubCKAN.mode = "wait an hour"  # HTTP 429 with Retry-After: 3600, every time
+    r = cat.search("visits", live=True, base_url=stub, deadline=5, cache_dir=tmp_path,
+                   snapshot=[pkg("snap", "Snapshot visits")])
+    assert r.source == "snapshot" and len(StubCKAN.calls) == 1
+    assert "asked to wait 3,600 seconds" in r.notice and "5-second deadline" in r.notice
+    assert not list(tmp_path.iterdir())
+    # with an older answer in the cache, that answer stands in (and the notice says so)
+    StubCKAN.mode = "ok"
+    assert cat.search("visits", live=True, base_url=stub, cache_dir=tmp_path).source == "live"
+    for f in tmp_path.iterdir():
+        os.utime(f, (f.stat().st_mtime - 2 * 86400,) * 2)
+    StubCKAN.mode = "wait an hour"
+    stale = cat.search("visits", live=True, base_url=stub, deadline=5, cache_dir=tmp_path)
+    assert stale.source == "stale cache" and list(stale.value["name"]) == ["live-visits"]

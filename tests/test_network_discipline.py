@@ -113,6 +113,16 @@ def json_ok(h, q):
     send(h, json.dumps({"ok": True, "releases": [], "stopPoints": []}).encode())
 
 
+def rate_limited(after, times=None):
+    """HTTP 429 with ``Retry-After: after`` — the first ``times`` requests to each address,
+    or every one — then :func:`json_ok`."""
+    def handler(h, q):
+        if times is not None and Stub.hits.count(h.path) > times:
+            return json_ok(h, q)
+        send(h, b"", status=429, extra=[("Retry-After", after)])
+    return handler
+
+
 def redirect_to(location):
     def handler(h, q):
         h.send_response(302)
@@ -169,6 +179,7 @@ def server(_server):
         "tenders-endless": tenders_endless, "html": html_page, "deep": deep_json,
         "ok": json_ok, "loop": redirect_to("/loop"),
         "redirect-in": redirect_to("/ok"),
+        "wait-an-hour": rate_limited("3600"), "busy-once": rate_limited("1", times=1),
     }
     return _server
 
@@ -228,6 +239,32 @@ def test_the_caller_falls_back_at_the_deadline(server, tmp_path):
 def test_a_deadline_is_shared_by_the_pages_of_a_paged_fetch(server):
     with pytest.raises(FetchError, match="deadline"):
         claimants.fetch_nomis(["E07000901"], base_url=f"{server}/trickle", deadline=1)
+
+
+@pytest.mark.parametrize("service", ["nomis", "tfl", "find a tender", "ckan"])
+def test_retry_after_past_the_deadline_stops_every_service_at_once(server, service, tmp_path):
+    # NOMIS, TfL and Find a Tender limit their rates with HTTP 429 + Retry-After; a wait past
+    # the deadline is not waited for: the fetch stops at once and says how long was asked
+    url = f"{server}/wait-an-hour"
+    fetch = {
+        "nomis": lambda: claimants.fetch_nomis(["E07000901"], base_url=url, deadline=5),
+        "tfl": lambda: transport.fetch_stoppoints(51.5, -0.1, base_url=url, deadline=5,
+                                                  cache_dir=tmp_path),
+        "find a tender": lambda: procurement.fetch_release_packages(url, deadline=5,
+                                                                    cache_dir=None),
+        "ckan": lambda: cat._ask("package_search", {"q": "x"}, url, 5, deadline=5),
+    }[service]
+    t0 = time.monotonic()
+    with pytest.raises(FetchError, match=r"asked to wait 3,600 seconds .*5-second deadline"):
+        fetch()
+    assert time.monotonic() - t0 < CUT_OFF and len(Stub.hits) == 1
+
+
+def test_find_a_tender_waits_as_long_as_retry_after_asks(server):
+    waits = []
+    got = procurement.fetch_release_packages(f"{server}/busy-once", limit=2, cache_dir=None,
+                                             backoff=0.25, sleep=waits.append)
+    assert got["pages"] == 1 and waits == [1] and len(Stub.hits) == 2
 
 
 # ----------------------------------------------------------------------------- 2. paging

@@ -3,10 +3,13 @@
 data.gov.uk runs CKAN; its action API answers ``package_search`` (``?q=…&rows=…``) and
 ``package_show`` (``?id=…``) with metadata (no data rows). :func:`search`:
 
-- asks the catalogue **live** through the ``ckanapi`` client (``RemoteCKAN``, GET only, with a
-  timeout, an overall deadline, a size cap and checked redirects) when live fetching is
-  allowed, caching each answer on disk — only an answer of the right shape: an HTML page, a
-  body that is not JSON or JSON of another shape is never cached (the snapshot is used);
+- asks the catalogue **live** when live fetching is allowed: a GET of the action's address
+  (``<base>/api/action/<action>``) through :func:`toolkit_helpers.net.fetch_parsed` — the
+  toolkit's one mechanism for timeouts, the overall deadline, retries (with ``Retry-After``
+  honoured), the size cap, checked redirects and the on-disk cache — with ``ckanapi`` reading
+  CKAN's answer envelope (``success``/``result``/``error``); only an answer of the right
+  shape is cached: an HTML page, a body that is not JSON or JSON of another shape never is
+  (the snapshot is used);
 - asks for at most :data:`CKAN_MAX_ROWS` results (one request; no paging);
 - otherwise, or when the live call fails, searches a **snapshot** — JSON files in the real
   ``package_search`` / ``package_show`` / ``organization_show`` (with
@@ -20,16 +23,15 @@ one (the tests set it; see :mod:`toolkit_helpers.net`).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import time
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from .errors import DataFileError, FetchError
-from .net import DEFAULT_MAX_BYTES, PARSE_ERRORS, Fetched, _is_loopback, offline
+from .net import DEFAULT_MAX_BYTES, PARSE_ERRORS, Fetched
 
 DATA_GOV_UK = "https://data.gov.uk"
 COLUMNS = ["title", "organisation", "licence", "formats", "last_modified", "url", "name",
@@ -209,11 +211,6 @@ def _rows(rows) -> int:
     return max(1, min(n, CKAN_MAX_ROWS))
 
 
-def _cache_file(cache_dir, base_url: str, action: str, params: dict) -> Path:
-    key = json.dumps([base_url.rstrip("/"), action, params], sort_keys=True)
-    return Path(cache_dir) / f"ckan-{action}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
-
-
 def check_result(action: str, result) -> None:
     """Refuse a live answer that is not what ``action`` returns (checked before it is cached
     or used): ``package_search`` → ``{"results": [packages…]}``, ``package_show`` → one
@@ -237,27 +234,54 @@ def check_result(action: str, result) -> None:
                               "is used.") from None
 
 
-def _read_cache(cache: Path | None, action: str):
-    """``(True, result)`` from a cached answer that still reads as ``action``'s result, else
-    ``(False, None)`` (an unreadable cached answer is removed)."""
-    if cache is None or not cache.exists():
-        return False, None
-    try:
-        result = json.loads(cache.read_text(encoding="utf-8"))
-        check_result(action, result)
-        return True, result
-    except (OSError, ValueError, RecursionError):  # FetchError and JSON errors are ValueErrors
+def action_url(base_url: str, action: str) -> str:
+    """The address of a CKAN action, as ``ckanapi.RemoteCKAN`` builds it
+    (``<base>/api/action/<action>``)."""
+    from ckanapi import RemoteCKAN
+
+    return base_url.rstrip("/") + "/" + RemoteCKAN.base_url + action
+
+
+def _refused(exc) -> FetchError:
+    return FetchError(f"the catalogue refused the request ({type(exc).__name__}: {exc})",
+                      hint="check the dataset id or the search words.")
+
+
+def _reader(action: str, url: str):
+    """``(parse, explain)`` for :func:`toolkit_helpers.net.fetch_parsed`: ckanapi reads CKAN's
+    answer envelope (``success``/``result``/``error`` → the result, or the exception the action
+    raised), then :func:`check_result` checks the result's shape — only then is it cached."""
+    from ckanapi.common import reverse_apicontroller_action
+    from ckanapi.errors import CKANAPIError, NotAuthorized, NotFound, ValidationError
+
+    def parse(body: bytes):
         try:
-            cache.unlink()
-        except OSError:
+            result = reverse_apicontroller_action(url, 200, body.decode("utf-8-sig"))
+        except (NotFound, NotAuthorized, ValidationError) as exc:
+            raise _refused(exc) from None
+        except CKANAPIError as exc:
+            raise FetchError(f"the catalogue's answer could not be used ({type(exc).__name__})",
+                             hint="the catalogue may be down or not CKAN; the offline snapshot "
+                                  "is used.") from None
+        check_result(action, result)
+        return result
+
+    def explain(status: int, body: bytes):
+        """CKAN's own reason for an HTTP 4xx answer (``Not found``, a validation error …)."""
+        try:
+            reverse_apicontroller_action(url, status, body.decode("utf-8-sig"))
+        except (NotFound, NotAuthorized, ValidationError) as exc:
+            return _refused(exc)
+        except CKANAPIError:
             pass
-        return False, None
+        return None
+
+    return parse, explain
 
 
 def call(action: str, params: dict, *, base_url: str = DATA_GOV_UK, timeout: float = 10,
          cache_dir: str | os.PathLike | None = None, max_age: float = 24 * 3600, deadline=None):
-    """One CKAN action through ``ckanapi.RemoteCKAN`` (GET only, with a timeout and an overall
-    ``deadline``), cached.
+    """One CKAN action (GET only, with a timeout and an overall ``deadline``), cached.
 
     A fresh cached answer is used without asking; when the catalogue cannot be reached an older
     cached answer is used; otherwise a failed call raises :class:`FetchError` (the caller falls
@@ -271,86 +295,13 @@ def call_with_source(action: str, params: dict, *, base_url: str = DATA_GOV_UK,
                      timeout: float = 10, cache_dir: str | os.PathLike | None = None,
                      max_age: float = 24 * 3600, deadline=None):
     """:func:`call`, returning ``(result, source)`` with source ``live``, ``cache`` (younger
-    than ``max_age``) or ``stale cache`` (older, used because the live call failed).
+    than ``max_age``) or ``stale cache`` (older, used because the catalogue could not be
+    reached).
 
     Only an answer of the right shape (:func:`check_result`) is cached or returned: an HTML
     page, a body that is not JSON or JSON of another shape raises :class:`FetchError`."""
-    cache = _cache_file(cache_dir, base_url, action, params) if cache_dir else None
-    if cache and cache.exists() and time.time() - cache.stat().st_mtime < max_age:
-        ok, result = _read_cache(cache, action)
-        if ok:
-            return result, "cache"
-    try:
-        result = _ask(action, params, base_url, timeout, deadline=deadline)
-        check_result(action, result)
-    except FetchError:
-        ok, result = _read_cache(cache, action)
-        if ok:
-            return result, "stale cache"
-        raise
-    if cache:
-        from .io import atomic_write_text
-
-        atomic_write_text(cache, json.dumps(result))
-    return result, "live"
-
-
-class _Retry(Exception):
-    """A transient failure worth asking again (timeout, connection, HTTP 429/5xx)."""
-
-
-class _TooLarge(Exception):
-    pass
-
-
-def _capped_session(max_bytes: int, deadline=None):
-    """A ``requests`` session for ckanapi that streams each answer and refuses one larger
-    than ``max_bytes``, turns HTTP 429/5xx into :class:`_Retry`, follows at most
-    :data:`~toolkit_helpers.net.MAX_REDIRECTS` redirects — each checked first (offline mode
-    refuses one to a host that is not loopback) — and stops reading at ``deadline``."""
-    import requests
-
-    from . import net
-
-    dl = net.as_deadline(deadline, (10, 10))
-
-    def too_large(text):
-        return _TooLarge(f"more than {max_bytes // (1024 * 1024) or max_bytes} "
-                         f"{'MB' if max_bytes >= 1024 * 1024 else 'bytes'}")
-
-    class CappedSession(requests.Session):
-        def request(self, method, url, *args, **kwargs):
-            kwargs["stream"] = True
-            kwargs["allow_redirects"] = False
-            kwargs["timeout"] = dl.cap(kwargs.get("timeout"))
-            for _ in range(net.MAX_REDIRECTS + 1):
-                r = super().request(method, url, *args, **kwargs)
-                location = r.headers.get("Location")
-                if r.status_code in net.REDIRECT_CODES and location:
-                    r.close()
-                    nxt = urljoin(r.url or url, location)
-                    net.check_url(nxt, redirected_from=r.url or url)
-                    url, kwargs["params"] = nxt, None
-                    kwargs["timeout"] = dl.cap(kwargs.get("timeout"))
-                    continue
-                break
-            else:
-                raise FetchError(f"more than {net.MAX_REDIRECTS} redirects from {base_url_of(url)}",
-                                 hint="check the catalogue's address.")
-            if r.status_code == 429 or r.status_code >= 500:
-                r.close()
-                raise _Retry(f"HTTP {r.status_code}")
-            try:
-                data = net.read_capped(r, max_bytes, dl, too_large=too_large)
-            finally:
-                r.close()
-            r._content = data
-            r._content_consumed = True
-            return r
-
-    session = CappedSession()
-    net.mount_watched(session)
-    return session
+    return _fetch(action, params, base_url, timeout, cache_dir=cache_dir, max_age=max_age,
+                  deadline=deadline)
 
 
 def base_url_of(url: str) -> str:
@@ -358,70 +309,34 @@ def base_url_of(url: str) -> str:
     return f"{u.scheme}://{u.netloc}"
 
 
+def _fetch(action: str, params: dict, base_url: str, timeout: float, *, retries: int = 2,
+           backoff: float = 0.5, max_bytes: int = DEFAULT_MAX_BYTES, sleep=time.sleep,
+           deadline=None, cache_dir=None, max_age: float | None = 24 * 3600):
+    """``(result, source)`` of one CKAN action through the toolkit's single fetch mechanism,
+    :func:`toolkit_helpers.net.fetch_parsed_with_source`: its timeouts and overall deadline,
+    retries with backoff (or the wait ``Retry-After`` asks for), size cap, checked redirects,
+    offline mode and cache."""
+    from . import net
+
+    url = action_url(base_url, action)
+    parse, explain = _reader(action, url)
+    return net.fetch_parsed_with_source(
+        url, parse, params=params, timeout=timeout, retries=retries, backoff=backoff,
+        max_bytes=max_bytes, cache_dir=cache_dir, max_age=max_age, sleep=sleep,
+        deadline=deadline, explain=explain, headers={"User-Agent": USER_AGENT})
+
+
 def _ask(action: str, params: dict, base_url: str, timeout: float, *, retries: int = 2,
          backoff: float = 0.5, max_bytes: int = DEFAULT_MAX_BYTES, sleep=time.sleep,
          deadline=None):
-    """Ask the catalogue through ckanapi: a connect/read timeout, an overall ``deadline``
-    (seconds for every try together; default :func:`toolkit_helpers.net.deadline_for` of the
-    timeout) however slowly the catalogue trickles its answer, ``retries`` more tries with
-    backoff (``backoff``, ``2*backoff`` … seconds) after a timeout, a dropped connection or
-    HTTP 429/5xx, answers larger than ``max_bytes`` refused, redirects checked."""
-    from . import net
-
-    if offline() and not _is_loopback(base_url):
-        raise FetchError(f"offline mode: not asking {base_url}",
-                         hint="unset TOOLKIT_OFFLINE to allow live searches; the snapshot is used.")
-    net.check_url(base_url)
-    import requests
-    from ckanapi import RemoteCKAN
-    from ckanapi.errors import CKANAPIError, NotAuthorized, NotFound, ValidationError
-
-    dl = net.as_deadline(deadline, timeout)
-    last, tries, out_of_time = "", 0, False
-    with net.watch(dl):
-        for attempt in range(retries + 1):
-            if attempt:
-                wait = backoff * 2 ** (attempt - 1)
-                if wait >= dl.remaining():
-                    out_of_time = True
-                    break
-                sleep(wait)
-            if dl.expired():
-                out_of_time = True
-                break
-            tries += 1
-            try:
-                with RemoteCKAN(base_url, user_agent=USER_AGENT, get_only=True,
-                                session=_capped_session(max_bytes, dl)) as ckan:
-                    return ckan.call_action(action, params, requests_kwargs={"timeout": timeout})
-            except FetchError:
-                raise
-            except net.DeadlinePassed:
-                out_of_time = True
-                break
-            except (requests.Timeout, requests.ConnectionError, _Retry) as exc:
-                if dl.expired():
-                    out_of_time = True
-                    break
-                last = str(exc) if isinstance(exc, _Retry) else type(exc).__name__
-                continue
-            except _TooLarge as exc:
-                raise FetchError(f"the catalogue's answer is too large ({exc})",
-                                 hint="ask for fewer rows; the offline snapshot is used.") from None
-            except (NotFound, NotAuthorized, ValidationError) as exc:
-                raise FetchError(f"the catalogue refused the request ({type(exc).__name__}: {exc})",
-                                 hint="check the dataset id or the search words.") from None
-            except (CKANAPIError, requests.RequestException, ValueError, RecursionError) as exc:
-                if dl.expired():
-                    out_of_time = True
-                    break
-                raise FetchError(f"the catalogue's answer could not be used ({type(exc).__name__})",
-                                 hint="the catalogue may be down or not CKAN; the offline snapshot is used.") from None
-    if out_of_time:
-        err = dl.error(f"asking {base_url}")
-        raise FetchError(err.problem + (f" (last: {last})" if last else ""), hint=err.hint)
-    raise FetchError(f"the catalogue did not answer ({last}) after {tries} tries",
-                     hint="check the connection; the offline snapshot is used.")
+    """Ask the catalogue (no cache): a connect/read timeout, an overall ``deadline`` (seconds
+    for every try together; default :func:`toolkit_helpers.net.deadline_for` of the timeout)
+    however slowly the catalogue trickles its answer, ``retries`` more tries with backoff
+    (``backoff``, ``2*backoff`` … seconds, or what ``Retry-After`` asks for) after a timeout,
+    a dropped connection or HTTP 429/5xx, answers larger than ``max_bytes`` refused, redirects
+    checked — all by :func:`toolkit_helpers.net.fetch_parsed`."""
+    return _fetch(action, params, base_url, timeout, retries=retries, backoff=backoff,
+                  max_bytes=max_bytes, sleep=sleep, deadline=deadline)[0]
 
 
 def _why(exc) -> str:

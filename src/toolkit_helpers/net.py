@@ -8,11 +8,20 @@ and a failed fetch falls back with a visible notice. :func:`fetch` gives each ca
   never trips the read timeout, so the deadline cuts it off (``deadline=`` seconds, by default
   :data:`DEADLINE_FACTOR` × the connect and read timeouts);
 - bounded **retries** with exponential backoff (HTTP 429/5xx, dropped connections, timeouts);
+  when an HTTP 429 or 503 answer carries ``Retry-After`` (seconds or an HTTP date: NOMIS, TfL
+  and Find a Tender limit their rates this way) the next try waits that long instead — unless
+  that would pass the deadline, when the fetch stops at once with a :class:`FetchError` saying
+  how long the service asked to wait;
 - a **size cap** on the (decoded) body;
 - an on-disk **cache** that keeps only answers that are what was asked for: with a ``parse``
   function (:func:`fetch_parsed`, :func:`fetch_json`) an HTML error page, a body that is not
-  JSON or JSON of the wrong shape is refused (a :class:`FetchError`) and never cached;
+  JSON or JSON of the wrong shape is refused (a :class:`FetchError`) and never cached; when
+  the service cannot be reached (or keeps failing, or asks to wait past the deadline) an older
+  cached answer stands in (:func:`fetch_parsed_with_source` says when it did);
 - at most :data:`MAX_REDIRECTS` redirects, each checked before it is followed.
+
+This is the toolkit's one retry and cache mechanism: the CKAN catalogue search
+(:mod:`toolkit_helpers.catalogue`) goes through it too.
 
 Setting ``TOOLKIT_OFFLINE=1`` refuses every fetch to a host that is not loopback (the test
 suite sets it, so no test can reach the internet): only ``localhost`` (whose every address must
@@ -25,14 +34,16 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import math
 import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from .errors import FetchError, ToolkitError
@@ -47,6 +58,8 @@ DEADLINE_FACTOR = 3
 #: Redirects followed at most (each one checked first).
 MAX_REDIRECTS = 5
 REDIRECT_CODES = (301, 302, 303, 307, 308)
+#: Answers retried after the wait their ``Retry-After`` header asks for (else the backoff).
+RETRY_AFTER_CODES = (429, 503)
 CHUNK = 64 * 1024
 #: Kept for compatibility: the old prefix test. Offline mode no longer uses it (a name that
 #: merely *starts* with ``localhost`` or ``127.`` is not loopback).
@@ -340,12 +353,13 @@ def read_capped(resp, max_bytes: int, deadline: Deadline, too_large=None) -> byt
 
     declared = resp.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise over(f"the answer is {int(declared):,} bytes, over the {max_bytes:,}-byte cap")
+        raise over(f"the answer is too large: {int(declared):,} bytes, over the "
+                   f"{max_bytes:,}-byte cap")
     chunks, size = [], 0
     for chunk in iter_body(resp, deadline):
         size += len(chunk)
         if size > max_bytes:
-            raise over(f"the answer is over the {max_bytes:,}-byte cap")
+            raise over(f"the answer is too large: over the {max_bytes:,}-byte cap")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -421,7 +435,11 @@ def fetch(url: str, *, params: dict | None = None, timeout=DEFAULT_TIMEOUT, retr
     - a cached copy younger than ``max_age`` seconds is returned without a request
       (``cache_dir=None`` disables the cache);
     - connection errors, timeouts and HTTP 429/5xx are retried ``retries`` times, waiting
-      ``backoff``, ``2*backoff``, … seconds;
+      ``backoff``, ``2*backoff``, … seconds — or, after HTTP 429 or 503 with a ``Retry-After``
+      header, the time it asks for (:func:`retry_after`); a wait that would pass the deadline
+      stops the fetch with a :class:`FetchError` saying how long the service asked to wait;
+    - when the service cannot be reached (after the retries, or at the deadline) an older
+      cached answer is returned if there is one;
     - the whole call must finish within ``deadline`` seconds (a :class:`Deadline` may be
       shared by several calls; default :func:`deadline_for` ``(timeout)``), however slowly the
       server trickles its answer;
@@ -442,11 +460,37 @@ def fetch_parsed(url: str, parse: Callable[[bytes], T] | None, *, params: dict |
                  timeout=DEFAULT_TIMEOUT, retries: int = 2, backoff: float = 0.5,
                  max_bytes: int = DEFAULT_MAX_BYTES, cache_dir: str | Path | None = None,
                  max_age: float | None = 24 * 3600, session=None, headers: dict | None = None,
-                 sleep: Callable[[float], None] = time.sleep, deadline=None) -> T:
+                 sleep: Callable[[float], None] = time.sleep, deadline=None,
+                 explain: Callable[[int, bytes], FetchError | None] | None = None) -> T:
     """:func:`fetch`, returning ``parse(body)``. The body is written to the cache only when
     ``parse`` accepts it; any failure of ``parse`` (a :class:`FetchError` it raises, a
     ``ValueError``, a ``RecursionError`` …) becomes a :class:`FetchError`, and a cached copy
-    that does not parse is ignored (and removed)."""
+    that does not parse is ignored (and removed).
+
+    ``explain(status, body)`` may turn an HTTP 4xx answer (other than 429, which is retried)
+    into a clearer :class:`FetchError` from what its body says (an API's own error message);
+    when it returns ``None`` the error is the plain "the server answered HTTP …".
+    See :func:`fetch_parsed_with_source` to know whether the value is live or cached."""
+    return fetch_parsed_with_source(url, parse, params=params, timeout=timeout, retries=retries,
+                                    backoff=backoff, max_bytes=max_bytes, cache_dir=cache_dir,
+                                    max_age=max_age, session=session, headers=headers,
+                                    sleep=sleep, deadline=deadline, explain=explain)[0]
+
+
+def fetch_parsed_with_source(url: str, parse: Callable[[bytes], T] | None, *,
+                             params: dict | None = None, timeout=DEFAULT_TIMEOUT,
+                             retries: int = 2, backoff: float = 0.5,
+                             max_bytes: int = DEFAULT_MAX_BYTES,
+                             cache_dir: str | Path | None = None,
+                             max_age: float | None = 24 * 3600, session=None,
+                             headers: dict | None = None,
+                             sleep: Callable[[float], None] = time.sleep, deadline=None,
+                             explain: Callable[[int, bytes], FetchError | None] | None = None
+                             ) -> tuple[T, str]:
+    """:func:`fetch_parsed`, returning ``(value, source)``: source ``live``, ``cache`` (a
+    cached answer younger than ``max_age``, no request made) or ``stale cache`` (an older
+    cached answer, used because the service could not be reached — the retries ran out, the
+    deadline passed, or it asked to wait past the deadline)."""
     target = full_url(url, params)
     check_url(target)
     dl = as_deadline(deadline, timeout)
@@ -455,22 +499,22 @@ def fetch_parsed(url: str, parse: Callable[[bytes], T] | None, *, params: dict |
             max_age is None or time.time() - cache_file.stat().st_mtime < max_age):
         ok, value = _from_cache(cache_file, parse, target)
         if ok:
-            return value
+            return value, "cache"
     try:
         body = _get(target, timeout=timeout, retries=retries, backoff=backoff,
                     max_bytes=max_bytes, session=session, headers=headers, sleep=sleep,
-                    deadline=dl)
+                    deadline=dl, explain=explain)
         value = body if parse is None else _parsed(parse, body, target)
     except _Transient as exc:
         ok, value = _from_cache(cache_file, parse, target)  # stale but better than nothing
         if ok:
-            return value
+            return value, "stale cache"
         raise exc.error from None
     if cache_file:
         from .io import atomic_write_bytes
 
         atomic_write_bytes(cache_file, body)
-    return value
+    return value, "live"
 
 
 class _Transient(Exception):
@@ -481,18 +525,60 @@ class _Transient(Exception):
         self.error = error
 
 
+def retry_after(value: str | None) -> float | None:
+    """The seconds a ``Retry-After`` header asks to wait — delay-seconds (``120``) or an HTTP
+    date (``Wed, 21 Oct 2015 07:28:00 GMT``; a date already past is 0) — or ``None`` when
+    there is no header or it cannot be read. Parsed by urllib3's :class:`~urllib3.util.Retry`
+    (the parser ``requests``' own retries use), without its six-hour ceiling: the caller
+    compares the wait with its deadline."""
+    if value is None or not str(value).strip():
+        return None
+    from urllib3.exceptions import InvalidHeader
+    from urllib3.util import Retry
+
+    try:
+        parser = Retry(total=0, retry_after_max=2**62)
+    except TypeError:  # an older urllib3 without the ceiling
+        parser = Retry(total=0)
+    try:
+        return float(parser.parse_retry_after(str(value).strip()))
+    except (InvalidHeader, ValueError, OverflowError, TypeError):
+        return None
+
+
+def _seconds(wait: float) -> str:
+    n = math.ceil(wait)
+    return f"{n:,} second" + ("" if n == 1 else "s")
+
+
 def _get(target: str, *, timeout, retries: int, backoff: float, max_bytes: int, session,
-         headers, sleep, deadline: Deadline) -> bytes:
+         headers, sleep, deadline: Deadline, explain=None) -> bytes:
+    """The tries of one fetch: the toolkit's single retry loop (backoff, ``Retry-After``,
+    deadline). A failure to reach the service comes out as :class:`_Transient`."""
     import requests
 
     own = session is None
     sess = new_session() if own else session
     last: Exception | None = None
+    asked: float | None = None  # the wait the last answer's Retry-After asked for
     tries = 0
     try:
         with (watch(deadline) if own else nullcontext()):
             for attempt in range(retries + 1):
-                if attempt:
+                if attempt and asked is not None and not deadline.expired():
+                    # the service said how long to wait (Retry-After): that, not the backoff,
+                    # and only if the deadline leaves time to ask again afterwards
+                    if asked >= deadline.remaining():
+                        raise _Transient(FetchError(
+                            f"could not fetch {target}: the service answered {last.problem} "
+                            f"and asked to wait {_seconds(asked)} before trying again "
+                            f"(Retry-After), which would pass the {deadline.seconds:g}-second "
+                            "deadline",
+                            hint="the service is limiting requests or down for maintenance; "
+                                 "the toolkit falls back to the sample data — try again "
+                                 "later."))
+                    sleep(asked)
+                elif attempt:
                     wait = backoff * 2 ** (attempt - 1)
                     if wait >= deadline.remaining():
                         break
@@ -502,15 +588,15 @@ def _get(target: str, *, timeout, retries: int, backoff: float, max_bytes: int, 
                 tries += 1
                 try:
                     return _get_once(sess, target, timeout=timeout, max_bytes=max_bytes,
-                                     headers=headers, deadline=deadline)
+                                     headers=headers, deadline=deadline, explain=explain)
                 except _Retry as exc:
-                    last = exc.error
+                    last, asked = exc.error, exc.retry_after
                 except DeadlinePassed:
                     break
                 except (requests.ConnectionError, requests.Timeout) as exc:
                     if deadline.expired():
                         break
-                    last = exc
+                    last, asked = exc, None
                 except requests.RequestException as exc:
                     if deadline.expired():
                         break
@@ -520,26 +606,33 @@ def _get(target: str, *, timeout, retries: int, backoff: float, max_bytes: int, 
     finally:
         if own:
             sess.close()
+    why = "" if last is None else (last.problem if isinstance(last, FetchError)
+                                   else type(last).__name__)
+    if why and asked is not None:
+        why += f", asking to wait {_seconds(asked)}"
     if deadline.expired() or tries < retries + 1:
-        why = "" if last is None else (f" (last: {last.problem})" if isinstance(last, FetchError)
-                                       else f" (last: {type(last).__name__})")
         err = deadline.error(f"fetching {target}")
         if why:
-            err = FetchError(err.problem + why, hint=err.hint)
+            err = FetchError(f"{err.problem} (last: {why})", hint=err.hint)
         raise _Transient(err)
-    why = type(last).__name__ if not isinstance(last, FetchError) else last.problem
-    raise _Transient(FetchError(f"could not fetch {target} after {tries} tries ({why})",
+    raise _Transient(FetchError(f"could not fetch {target}: it did not answer ({why}) after "
+                                f"{tries} {'try' if tries == 1 else 'tries'}",
                                 hint="check the connection; the toolkit falls back to the sample "
                                      "data."))
 
 
 class _Retry(Exception):
-    def __init__(self, error: FetchError):
+    """Internal: an answer worth asking again (HTTP 429/5xx), with the wait its
+    ``Retry-After`` asked for (429 and 503 only), if any."""
+
+    def __init__(self, error: FetchError, retry_after: float | None = None):
         super().__init__(error.problem)
         self.error = error
+        self.retry_after = retry_after
 
 
-def _get_once(sess, target: str, *, timeout, max_bytes: int, headers, deadline: Deadline) -> bytes:
+def _get_once(sess, target: str, *, timeout, max_bytes: int, headers, deadline: Deadline,
+              explain=None) -> bytes:
     url = target
     for _ in range(MAX_REDIRECTS + 1):
         with sess.get(url, timeout=deadline.cap(timeout), stream=True, allow_redirects=False,
@@ -553,8 +646,17 @@ def _get_once(sess, target: str, *, timeout, max_bytes: int, headers, deadline: 
                 url = nxt
                 continue
             if status == 429 or status >= 500:
-                raise _Retry(FetchError(f"the server answered HTTP {status}"))
+                wait = (retry_after(resp.headers.get("Retry-After"))
+                        if status in RETRY_AFTER_CODES else None)
+                raise _Retry(FetchError(f"HTTP {status}"), wait)
             if status >= 400:
+                if explain is not None:
+                    try:
+                        err = explain(status, read_capped(resp, max_bytes, deadline))
+                    except (FetchError, *PARSE_ERRORS):
+                        err = None
+                    if isinstance(err, FetchError):
+                        raise err
                 raise FetchError(f"the server answered HTTP {status} for {url}",
                                  hint="check the address and parameters.")
             if status in REDIRECT_CODES:
