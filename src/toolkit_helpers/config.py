@@ -72,7 +72,9 @@ DATA_KEYS: dict[str, str] = {
     "stops": "stop/station locations: GTFS stops.txt or a CSV of name, latitude, longitude, step_free",
     "service_locations": "the council's service sites: CSV of name, type, latitude, longitude, opening hours",
     "claimants": "claimant count CSV: raw NOMIS API layout, tidy or wide extract (a file or a list)",
-    "tile_map": "tile (grid) map layout for the region's authorities: CSV of area_code, area_name, row, col",
+    "tile_map": "tile map layout for the region's authorities: a published HexJSON layout "
+                "(.hexjson/.json, e.g. UK local authority districts) or a CSV of area_code, "
+                "area_name, row, col",
     "catalogue": "offline CKAN catalogue snapshot: package_search/package_show JSON (a file or a folder)",
     "inventory": "data inventory CSV: datasets the service uses or could use",
     "benefits": "benefits register CSV or YAML",
@@ -412,8 +414,14 @@ def _check_output_dir(path: Path, given: str | None, output_dir: Path, data: dic
     system folder; no data path may be inside it, hold it or link into it (links resolved);
     and an existing folder must be the toolkit's own (:data:`paths.OUTPUT_MARKER`), empty,
     or hold only what the toolkit writes."""
-    from .paths import (OUTPUT_MARKER, foreign_entries, has_output_marker,
-                        known_artefact_folders, project_root, unsafe_output_folder)
+    from .paths import (
+        OUTPUT_MARKER,
+        foreign_entries,
+        has_output_marker,
+        known_artefact_folders,
+        project_root,
+        unsafe_output_folder,
+    )
 
     key = "output_dir" if given is not None else "council.slug"
     shown = (repr(given) if given is not None

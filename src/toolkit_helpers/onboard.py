@@ -21,7 +21,7 @@ from .errors import ConfigError, ToolkitError
 
 #: File types looked at; anything else is reported as ``unknown`` with the reason.
 TABULAR = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
-STRUCTURED = {".json", ".xml"}
+STRUCTURED = {".json", ".hexjson", ".xml"}
 #: Files larger than this are not classified (a spend file of a whole year is ~50 MB).
 MAX_BYTES = 500 * 1024 * 1024
 #: At most this many files are looked at (a bounded walk).
@@ -148,6 +148,8 @@ def _json_kind(path: Path) -> tuple[str, str]:
             return "catalogue", "a CKAN API answer ('help', 'success', 'result')"
         if "ocid" in doc:
             return "ocds", "a single OCDS release (it has an 'ocid')"
+        if isinstance(doc.get("hexes"), dict) and "layout" in doc:
+            return "tile_map", "a HexJSON layout ('layout' and 'hexes')"
         keys = ", ".join(list(doc)[:6])
         return "unknown", f"JSON whose keys ({keys}) are not releases, grants or a CKAN answer"
     if isinstance(doc, list) and doc and isinstance(doc[0], dict) and "ocid" in doc[0]:
@@ -158,8 +160,6 @@ def _json_kind(path: Path) -> tuple[str, str]:
 def classify_file(path: str | os.PathLike) -> Classification:
     """What one file is, why, and what its loader found in it. Never raises for a bad file:
     a file no loader can read is ``unknown`` with the reason."""
-    from . import kinds
-
     from .io import check_regular_file
 
     path = Path(path)
@@ -170,7 +170,7 @@ def classify_file(path: str | os.PathLike) -> Classification:
     suffix = path.suffix.lower()
     if path.name == "stops.txt" or suffix in TABULAR:
         pass
-    elif suffix == ".json":
+    elif suffix in (".json", ".hexjson"):
         kind, why = _json_kind(path)
         if kind == "unknown":
             return Classification(path, kind, why)
