@@ -275,3 +275,18 @@ def test_hex_map_of_a_big_layout_fits_the_page(tmp_path):
     w, h = fig.get_size_inches()
     assert w <= 12.5 and h <= 9.5 and len(_hexes(fig)) == 400
     assert "Hex map of 400 authorities" in alt
+
+
+def test_the_bundled_uk_layout_and_its_licence():
+    """The toolkit ships Open Innovations' UK local authority districts hex map (MIT) with its
+    licence, and uses it for any council it holds."""
+    from toolkit_helpers import claimants_charts as cc
+
+    layout = hexmap.BUNDLED_LAYOUT
+    assert (layout.parent / "LICENSE").read_text().startswith("MIT License")
+    assert "Open Innovations" in (layout.parent / "LICENSE").read_text()
+    tiles = cc.load_tile_map(layout)
+    assert len(tiles) > 300 and {"E09000001", "E06000001", "W06000001", "S12000033"} <= set(tiles["area_code"])
+    assert hexmap.default_layout("E09000001") == layout
+    assert hexmap.default_layout("E07000901") is None  # the synthetic sample's code
+    assert hexmap.default_layout(None) is None

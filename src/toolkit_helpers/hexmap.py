@@ -212,3 +212,20 @@ def hexagon(x: float, y: float, layout: str, size: float = 1.0) -> list[tuple[fl
 def half_extent(layout: str) -> tuple[float, float]:
     """Half the width and half the height of a hexagon of circumradius 1."""
     return (_SQRT3 / 2, 1.0) if pointy(layout) else (1.0, _SQRT3 / 2)
+
+
+#: The hex map the toolkit ships: Open Innovations' UK local authority districts, 2023
+#: boundaries (MIT licence, see ``data/hexmaps/LICENSE`` and ``README.md`` beside it).
+BUNDLED_LAYOUT = Path(__file__).resolve().parent / "data" / "hexmaps" / \
+    "uk-local-authority-districts-2023.hexjson"
+
+
+def default_layout(council_code: str | None):
+    """The bundled UK hex map when it holds ``council_code`` (so any council's region can be
+    drawn without a hand-made layout), else ``None``."""
+    import json
+
+    if not council_code or not BUNDLED_LAYOUT.is_file():
+        return None
+    hexes = json.loads(BUNDLED_LAYOUT.read_text(encoding="utf-8")).get("hexes", {})
+    return BUNDLED_LAYOUT if str(council_code).strip().upper() in hexes else None
