@@ -1003,6 +1003,167 @@ CASES += [
 ]
 
 
+# ----------------------------------------------------------------------------- delimiters, and workbooks that are not .xlsx
+
+def _xls_file(name: str, sheets: dict[str, list[list]], merges=None,
+              encrypted: bool = False) -> Callable[[Path], Path]:
+    """An old-style .xls (BIFF8 in an OLE container) written by hand (tests/workbook_files.py);
+    ``encrypted`` adds the record that says the workbook is password-protected."""
+    def make(folder: Path) -> Path:
+        import workbook_files as wf
+
+        p = wf.write_xls(folder / name, sheets, merges)
+        if encrypted:
+            stream = wf._workbook_stream({n: (rows, []) for n, rows in sheets.items()})
+            stream = (stream[:20] + wf._record(0x002F, struct.pack("<HHH", 1, 1, 1) + b"\x00" * 48)
+                      + stream[20:])
+            p.write_bytes(wf._compound_file(stream))
+        return p
+    return make
+
+
+def _workbook_cells():
+    import datetime as dt
+
+    return [["Anytown spend over \u00a3500"], [],
+            ["Service Area", "Supplier Name", "Payment Date", "Amount"],
+            ["Libraries", "Acme Books Ltd", dt.date(2024, 4, 3), 1250.0],
+            [None, "Clean Co", dt.date(2024, 4, 4), 99.5],
+            ["TOTAL", None, None, 1349.5]]
+
+
+def _ods_spend(folder: Path) -> Path:
+    import workbook_files as wf
+
+    rows = _workbook_cells()
+    rows[3][0] = wf.Merge("Libraries", rows=2)
+    return wf.write_ods(folder / "s.ods", {"Notes": [["About this file"]], "Spend": rows})
+
+
+def _ods_formula(folder: Path) -> Path:
+    import workbook_files as wf
+
+    return wf.write_ods(folder / "s.ods", {"Spend": [
+        ["Supplier", "Amount", "Date"], ["A", 10, "01/04/2024"],
+        ["B", wf.Formula("of:=[.B2]*2"), "02/04/2024"], ["C", 5, "02/04/2024"],
+        ["D", 7, "02/04/2024"]]})
+
+
+def _ods_wide(folder: Path) -> Path:
+    import workbook_files as wf
+
+    return wf.write_ods(folder / "s.ods", {"Spend": [["Supplier", "Amount"],
+                                                     ["A", 10, wf.Repeat("x", 20_000)]]})
+
+
+def _ods_claimants(folder: Path) -> Path:
+    import workbook_files as wf
+
+    rows = [list(r) for r in WIDE_CLAIMANTS]
+    rows[1][0], rows[1][1] = wf.Merge(rows[1][0], rows=3), wf.Merge(rows[1][1], rows=3)
+    return wf.write_ods(folder / "c.ods", {"Claimants": rows})
+
+
+def _two_area_check(df):
+    TWO(df)
+    assert df["service_area"].tolist() == ["Libraries", "Libraries"], df["service_area"].tolist()
+    notes = _report_notes(df)
+    assert "merged cells filled down" in notes, notes
+
+
+SEMI_QUOTED = ("Service Area;Supplier Name;Payment Date;Amount;Purpose\n" + "".join(
+    f'Libraries;Supplier {i} Ltd;0{i + 1}/04/2024;{i + 1}.250,00;"Books, DVDs, maps, and, more"\n'
+    for i in range(5)))
+_LONG_NAME = "Anytown, Northvale, Southvale, Eastvale, Westvale, Upvale and Downvale"
+NOMIS_SEMI_QUOTED = ('"DATE";"DATE_NAME";"GEOGRAPHY_NAME";"GEOGRAPHY_CODE";"MEASURE_NAME";"OBS_VALUE"\n'
+                     + "".join(f'"2024-0{m}";"{name} 2024";"{_LONG_NAME}";"E07000901";"{measure}";'
+                               f'"{value}"\n'
+                               for m, name in ((1, "January"), (2, "February"))
+                               for measure, value in (("Claimant count", 1205 + m),
+                                                      ("Claimants as a proportion of residents "
+                                                       "aged 16-64", 2.4))))
+
+
+CASES += [
+    # === delimiters: separators inside quotes are not counted ==================================
+    Case("spend-semicolon-quoted-commas", "spend",
+         "semicolon-separated, decimal commas (`1.250,00`), quoted purposes holding more commas "
+         "than the file has semicolons",
+         _text("s.csv", SEMI_QUOTED),
+         "data: read as semicolon-separated (was: taken for commas and refused); purposes whole",
+         lambda df: _expect(df["amount"].tolist() == [1250.0, 2250.0, 3250.0, 4250.0, 5250.0]
+                            and set(df["purpose"]) == {"Books, DVDs, maps, and, more"},
+                            df[["amount", "purpose"]])),
+    Case("spend-tab-unquoted-commas", "spend",
+         "tab-separated, every purpose holding three commas (not quoted)",
+         _text("s.csv", "Supplier Name\tPayment Date\tAmount\tPurpose\n" + "".join(
+             f"Supplier {i}\t0{i + 1}/04/2024\t{i + 1}0.00\tBooks, maps, DVDs, more\n"
+             for i in range(6))),
+         "data: read as tab-separated (the header row has tabs and no commas)",
+         _spend_rows([10.0, 20.0, 30.0, 40.0, 50.0, 60.0])),
+    Case("spend-comma-quoted-semicolons", "spend",
+         "comma-separated, quoted purposes holding semicolons",
+         _text("s.csv", HEADER.rstrip("\n") + ",Purpose\n" + "".join(
+             line.rstrip("\n") + ',"a; b; c; d; e; f"\n' for line in ROWS.splitlines(True))),
+         "data: read as comma-separated", TWO),
+    Case("claimants-semicolon-quoted-commas", "claimants",
+         "semicolon-separated NOMIS file whose quoted area names hold more commas than the "
+         "file has semicolons",
+         _text("c.csv", NOMIS_SEMI_QUOTED),
+         "data: read as semicolon-separated (was: taken for commas and refused); the name whole",
+         lambda df: (_expect(_claimant_rows(df, "E07000901", "count", "2024-02-01") == [1207.0], df),
+                     _expect(set(df["area_name"]) == {_LONG_NAME}, set(df["area_name"])))),
+    # === workbooks that are not .xlsx (read by python-calamine) =================================
+    Case("spend-ods", "spend",
+         "an OpenDocument .ods (LibreOffice) workbook: a notes sheet, a title, a merged service "
+         "area, dates, a TOTAL row",
+         _ods_spend,
+         "data: the 2 rows, the service area filled down (with a note), totals dropped",
+         _two_area_check),
+    Case("spend-xls", "spend", "an old-style .xls workbook (Excel 97–2003), merged service area",
+         _xls_file("s.xls", {"Spend": _workbook_cells()}, {"Spend": [(4, 1, 5, 1)]}),
+         "data: the 2 rows, the service area filled down (with a note), totals dropped",
+         _two_area_check),
+    Case("spend-xls-named-xlsx", "spend", "an old-style .xls workbook saved with an .xlsx name",
+         _xls_file("s.xlsx", {"Spend": _workbook_cells()}, {"Spend": [(4, 1, 5, 1)]}),
+         "data: read as what it is (the 2 rows), with a note saying so",
+         _note("old-style .xls workbook, though named .xlsx", TWO)),
+    Case("spend-xls-password", "spend", "a password-protected .xls",
+         _xls_file("s.xls", {"Spend": [["Supplier", "Amount"], ["A", 1.0]]}, encrypted=True),
+         "error: password-protected; save an unprotected copy", error=("password-protected",)),
+    Case("spend-xls-damaged", "spend", "an .xls cut off after its first sector",
+         lambda f: _bytes("s.xls", (_xls_file("w.xls", {"S": [["a"]]})(f)).read_bytes()[:700])(f),
+         "error: cannot be opened (truncated, damaged or not really .xls)",
+         error=("cannot be opened", ".xls")),
+    Case("spend-ods-formula-no-value", "spend",
+         "an .ods whose amount is a formula without a saved value",
+         _ods_formula,
+         "data: that amount unread; `issue` and the report say open and save the workbook",
+         _note("open the workbook in Excel", _issues([10.0, None, 5.0, 7.0],
+                                                      {1: "open the workbook in Excel"},
+                                                      unreadable=1))),
+    Case("spend-ods-20000-columns", "spend",
+         "an .ods whose row repeats a cell across 20,000 columns (one element in the file)",
+         _ods_wide,
+         "error: too many columns, checked before any cell is read", error=("too many columns",)),
+    Case("claimants-ods", "claimants",
+         "an .ods workbook with the area code and name merged down over three months",
+         _ods_claimants,
+         "data: the code and name filled down, three months read; a note in the report",
+         _claimants_merged_check),
+    Case("stations-xls", "station_counts", "the 2023 station counts layout in an .xls workbook",
+         _xls_file("AC2023.xls", {"Counts": [
+             ["COUNTS 2023 // Station annualised entries and exits"] + [None] * 9,
+             [None, None, None, "Monday", "Midweek", "Friday", "Monday", "Midweek", "Friday",
+              "Annualised"],
+             ["Mode", "MNLC", "Station", "Entries", "Entries", "Entries", "Exits", "Exits", "Exits",
+              "En/Ex"],
+             ["EZL", 600.0, "Abbey Wood", 1200.0, 1350.0, 1100.0, 1190.0, 1300.0, 1120.0,
+              812000.0]]}),
+         "data: the day-type columns; year 2023", _stations_2023_check),
+]
+
+
 def _rename(p: Path, name: str) -> Path:
     q = p.with_name(name)
     p.rename(q)

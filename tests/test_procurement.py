@@ -483,6 +483,152 @@ def test_latest_per_ocid(tmp_path):
     assert sorted(latest["release_id"]) == ["o1", "r2"]
 
 
+# ----------------------------------------------------------------------------- compiled releases
+
+def test_compiled_release_keeps_the_tender_value_the_award_notice_leaves_out(tmp_path):
+    """A tender notice (value, CPV, suitability) then an award notice without them: the
+    latest release alone loses the tender's value; the compiled release keeps it."""
+    path = dump(tmp_path / "p.json", package(release(tender=TENDER), award_release()))
+    df = procurement.load_ocds(path)
+    latest = procurement.latest_per_ocid(df).iloc[0]
+    assert pd.isna(latest["value_amount"]) and latest["release_id"] == "r2"  # the old stand-in
+    c = procurement.compiled_releases(df)
+    assert len(c) == 1 and list(c.columns) == list(procurement.COLUMNS)
+    row = c.iloc[0]
+    assert (row["value_amount"], row["value_amount_gross"], row["value_currency"]) == \
+        (1000.0, 1200.0, "GBP")                                   # from the tender notice
+    assert (row["award_value_amount"], row["suppliers"], bool(row["awarded"])) == \
+        (900.0, "Acme Ltd", True)                                 # from the award notice
+    assert (row["status"], row["cpv_division"], bool(row["suitable_for_sme"])) == \
+        ("complete", "30", True)                                  # later status; earlier CPV
+    assert (row["tag"], row["release_id"]) == ("compiled", "ocds-x-1-2024-05-01T14:00:00+01:00")
+    assert row["date"] == pd.Timestamp("2024-05-01 14:00:00")
+    assert c.index.tolist() == [1] and (row["source_file"], row["source_row"]) == ("p.json", 2)
+    assert c.attrs["report"]["compiled"] == {"processes": 1, "releases": 2, "compiled_from_rows": 0}
+    assert procurement.RELEASES_ATTR not in c.attrs
+    # the same from the path; compiling a compiled frame changes nothing
+    assert procurement.compiled_releases(path).equals(c)
+    assert procurement.compiled_releases(c).equals(c)
+    # in release order whatever the order in the file (the award first here)
+    swapped = procurement.compiled_releases(dump(tmp_path / "q.json", package(
+        award_release(), release(tender=TENDER))))
+    assert (swapped["value_amount"].iloc[0], swapped["status"].iloc[0]) == (1000.0, "complete")
+
+
+def test_compiled_awards_merge_by_id_and_are_counted_once(tmp_path):
+    a1 = {"id": "a1", "status": "active", "value": {"amount": 100, "currency": "GBP"},
+          "suppliers": [{"name": "Acme Ltd"}]}
+    a2 = {"id": "a2", "status": "active", "value": {"amount": 50, "currency": "GBP"},
+          "suppliers": [{"name": "Beta Ltd"}]}
+    df = procurement.load_ocds(package(
+        release(rid="t", date="2024-01-01T00:00:00Z", tender=TENDER),
+        release(rid="a", date="2024-02-01T00:00:00Z", tag=("award",), awards=[a1]),
+        # restates a1 and adds a2: a1 is counted once
+        release(rid="b", date="2024-03-01T00:00:00Z", tag=("award",), awards=[a1, a2]),
+        # changes only a1's value
+        release(rid="c", date="2024-04-01T00:00:00Z", tag=("awardUpdate",),
+                awards=[{"id": "a1", "value": {"amount": 120}}])))
+    row = procurement.compiled_releases(df).iloc[0]
+    assert row["award_value_amount"] == 120 + 50
+    assert row["suppliers"] == "Acme Ltd; Beta Ltd" and row["value_amount"] == 1000.0
+
+
+def test_compiled_awards_without_ids_are_matched_by_position(tmp_path):
+    award = {"status": "active", "value": {"amount": 100, "currency": "GBP"},
+             "suppliers": [{"name": "Acme Ltd"}]}
+    df = procurement.load_ocds(package(
+        release(rid="a", date="2024-02-01T00:00:00Z", tag=("award",), awards=[award]),
+        release(rid="b", date="2024-03-01T00:00:00Z", tag=("contract",), awards=[award])))
+    row = procurement.compiled_releases(df).iloc[0]
+    assert row["award_value_amount"] == 100.0  # not 200: the restated award is the same one
+    assert "some awards have no id: matched by their position" in row["notes"]
+
+
+def test_duplicate_ids_in_one_release_are_noted(tmp_path):
+    twice = [{"id": "1", "status": "active", "value": {"amount": 10, "currency": "GBP"}},
+             {"id": "1", "status": "active", "value": {"amount": 20, "currency": "GBP"}}]
+    df = procurement.load_ocds(package(release(tag=("award",), awards=twice)))
+    assert df["award_value_amount"].iloc[0] == 30.0  # one release on its own: both summed
+    row = procurement.compiled_releases(df).iloc[0]
+    assert "Multiple objects have the `id` value '1' in the `awards` array" in row["notes"]
+
+
+def test_compiling_needs_no_network(tmp_path, monkeypatch):
+    """ocdsmerge downloads the OCDS schema when it is not given merge rules: the toolkit
+    gives them (OCDS_MERGE_RULES), so compiling opens no connection."""
+    import socket
+
+    import requests
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("compiling tried the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(requests, "get", refuse)
+    monkeypatch.setattr(requests.Session, "request", refuse)
+    rels = [release(tender=TENDER), award_release()]
+    (compiled,) = procurement.compile_releases(rels)
+    assert compiled["tender"]["value"]["amount"] == 1000.0 and compiled["tag"] == ["compiled"]
+    assert compiled["awards"][0]["value"]["amount"] == 900.0
+    assert (compiled["date"], compiled["id"]) == ("2024-05-01T14:00:00+01:00",
+                                                  "ocds-x-1-2024-05-01T14:00:00+01:00")
+    assert procurement.OCDS_MERGE_RULES[("tag",)] == "omitWhenMerged"
+    assert procurement.compiled_releases(procurement.load_ocds(package(*rels)))[
+        "value_amount"].iloc[0] == 1000.0
+
+
+def test_compiled_additional_classifications_are_replaced_not_merged():
+    item = {"id": "1", "classification": {"scheme": "CPV", "id": "30200000"}}
+    first = {**item, "additionalClassifications": [{"scheme": "CPV", "id": "30210000"}]}
+    later = {**item, "additionalClassifications": [{"scheme": "CPV", "id": "48000000"}]}
+    (c,) = procurement.compile_releases([
+        release(rid="a", date="2024-01-01T00:00:00Z", tender={"items": [first]}),
+        release(rid="b", date="2024-02-01T00:00:00Z", tender={"items": [later]})])
+    assert c["tender"]["items"] == [later]  # wholeListMerge: the later list, whole
+
+
+def test_compiled_filtered_frame_and_csv_rows(tmp_path):
+    other = release(ocid="other", rid="o1", tender={**TENDER, "value": {"amount": 5.0}})
+    other["buyer"] = {"name": "West Anytown Council"}
+    df = procurement.load_ocds(dump(tmp_path / "p.json", package(
+        release(tender=TENDER), award_release(), other)))
+    ours, _ = procurement.council_releases(df, "Anytown Borough Council")
+    c = procurement.compiled_releases(ours)
+    assert c["ocid"].tolist() == ["ocds-x-1"] and c["value_amount"].tolist() == [1000.0]
+    # rows read from a CSV export have no JSON kept: compiled from the rows, with a note
+    csv_path = tmp_path / "cf.csv"
+    csv_path.write_text("releases/0/ocid,releases/0/id,releases/0/date,releases/0/tender/value/amount,"
+                        "releases/0/awards/0/id,releases/0/awards/0/value/amount\n"
+                        "ocds-c-1,t1,2024-01-01,700,,\nocds-c-1,a1,2024-02-01,,1,650\n")
+    c = procurement.compiled_releases(csv_path)
+    assert (c["value_amount"].iloc[0], c["award_value_amount"].iloc[0]) == (700.0, 650.0)
+    assert c["tag"].iloc[0] == "compiled" and "compiled from the rows" in c["notes"].iloc[0]
+    assert c.attrs["report"]["compiled"]["compiled_from_rows"] == 1
+    assert (c.dtypes == procurement.load_ocds(csv_path).dtypes).all()
+
+
+def test_a_process_that_cannot_be_merged_is_compiled_from_its_rows(tmp_path, monkeypatch):
+    def broken(rels, notes):
+        raise TypeError("an earlier release had an object here")
+
+    monkeypatch.setattr(procurement, "_merge", broken)
+    df = procurement.load_ocds(package(release(tender=TENDER), award_release()))
+    row = procurement.compiled_releases(df).iloc[0]
+    assert (row["value_amount"], row["award_value_amount"]) == (1000.0, 900.0)
+    assert "its releases could not be compiled (TypeError" in row["notes"]
+
+
+def test_real_find_a_tender_package_compiles(realdata):
+    path = realdata / "procurement" / "find_a_tender_ocds_release_package_2026-10-06_limit4.json"
+    df = procurement.load_ocds(path)
+    c = procurement.compiled_releases(df)
+    assert len(c) == df["ocid"].nunique()
+    # one release per process here: compiling changes no value
+    if len(c) == len(df):
+        for col in ("value_amount", "award_value_amount", "cpv_division", "suppliers"):
+            assert c[col].tolist() == df[col].tolist() or c[col].equals(df[col]), col
+
+
 # ----------------------------------------------------------------------------- real file
 
 def test_real_find_a_tender_package(realdata):

@@ -312,6 +312,15 @@ def test_empty_file_tab_separated_and_cr_only(tmp_path):
     assert where(p, "line_breaks") == []
 
 
+def test_semicolon_file_with_quoted_commas_has_no_made_up_findings(tmp_path):
+    """A semicolon export whose quoted purposes hold commas: read with semicolons (commas
+    inside quotes are not separators), so no stray quotes, title row or padded column names
+    are reported (was: sniffed as commas, with a finding in every row)."""
+    text = "Supplier;Date;Amount;Purpose\n" + "".join(
+        f'S{i} Ltd;2024-04-0{i + 1};{i + 1}0;"Books, DVDs, maps, and, more"\n' for i in range(6))
+    assert q.check_file(write(tmp_path, text)) == []
+
+
 def test_header_only_file_scores_without_crashing(tmp_path):
     p = write(tmp_path, "a,b\n")
     card = q.score_dataset(p, {"name": "h", "steward": "A", "licence": "OGL", "format": "CSV",

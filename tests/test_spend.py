@@ -370,6 +370,41 @@ def test_workbook_one_named_sheet(tmp_path):
         spend.load_spend(p, sheet="Notes")
 
 
+def test_ods_and_xls_spend_files(tmp_path):
+    """LibreOffice (.ods) and old Excel (.xls) spend files, read through io.read_workbook
+    (python-calamine), as the same .xlsx would be: merged service area filled down, dates as
+    dates, totals dropped."""
+    import workbook_files as wf
+
+    rows = [["Anytown spend over £500"], [],
+            ["Service Area", "Supplier Name", "Payment Date", "Amount"],
+            ["Libraries", "Acme Books Ltd", dt.date(2024, 4, 3), 1250],
+            [None, "Clean Co", dt.date(2024, 4, 4), 99.5],
+            ["TOTAL", None, None, 1349.5]]
+    ods = wf.write_ods(tmp_path / "s.ods", {"Spend": [
+        [wf.Merge(c, rows=2) if c == "Libraries" else c for c in r] for r in rows]})
+    xls = wf.write_xls(tmp_path / "s.xls", {"Spend": rows}, merges={"Spend": [(4, 1, 5, 1)]})
+    for p in (ods, xls):
+        df = spend.load_spend(p)
+        assert df["supplier"].tolist() == ["Acme Books Ltd", "Clean Co"], p.name
+        assert df["amount"].tolist() == [1250.0, 99.5]
+        assert df["service_area"].tolist() == ["Libraries", "Libraries"]
+        assert list(df["payment_date"]) == [pd.Timestamp("2024-04-03"), pd.Timestamp("2024-04-04")]
+        assert list(df["source_row"]) == [4, 5] and set(df["sheet"]) == {"Spend"}
+        assert "merged cells filled down" in " ".join(df.attrs["report"]["files"][0]["notes"])
+
+
+def test_semicolon_file_whose_quoted_purposes_hold_commas(tmp_path):
+    """Commas inside quotes are not separators: the file is read as semicolon-separated
+    (was: sniffed as comma-separated, then refused: 'cannot find the supplier and amount')."""
+    p = write(tmp_path / "s.csv", "Supplier Name;Payment Date;Amount;Purpose\n" + "".join(
+        f'Supplier {i} Ltd;0{i + 1}/04/2024;{i + 1}0,50;"Books, DVDs, maps, and, more"\n'
+        for i in range(6)))
+    df = spend.load_spend(p)
+    assert df["amount"].tolist() == [10.5, 20.5, 30.5, 40.5, 50.5, 60.5]
+    assert set(df["purpose"]) == {"Books, DVDs, maps, and, more"}
+
+
 # ----------------------------------------------------------------------------- many files
 
 def test_a_list_of_files_and_a_folder_give_one_frame(tmp_path):

@@ -804,11 +804,73 @@ def test_open_tenders_exclude_processes_already_awarded(tmp_path):
                          "suppliers": [{"name": "Hopeful Ltd"}]}]),
     )
     c = sa.cpv_divisions(n).set_index("division")
-    assert c.loc["90", "tender_value"] == 300 + 20 + 40   # not the 1,000 already awarded
+    assert c.loc["90", "open_tender_value"] == 300 + 20 + 40   # not the 1,000 already awarded
+    # (was: tender_value meant open tenders only; it is now every tendered estimate, the
+    # awarded process's 1,000 included, the cancelled 5,000 not)
+    assert c.loc["90", "tender_value"] == 1000 + 300 + 20 + 40
     assert c.loc["90", "awarded_value"] == 900             # not the pending 7,777
     assert c.loc["90", "notices"] == 5
     assert set(sa.awarded_contracts(n)["ocid"]) == {"won"}
     assert set(sa.expiry_pipeline(n, "2024-04-01")["ocid"]) == {"won"}
+
+
+def test_tender_value_survives_the_award_notice(tmp_path):
+    """Two releases of one process: the tender notice gives the estimate, the award notice
+    (as real ones do) leaves it out. The CPV table compiles them, so the estimate counts."""
+    cpv = {"scheme": "CPV", "id": "72500000"}
+    n = _package(
+        tmp_path,
+        release("p1", "p1-t", ["tender"], "2024-01-01T00:00:00Z",
+                tender={"status": "active", "classification": cpv,
+                        "value": {"amount": 1000, "currency": "GBP"}}),
+        release("p1", "p1-a", ["award", "contract"], "2024-02-01T00:00:00Z",
+                tender={"status": "complete"},
+                awards=[{"id": "1", "status": "active", "value": {"amount": 900, "currency": "GBP"},
+                         "suppliers": [{"name": "Acme Ltd"}]}]))
+    c = sa.cpv_divisions(n).set_index("division")
+    assert c.loc["72", "notices"] == 1
+    assert c.loc["72", "tender_value"] == 1000.0      # was 0: the latest release had no value
+    assert c.loc["72", "open_tender_value"] == 0.0    # awarded: not an open tender
+    assert c.loc["72", "awarded_value"] == 900.0
+
+
+def _tender_values_from_latest_release(ocds):
+    """The table's tender value as it was worked out before releases were compiled: the
+    latest release of each process alone (for the before/after comparison)."""
+    latest = procurement.latest_per_ocid(ocds)
+    awarded = latest["awarded"].astype("boolean").fillna(False)
+    closed = latest["status"].isin(["cancelled", "unsuccessful", "withdrawn"])
+    value = latest["value_amount"].where((awarded | ~closed).to_numpy(dtype=bool))
+    return value.groupby(latest["cpv_division"]).sum()
+
+
+def test_sample_tender_value_by_cpv_division_is_never_zero_where_tendered(project_root):
+    """The shipped sample: 20 processes in 13 CPV divisions, every one with a tender value in
+    its tender notice; 16 were then awarded by an award notice that leaves the value out.
+    From the latest release alone 9 of the 13 divisions showed £0; compiled, none does, and
+    each division's tender value is the sum of its processes' tender notices."""
+    path = project_root / "data" / "sample" / "procurement" / "ocds_release_package.json"
+    ocds = procurement.load_ocds(path)
+    before = _tender_values_from_latest_release(ocds)
+    assert len(before) == 13 and int((before == 0).sum()) == 9
+    c = sa.cpv_divisions(ocds).set_index("division")
+    assert len(c) == 13 and int((c["tender_value"] == 0).sum()) == 0
+    # independently, from the JSON: each process's tender value (one tender notice each)
+    raw = json.loads(path.read_text(encoding="utf-8"))["releases"]
+    expected: dict[str, float] = {}
+    for r in raw:
+        value = (r.get("tender") or {}).get("value")
+        if value and value.get("amount") is not None:
+            division = r["tender"]["classification"]["id"][:2]
+            expected[division] = expected.get(division, 0.0) + value["amount"]
+    assert c["tender_value"].to_dict() == pytest.approx(expected)
+    # open tenders and awards are as they were (the chart and its order do not change)
+    assert c.loc["90", "open_tender_value"] == 29301500.0
+    assert int((c["open_tender_value"] == 0).sum()) == 9
+    assert c.loc["92", "awarded_value"] == 4794600.0
+    assert list(c.index[:3]) == ["90", "92", "72"]
+    _fig, alt = sa.cpv_figure(c.reset_index())  # the chart still shows open tenders
+    assert "£23.65m awarded and £29.30m in open tenders" in alt
 
 
 def test_gross_award_values_are_never_summed_with_net_ones(tmp_path):

@@ -54,6 +54,12 @@ Real-file quirks handled (and written into ``notes`` so nobody is misled):
 - **missing contract end dates**: taken from ``durationInDays`` when given, otherwise left
   empty (the expiry pipeline counts them as "end date not published").
 
+:func:`compiled_releases` compiles each contracting process's releases into one, as an OCDS
+record's compiled release (ocdsmerge, with the OCDS 1.1 merge rules written out in
+:data:`OCDS_MERGE_RULES`, so nothing is fetched): a tender notice's estimated value survives
+the award notice that leaves it out, and an award restated in a later release is counted once.
+:func:`latest_per_ocid` is the latest release alone.
+
 :func:`council_releases` keeps the council's own notices (by its name, compared without
 "Council", "Borough", punctuation…, or its GSS code in a buyer identifier) and says plainly when
 none is the council's; :func:`filter_buyer` filters by any buyer name.
@@ -70,8 +76,9 @@ import math
 import re
 import time
 import warnings
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import DataFileError, FetchError, ToolkitError
@@ -1218,11 +1225,13 @@ def load_ocds(path, *, mapping: dict | None = None):
     _check_ocds_mapping(mapping)
     rows: list[dict] = []
     sources: list[tuple[str, int]] = []
+    raws: list[dict | None] = []  # each row's release, for compiled_releases (None: a CSV row)
     report: dict = {"files": []}
     if isinstance(path, dict) or (isinstance(path, list) and path and isinstance(path[0], dict)):
         for i, rel in enumerate(releases_of(path), start=1):
             rows.append(_read_release(rel, "(fetched)", i))
             sources.append(("(fetched)", i))
+            raws.append(rel)
         report["files"].append({"file": "(fetched)", "releases": len(rows)})
     else:
         for p in iter_paths(path, patterns=("*.json", "*.jsonl", "*.csv")):
@@ -1235,11 +1244,13 @@ def load_ocds(path, *, mapping: dict | None = None):
                 except _SHAPE_ERRORS as exc:
                     raise _shape_error(exc, p, "a notice in this CSV") from None
                 entry.update(about)
+                raws.extend([None] * len(found))
             else:
                 doc = _read_json(p)
                 skipped: list[str] = []
-                found = [(_read_release(r, p, i), i)
-                         for i, r in enumerate(releases_of(doc, p, skipped), start=1)]
+                rels = releases_of(doc, p, skipped)
+                found = [(_read_release(r, p, i), i) for i, r in enumerate(rels, start=1)]
+                raws.extend(rels)
                 if skipped:  # entries that are not releases: listed, never dropped unseen
                     entry["skipped"] = skipped
                     warnings.warn(f"{p.name}: {len(skipped)} entr{'y' if len(skipped) == 1 else 'ies'} "
@@ -1254,6 +1265,7 @@ def load_ocds(path, *, mapping: dict | None = None):
     report["releases"] = int(len(df))
     report["notes"] = int(df["notes"].notna().sum())
     df.attrs["report"] = report
+    df.attrs[RELEASES_ATTR] = _ReleaseStore(df, raws)
     return df
 
 
@@ -1263,6 +1275,246 @@ def latest_per_ocid(df):
         return df
     order = df.assign(_i=range(len(df))).sort_values(["date", "_i"], na_position="first")
     return order.drop_duplicates("ocid", keep="last").drop(columns="_i").sort_index()
+
+
+# ----------------------------------------------------------------------------- compiled releases
+
+#: The merge rules of the OCDS 1.1 release schema, for ocdsmerge (``Merger(merge_rules=…)``),
+#: written out here so that nothing is fetched: without them ocdsmerge downloads the schema
+#: from standard.open-contracting.org on first use. They restate which fields the schema
+#: marks ``omitWhenMerged`` (the release's own ``id``, ``date`` and ``tag``) and which arrays
+#: it marks ``wholeListMerge`` (replaced whole by a later release, not merged item by item:
+#: additional identifiers and classifications, an amendment's changes); no schema text is
+#: copied. Everything else follows OCDS's default rules, which ocdsmerge applies without a
+#: schema: a field in a later release replaces the earlier value, a field a later release
+#: leaves out keeps it (so the tender's value from the tender notice survives an award notice
+#: that omits it), objects (``tender``, ``value``) merge field by field, arrays of objects with
+#: an ``id`` (``parties``, ``awards``, ``contracts``, ``tender.items``, ``tender.lots``,
+#: ``awards.suppliers`` …) merge by ``id``, and arrays of text (``roles``) are replaced whole.
+#: Source: Open Contracting Data Standard 1.1, release-schema.json and "Merging"
+#: (standard.open-contracting.org/1.1/en/schema/merging/), © Open Contracting Partnership,
+#: Apache License 2.0.
+OCDS_MERGE_RULES: dict[tuple[str, ...], str] = {
+    ("id",): "omitWhenMerged",
+    ("date",): "omitWhenMerged",
+    ("tag",): "omitWhenMerged",
+    **{(*where, "additionalIdentifiers"): "wholeListMerge" for where in (
+        ("parties",), ("buyer",), ("tender", "procuringEntity"), ("tender", "tenderers"),
+        ("awards", "suppliers"), ("contracts", "implementation", "transactions", "payer"),
+        ("contracts", "implementation", "transactions", "payee"))},
+    **{(*where, "additionalClassifications"): "wholeListMerge" for where in (
+        ("tender", "items"), ("awards", "items"), ("contracts", "items"), ("tender",),
+        ("tender", "lots"))},
+    **{(*where, "changes"): "wholeListMerge" for where in (
+        ("tender", "amendments"), ("awards", "amendments"), ("contracts", "amendments"),
+        ("tender", "amendment"), ("awards", "amendment"), ("contracts", "amendment"))},
+}
+#: Arrays whose objects are matched by position, not ``id``, for a process where some of them
+#: have no ``id`` (ocdsmerge would otherwise add them again from every release that repeats
+#: them, and an award restated in two releases would be counted twice).
+_POSITIONAL_ARRAYS = (("awards",), ("contracts",), ("tender", "lots"), ("tender", "items"),
+                      ("parties",))
+#: The ``df.attrs`` key under which :func:`load_ocds` keeps each row's release (the parts
+#: :func:`release_row` reads), for :func:`compiled_releases`.
+RELEASES_ATTR = "ocds_releases"
+
+
+def _prune(x, spec):
+    """Only the parts of a (cleaned) release that :data:`_RELEASE` names, and every object's
+    ``id`` (objects in arrays are merged by it), so what is kept for compiling stays small."""
+    if isinstance(spec, dict) and isinstance(x, dict):
+        return {k: _prune(v, spec.get(k)) for k, v in x.items() if k in spec or k == "id"}
+    if isinstance(spec, list) and isinstance(x, list):
+        return [_prune(v, spec[0]) for v in x]
+    return x
+
+
+def _store_key(source_file, source_row, ocid, release_id) -> str:
+    def text(x):
+        return "" if x is None or (isinstance(x, float) and x != x) else str(x)
+
+    return "\x1f".join(text(x) for x in (source_file, source_row, ocid, release_id))
+
+
+class _ReleaseStore(dict):
+    """Each row's release as :func:`load_ocds` read it (cleaned, the parts :func:`release_row`
+    reads), by source file, row, ``ocid`` and release id: ``{key: {"release": …, "notes":
+    […]}}``. Kept in ``df.attrs`` and shared, never copied, by the frames pandas derives from it
+    (pandas deep-copies ``attrs`` on every operation); plain JSON, like the rest of ``attrs``."""
+
+    def __init__(self, df=None, raws: list | None = None):
+        super().__init__()
+        if df is None:
+            return
+        for (f, n, o, r), raw in zip(df[["source_file", "source_row", "ocid", "release_id"]]
+                                     .itertuples(index=False, name=None), raws or []):
+            if not isinstance(raw, dict):
+                continue
+            notes: list[str] = []
+            self[_store_key(f, n, o, r)] = {"release": _prune(clean_release(raw, notes), _RELEASE),
+                                            "notes": notes}
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def _date_order(df):
+    """Row positions of ``df`` in release order: by date (undated first), then as read."""
+    import numpy as np
+
+    return df.assign(_i=np.arange(len(df))).sort_values(["date", "_i"], na_position="first")["_i"]
+
+
+def compile_releases(releases: Iterable[dict]) -> list[dict]:
+    """OCDS releases → one **compiled release** per contracting process (``ocid``), merged by
+    `ocdsmerge <https://pypi.org/project/ocdsmerge/>`_ with the OCDS 1.1 merge rules
+    (:data:`OCDS_MERGE_RULES`, no network): each release in date order (undated first, then as
+    given) updates the fields it gives and leaves the rest, so a later award notice that omits
+    the tender's value keeps the value from the tender notice. The compiled release's ``date``
+    is the latest release's, its ``id`` ``ocid-date`` and its ``tag`` ``["compiled"]`` (as
+    OCDS records have it). In order of each process's first release."""
+    import pandas as pd
+
+    rels = [r for r in releases if isinstance(r, dict)]
+    df = pd.DataFrame({"date": _to_uk_local(pd.Series([r.get("date") for r in rels],
+                                                      dtype="object"))[0],
+                       "ocid": [str(r.get("ocid")) for r in rels]})
+    groups: dict[str, list[dict]] = {}
+    for i in _date_order(df):
+        groups.setdefault(df["ocid"].iat[i], []).append(rels[i])
+    first = list(dict.fromkeys(df["ocid"]))
+    return [_merge(groups[o], [])[0] for o in first]
+
+
+def _merge(rels: list[dict], notes: list[str]) -> tuple[dict, list[str]]:
+    """``rels`` (in release order) merged into a compiled release by ocdsmerge; notes on what
+    was done (objects matched by position, duplicate ids)."""
+    import ocdsmerge
+    from ocdsmerge.exceptions import DuplicateIdValueWarning
+
+    overrides = {}
+    for path in _POSITIONAL_ARRAYS:
+        items = [x for r in rels for x in _list(_get(r, *path)) if isinstance(x, dict)]
+        if len(rels) > 1 and any("id" not in x for x in items):
+            overrides[path] = ocdsmerge.MERGE_BY_POSITION
+            notes.append(f"some {'.'.join(path)} have no id: matched by their position in "
+                         "each release")
+    merged = ocdsmerge.CompiledRelease(merge_rules=OCDS_MERGE_RULES, rule_overrides=overrides)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DuplicateIdValueWarning)
+        for r in rels:
+            merged.append(r)
+        out = merged.asdict()
+    for w in caught:
+        if issubclass(w.category, DuplicateIdValueWarning):
+            text = f"{w.message}: merged into one (OCDS ids must be unique)"
+            if text not in notes:
+                notes.append(text)
+    dates = [r.get("date") for r in rels if r.get("date")]
+    if dates:  # the latest dated release's date (ocdsmerge takes the last release's, even none)
+        out["date"] = dates[-1]
+        out["id"] = f"{out.get('ocid')}-{dates[-1]}"
+    return out, notes
+
+
+def _tidy_compile(rows, note: str):
+    """One process's tidy rows (in release order) compiled as well as rows allow: each
+    column's latest value given, every row's notes and ``note``."""
+    out = rows.iloc[-1].copy()
+    for c in rows.columns:
+        given = rows[c].dropna()
+        if len(given):
+            out[c] = given.iloc[-1]
+    notes: list[str] = []
+    for text in rows["notes"].dropna():
+        notes += [n for n in str(text).split("; ") if n and n not in notes]
+    out["notes"] = "; ".join(notes + [note])
+    out["tag"] = "compiled"
+    return out
+
+
+def compiled_releases(df_or_path, *, mapping: dict | None = None):
+    """One row per contracting process (``ocid``): its releases **compiled** into one, as an
+    OCDS record's ``compiledRelease`` (ocdsmerge with :data:`OCDS_MERGE_RULES`: no network),
+    in the columns of :func:`load_ocds`. Unlike :func:`latest_per_ocid` (the latest release
+    alone), a value given only by an earlier release survives a later one that leaves it out:
+    an award notice rarely repeats the tender's estimated value, and the compiled row still
+    has it. Awards and contracts are merged by ``id``, so one restated in a later release is
+    counted once (where some have no ``id``, by their position, with a note).
+
+    ``df_or_path`` is a frame from :func:`load_ocds` (filtered or not: only its rows are
+    compiled) or anything :func:`load_ocds` reads (read with ``mapping``). Releases read from
+    JSON are compiled from the JSON (kept by :func:`load_ocds` in ``df.attrs["ocds_releases"]``);
+    rows read from CSV exports, or a frame without that, are compiled from the rows (each
+    column's latest value given) with a note saying so, as is a process whose releases
+    ocdsmerge cannot merge. ``tag`` is ``compiled``; ``release_id`` is the compiled release's
+    id (``ocid-date`` of the latest release; from rows, the latest release's id);
+    ``source_file``/``source_row`` and the index are the latest release's. In the order of
+    ``df``. ``attrs["report"]["compiled"]`` counts the processes, the releases and those
+    compiled from rows."""
+    import pandas as pd
+
+    if isinstance(df_or_path, pd.DataFrame):
+        df = df_or_path
+    else:
+        df = load_ocds(df_or_path, mapping=mapping)
+    import numpy as np
+
+    if (df.attrs.get("report") or {}).get("compiled") and not df["ocid"].duplicated().any():
+        return df.copy()  # compiled already
+    store = df.attrs.get(RELEASES_ATTR)
+    store = store if isinstance(store, dict) else {}
+    groups: dict = {}
+    ocids = df["ocid"].astype("object").to_numpy()
+    for i in _date_order(df).to_numpy() if len(df) else []:
+        groups.setdefault(ocids[i], []).append(int(i))
+    keys = [_store_key(*t) for t in df[["source_file", "source_row", "ocid", "release_id"]]
+            .itertuples(index=False, name=None)]
+    merged_rows, merged_sources, merged_index, tidy_rows = [], [], [], []
+    merged_at, tidy_at = [], []  # the latest release's position, to keep the order of df
+    for positions in groups.values():
+        last = positions[-1]
+        got = [store.get(keys[i]) for i in positions]
+        note = ("compiled from the rows (releases read from a CSV export): each field's latest "
+                "value is used")
+        if all(g is not None for g in got):
+            notes: list[str] = []
+            for g in got:
+                notes += [n for n in g["notes"] if n not in notes]
+            try:
+                merged, notes = _merge([g["release"] for g in got], notes)
+                row = release_row(merged)
+            except Exception as exc:  # noqa: BLE001 - any failure: compile the rows instead
+                note = (f"its releases could not be compiled ({type(exc).__name__}: "
+                        f"{str(exc)[:100]}): each field's latest value is used")
+            else:
+                row["notes"] = notes + [n for n in row["notes"] if n not in notes]
+                row["tag"] = "compiled"
+                merged_rows.append(row)
+                merged_sources.append((df["source_file"].iat[last], int(df["source_row"].iat[last])))
+                merged_index.append(df.index[last])
+                merged_at.append(last)
+                continue
+        tidy_rows.append(_tidy_compile(df.iloc[positions], note).rename(df.index[last]))
+        tidy_at.append(last)
+    parts = []
+    if merged_rows:
+        part = _frame(merged_rows, merged_sources)
+        part.index = pd.Index(merged_index)
+        parts.append(part)
+    if tidy_rows:
+        parts.append(pd.DataFrame(tidy_rows).astype(df.dtypes.to_dict()))
+    out = pd.concat(parts) if len(parts) > 1 else (parts[0] if parts else df.iloc[:0].copy())
+    out = out.iloc[np.argsort(np.array(merged_at + tidy_at, dtype=np.int64), kind="stable")]
+    report = dict(df.attrs.get("report") or {})
+    report["compiled"] = {"processes": int(len(out)), "releases": int(len(df)),
+                          "compiled_from_rows": len(tidy_rows)}
+    out.attrs = {k: v for k, v in df.attrs.items() if k != RELEASES_ATTR}
+    out.attrs["report"] = report
+    return out
 
 
 def filter_buyer(df, buyer: str | None):
@@ -1515,6 +1767,7 @@ def ocds_live_or_sample(sample, *, use_live: bool, url: str = FIND_A_TENDER_URL,
 
 
 __all__ = ["COLUMNS", "load_ocds", "release_row", "releases_of", "unflatten", "latest_per_ocid",
+           "compiled_releases", "compile_releases", "OCDS_MERGE_RULES",
            "filter_buyer", "council_releases", "council_name_key", "COUNCIL_NAME_NOISE",
            "MAPPING_FIELDS", "NOTICE_HEADERS",
            "fetch_release_packages", "ocds_live_or_sample", "FIND_A_TENDER_URL",

@@ -27,7 +27,8 @@ Tenders and contracts:
 - :func:`expiry_pipeline` / :func:`pipeline_summary` — awarded contracts ending within 6, 12
   and 24 months of an ``as_of`` date (re-procurement opportunities), and those whose end date
   is not published;
-- :func:`cpv_divisions` — tender and award values by CPV division (first two digits);
+- :func:`cpv_divisions` — tender (estimated, and still open) and award values by CPV
+  division (first two digits), from each process's compiled releases;
 - :func:`award_sme_share` — awarded value going to SME and VCSE suppliers;
 - :func:`as_of_default` — the date to count from when none is given: the first day of the
   data's latest month.
@@ -42,8 +43,10 @@ module writes one (findings, chart labels and alt text, the concentration and cr
 tables) it is a percentage with one decimal (:func:`percent`: ``0.42`` → ``42.0%``), and
 :func:`format_shares` writes a table's share columns that way for showing or publishing.
 
-Tender figures: *open tenders (estimated)* are processes not yet awarded and not closed;
-only live awards (status ``active`` or not given) are awarded — ``pending`` ones are not;
+Tender figures: by CPV division (:func:`cpv_divisions`) each process's releases are compiled
+into one (:func:`toolkit_helpers.procurement.compiled_releases`), so the tender's estimated
+value from the tender notice counts although the award notice leaves it out (``tender_value``);
+*open tenders (estimated)* are processes not yet awarded and not closed; only live awards (status ``active`` or not given) are awarded — ``pending`` ones are not;
 award values are net, and values given only with VAT (``amountGross``) are reported apart
 (``awarded_value_gross_only``, ``gross-only value``), never added to net ones.
 
@@ -1157,47 +1160,59 @@ def pipeline_summary(pipeline):
 
 def cpv_divisions(ocds):
     """Tender and award values by CPV division (first two digits of the first CPV code), over
-    the latest release of each process: ``division, name, notices, tender_value,
-    awarded_value, awarded_value_gross_only``; GBP only; largest first. Processes without a
-    CPV code are one row.
+    each process's releases **compiled** into one
+    (:func:`toolkit_helpers.procurement.compiled_releases`: a value given only by the tender
+    notice survives the award notice that leaves it out): ``division, name, notices,
+    tender_value, open_tender_value, awarded_value, awarded_value_gross_only``; GBP only;
+    largest first (awarded plus open tenders). Processes without a CPV code are one row.
 
-    - ``tender_value`` — *open tenders (estimated)*: the tender's net estimate of processes
-      not yet awarded whose tender is not closed (cancelled, unsuccessful, complete,
-      withdrawn); an awarded process's estimate is not counted again.
+    - ``notices`` — contracting processes (one per ``ocid``).
+    - ``tender_value`` — the tender's estimated net value of every process that was awarded or
+      is still open (tenders closed without an award — cancelled, unsuccessful, withdrawn — are
+      left out), whichever release gave it.
+    - ``open_tender_value`` — *open tenders (estimated)*: the part of ``tender_value`` of
+      processes not yet awarded whose tender is not closed (cancelled, unsuccessful, complete,
+      withdrawn); an awarded process's estimate is not an open tender.
     - ``awarded_value`` — the net value of live awards (``pending`` ones are not awarded).
     - ``awarded_value_gross_only`` — awards given only with VAT (``amountGross``), kept apart:
       never added to ``awarded_value``."""
     import numpy as np
     import pandas as pd
 
-    from .procurement import latest_per_ocid
+    from .procurement import CLOSED_TENDER_STATUSES, compiled_releases
 
-    latest = latest_per_ocid(ocds)
+    latest = compiled_releases(ocds)
     div = latest["cpv_division"].astype("str").fillna("")
     div = div.where(div != "", "(none)")
     awarded = _awarded(latest)
-    tender = _in_gbp(latest["value_amount"], latest["value_currency"]).where(_open_tender(latest))
+    is_open = _open_tender(latest)
+    status = latest["status"].astype("str").str.strip().str.lower().fillna("")
+    tendered = awarded | ~status.isin(CLOSED_TENDER_STATUSES - {"complete"}).to_numpy(dtype=bool)
+    estimate = _in_gbp(latest["value_amount"], latest["value_currency"])
     award = _in_gbp(latest["award_value_amount"], latest["award_value_currency"]).where(awarded)
     gross = (_in_gbp(latest["award_value_gross_only"], latest["award_value_currency"])
              if "award_value_gross_only" in latest.columns
              else pd.Series(np.nan, index=latest.index)).where(awarded)
-    t = pd.DataFrame({"division": div.to_numpy(), "tender_value": tender.to_numpy(),
-                      "awarded_value": award.to_numpy(),
+    t = pd.DataFrame({"division": div.to_numpy(),
+                      "tender_value": estimate.where(tendered).to_numpy(dtype="float64"),
+                      "open_tender_value": estimate.where(is_open).to_numpy(dtype="float64"),
+                      "awarded_value": award.to_numpy(dtype="float64"),
                       "awarded_value_gross_only": gross.to_numpy(dtype="float64")})
     g = t.groupby("division").agg(notices=("division", "size"),
                                   tender_value=("tender_value", "sum"),
+                                  open_tender_value=("open_tender_value", "sum"),
                                   awarded_value=("awarded_value", "sum"),
                                   awarded_value_gross_only=("awarded_value_gross_only", "sum")
                                   ).reset_index()
     g["name"] = g["division"].map(CPV_DIVISIONS).fillna("(no CPV code)")
     g.loc[(g["division"] != "(none)") & ~g["division"].isin(list(CPV_DIVISIONS)), "name"] = \
         "(not a CPV division)"
-    g["_t"] = g["tender_value"] + g["awarded_value"]
+    g["_t"] = g["open_tender_value"] + g["awarded_value"]
     g = g.sort_values(["_t", "division"], ascending=[False, True]).drop(columns="_t")
-    for c in ("tender_value", "awarded_value", "awarded_value_gross_only"):
+    for c in ("tender_value", "open_tender_value", "awarded_value", "awarded_value_gross_only"):
         g[c] = g[c].round(2)
-    return g[["division", "name", "notices", "tender_value", "awarded_value",
-              "awarded_value_gross_only"]].reset_index(drop=True)
+    return g[["division", "name", "notices", "tender_value", "open_tender_value",
+              "awarded_value", "awarded_value_gross_only"]].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- a service's chain
@@ -1414,7 +1429,10 @@ def cpv_figure(table, max_bars: int = 10):
     names = [f"{d} " + textwrap.shorten(str(nm), 36, placeholder="…")
              for d, nm in zip(t["division"], t["name"])]
     ax.barh(y + 0.2, t["awarded_value"], height=0.4, color=PALETTE[0], label="Awarded")
-    ax.barh(y - 0.2, t["tender_value"], height=0.4, color=PALETTE[1], hatch="//",
+    # open tenders: the estimate of processes not yet awarded (an older table has only
+    # tender_value, which then meant the same)
+    open_value = t["open_tender_value"] if "open_tender_value" in t else t["tender_value"]
+    ax.barh(y - 0.2, open_value, height=0.4, color=PALETTE[1], hatch="//",
             label="Open tenders (estimated)")
     ax.set_yticks(y, names)
     gbp_axis(ax, "x")
@@ -1426,7 +1444,7 @@ def cpv_figure(table, max_bars: int = 10):
         alt = (f"Paired horizontal bar chart of awarded and estimated tender value by CPV "
                f"division; {n} divisions. The largest is {top['division']} ({top['name']}) with "
                f"{_money_short(top['awarded_value'])} awarded and "
-               f"{_money_short(top['tender_value'])} in open tenders. Awarded bars are plain, "
+               f"{_money_short(open_value.iloc[0])} in open tenders. Awarded bars are plain, "
                "tender bars hatched.")
     else:
         alt = "Empty chart: no notices with CPV codes."
