@@ -62,8 +62,8 @@ PATTERNS = ("access", "delivery", "policy")
 
 # Each data key: what it is (shown in error messages and the README).
 DATA_KEYS: dict[str, str] = {
-    "spend": "spend over £250/£500 files: a file, a list of files or a folder (CSV or .xlsx)",
-    "procurement_card": "procurement card transactions (a file, a list or a folder; CSV or .xlsx)",
+    "spend": "spend over £250/£500 files: a file, a list of files or a folder (CSV, .xlsx, .xls or .ods)",
+    "procurement_card": "procurement card transactions (a file, a list or a folder; CSV, .xlsx, .xls or .ods)",
     "grants": "grants to voluntary and community organisations: 360Giving CSV, .xlsx or JSON",
     "ocds": "OCDS release package JSON or Contracts Finder CSV export (a file or a list)",
     "contracts": "contracts register CSV/.xlsx (Transparency Code: contracts over £5,000)",

@@ -67,11 +67,11 @@ SINGLE_FILE = {"stops", "service_locations", "inventory", "tile_map"}
 
 #: The files a loader reads from a folder (its ``iter_paths`` patterns); others: CSV and Excel.
 FOLDER_PATTERNS: dict[str, tuple[str, ...]] = {
-    "grants": ("*.csv", "*.xlsx", "*.xlsm", "*.json"),
+    "grants": ("*.csv", "*.xlsx", "*.xlsm", "*.xls", "*.ods", "*.json"),
     "ocds": ("*.json", "*.jsonl", "*.csv"),
     "catalogue": ("*.json",),
 }
-DEFAULT_PATTERNS = ("*.csv", "*.xlsx", "*.xlsm")
+DEFAULT_PATTERNS = ("*.csv", "*.xlsx", "*.xlsm", "*.xls", "*.ods")
 
 #: Where each kind's loader lists the fields a column mapping may name ("module:CONSTANT").
 #: A constant that is not there (yet) means "no field check" for that kind.
@@ -552,7 +552,7 @@ def check_config(config, load: bool = True) -> ConfigCheck:
         for f, in_folder in found:
             row = CheckRow(key, _shown(config, f))
             mapping, sheet = config.mapping_for(key, f)
-            obj, err = _try(row, key, lambda: _load(key, [f], mapping, sheet), out.notes,
+            obj, err = _try(row, key, lambda: _load(key, [f], mapping, sheet), out.notes,  # noqa: B023 (called in this iteration)
                             f.name)
             if in_folder and isinstance(err, ToolkitError):
                 why = _skip_reason(key, f, err)
@@ -565,6 +565,6 @@ def check_config(config, load: bool = True) -> ConfigCheck:
             out.rows.append(row)
         if key_ok and loaded and len(found) > 1:
             row = CheckRow(key, f"(all {len(found)} files)")
-            _try(row, key, lambda: load_config_key(config, key), out.notes, "(all files)")
+            _try(row, key, lambda: load_config_key(config, key), out.notes, "(all files)")  # noqa: B023 (called in this iteration)
             out.rows.append(row)
     return out

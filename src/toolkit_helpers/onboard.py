@@ -20,7 +20,7 @@ from pathlib import Path
 from .errors import ConfigError, ToolkitError
 
 #: File types looked at; anything else is reported as ``unknown`` with the reason.
-TABULAR = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
+TABULAR = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods"}
 STRUCTURED = {".json", ".hexjson", ".xml"}
 #: Files larger than this are not classified (a spend file of a whole year is ~50 MB).
 MAX_BYTES = 500 * 1024 * 1024
@@ -178,9 +178,6 @@ def classify_file(path: str | os.PathLike) -> Classification:
     elif suffix == ".xml":
         return Classification(path, "unknown", "XML (such as NaPTAN or TransXChange) is not "
                                                "read by the toolkit: use GTFS stops.txt or CSV")
-    elif suffix in (".xls", ".ods"):
-        return Classification(path, "unknown", f"a {suffix} workbook: open it and save it as "
-                                               ".xlsx, then run init again")
     else:
         return Classification(path, "unknown", f"not a file type the toolkit reads ({suffix or 'no extension'})")
     if not path.is_file():

@@ -357,7 +357,7 @@ def read_table(path: str | os.PathLike, sheet: str | int | None = 0) -> Table:
         raise DataFileError("file not found", file=path, hint="check the path in the inventory.")
     if path.is_dir():
         raise DataFileError("this is a folder, not a file", file=path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         from .io import read_excel_rows
 
         (name, rows), *_ = read_excel_rows(path, sheet)
@@ -750,7 +750,7 @@ def save_upload(name: str, content: bytes, folder) -> Path:
 
     p = Path(str(name))
     suffix = p.suffix.lower()
-    if suffix not in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm"):
+    if suffix not in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods"):
         raise DataFileError(f"{p.name!r} is not a CSV or Excel file", file=p.name,
                             hint="upload a .csv or .xlsx file (export it from your spreadsheet).")
     safe = slugify(p.stem)[:80] + suffix

@@ -65,14 +65,25 @@ import io as _io
 import os
 import re
 import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from .errors import DataFileError
-from .io import (EXCEL_SUFFIXES, FORMULA_HINT, check_regular_file, check_table_shape, column_letter,
-                 decode_text, encoding_note, iter_paths, normalise_header, read_bytes,
-                 read_workbook, sniff_delimiter)
+from .io import (
+    EXCEL_SUFFIXES,
+    FORMULA_HINT,
+    check_regular_file,
+    check_table_shape,
+    column_letter,
+    decode_text,
+    encoding_note,
+    iter_paths,
+    normalise_header,
+    read_bytes,
+    read_workbook,
+    sniff_delimiter,
+)
 
 # ----------------------------------------------------------------------------- the fields
 
@@ -195,7 +206,7 @@ REJECT_SHARE = 0.5
 MAX_EXAMPLES = 20
 
 #: Files a folder gives as spend (the same patterns as :func:`toolkit_helpers.io.iter_paths`).
-SPEND_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+SPEND_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
 #: Files in a spend folder that are data of another kind (OCDS packages, CKAN answers, XML
 #: feeds): never read as spend, skipped with a :class:`NotSpendFileWarning`.
 NOT_SPEND_SUFFIXES = (".json", ".jsonl", ".ndjson", ".geojson", ".xml")
@@ -550,8 +561,14 @@ def detect_decimal(values, delimiter: str | None = None) -> tuple[str | None, st
     file whose amounts use dots only as thousands groups is read with decimal commas (see
     :func:`toolkit_helpers.io.choose_decimal`). Fast for the usual file: only values with a
     suspect comma are looked at closely."""
-    from .io import (DECIMAL_COMMA, DECIMAL_POINT, GROUPED_BY_COMMA, GROUPED_BY_DOT,
-                     NUMBER_NOISE, choose_decimal)
+    from .io import (
+        DECIMAL_COMMA,
+        DECIMAL_POINT,
+        GROUPED_BY_COMMA,
+        GROUPED_BY_DOT,
+        NUMBER_NOISE,
+        choose_decimal,
+    )
 
     s = _as_str_series(values).str.strip()
     s = s[s.notna() & (s != "")]
@@ -928,7 +945,8 @@ def read_excel_frames(path: str | os.PathLike, sheet: str | int | None = None) -
         if not rows:
             frame = pd.DataFrame(columns=range(0), dtype="str")
         frame.columns = range(frame.shape[1])
-        blocks.append(Block(path, name, frame, "xlsx", None, None, list(ws.notes)))
+        blocks.append(Block(path, name, frame, path.suffix.lower().lstrip(".") or "xlsx", None, None,
+                            list(ws.notes)))
     return blocks
 
 

@@ -25,12 +25,19 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .errors import DataFileError
-from .io import (check_mapping, find_header_row, is_blank_row, iter_paths, match_header,
-                 normalise_header, read_rows)
+from .io import (
+    check_mapping,
+    find_header_row,
+    is_blank_row,
+    iter_paths,
+    match_header,
+    normalise_header,
+    read_rows,
+)
 
 # ----------------------------------------------------------------------------- numbers
 
@@ -234,7 +241,7 @@ def _load_station_rows(rows, path, source_name: str, mapping: dict[str, str] | N
         row = rows[i]
         if is_blank_row(row):
             continue
-        get = lambda j: row[j].strip() if j < len(row) else ""
+        get = lambda j: row[j].strip() if j < len(row) else ""  # noqa: B023 (called in this iteration)
         rec = {name: get(j) for j, name in ids.items()}
         if not rec.get("mode") or not rec.get("station") or _header_score(row) >= 2:
             set_aside += 1  # notes, totals, repeated headers
@@ -314,7 +321,7 @@ def load_station_counts(path: str | os.PathLike | Iterable, *, mapping=None):
 
     mapping = check_mapping(mapping, STATION_MAPPING_FIELDS, "the station counts")
     frames, reports = [], []
-    for p in iter_paths(path, patterns=("*.csv", "*.xlsx", "*.xlsm")):
+    for p in iter_paths(path, patterns=("*.csv", "*.xlsx", "*.xlsm", "*.xls", "*.ods")):
         for rows, label, source_name in _station_sheets(Path(p), mapping):
             df, rep = _load_station_rows(rows, label, source_name, mapping)
             frames.append(df)
@@ -404,7 +411,7 @@ def load_daily_journeys(path: str | os.PathLike | Iterable):
     """
     if isinstance(path, (str, os.PathLike)) and not Path(path).is_dir():
         return _load_daily_file(Path(path))
-    files = iter_paths(path, patterns=("*.csv", "*.xlsx", "*.xlsm"))
+    files = iter_paths(path, patterns=("*.csv", "*.xlsx", "*.xlsm", "*.xls", "*.ods"))
     if not files:
         raise DataFileError("no daily journeys files given", file=str(path))
     if len(files) == 1:
@@ -486,7 +493,7 @@ def _load_daily_file(path: Path):
         row = rows[i]
         if is_blank_row(row):
             continue
-        get = lambda j: row[j].strip() if j < len(row) else ""
+        get = lambda j: row[j].strip() if j < len(row) else ""  # noqa: B023 (called in this iteration)
         d = parse_date(get(date_j), file=path, row=i + 1, column=header[date_j])
         if d in seen:
             raise DataFileError(f"{d:%Y-%m-%d} appears twice (rows {seen[d]} and {i + 1})",
@@ -602,7 +609,7 @@ def load_stops(path: str | os.PathLike, stations_only: bool = True):
         row = rows[i]
         if is_blank_row(row):
             continue
-        get = lambda j: row[j].strip() if j is not None and j < len(row) else ""
+        get = lambda j: row[j].strip() if j is not None and j < len(row) else ""  # noqa: B023 (called in this iteration)
         loc_type = get(type_j) or "0"
         if gtfs and loc_type in ("2", "3", "4"):
             continue  # entrances/exits, generic nodes, boarding areas
