@@ -26,6 +26,10 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations only: pandas is imported where it is used
+    import pandas
 
 # (first year, last year or None for "and after", annual rate)
 STPR_SCHEDULE: tuple[tuple[int, int | None, float], ...] = (
@@ -1149,7 +1153,6 @@ def scenario_sliders(options, option: str, *, mitigation: float = 0.0,
     """Sliders (papermill-safe: nothing runs until one moves) for benefits ±, costs ± and the
     optimism bias mitigation; each move shows :func:`scenario_text` for the new values."""
     from .notebook import Markdown
-
     from .widgets import sliders
 
     def show(benefits_pct, costs_pct, mitigation):

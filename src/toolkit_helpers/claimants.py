@@ -38,13 +38,24 @@ from __future__ import annotations
 import io as _io
 import math
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .errors import DataFileError, FetchError
-from .io import (FORMULA_HINT, VALID_WITH_COMMA, VALID_WITH_POINT, check_mapping, choose_decimal,
-                 find_header_row, iter_paths, match_header, normalise_header, number_core,
-                 number_style, read_tables)
+from .io import (
+    FORMULA_HINT,
+    VALID_WITH_COMMA,
+    VALID_WITH_POINT,
+    check_mapping,
+    choose_decimal,
+    find_header_row,
+    iter_paths,
+    match_header,
+    normalise_header,
+    number_core,
+    number_style,
+    read_tables,
+)
 
 COLUMNS = ("date", "area_code", "area_name", "area_type", "measure", "value", "series",
            "source_file", "source_row")

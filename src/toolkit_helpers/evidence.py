@@ -158,9 +158,9 @@ def _tfl_text(years, benefits, costs, pv_c, pv_b, npsv, ratio, vfm) -> str:
     lines = [
         f"**Worked example: Transport for London's open data over {years} years.**",
         "",
-        f"- Published (Deloitte for TfL, 2017): open data worth *up to* £130m a year "
-        f"(£70–90m time savings, up to £20m better journey planning, £12–15m GVA) for about "
-        f"£1m a year of cost.",
+        "- Published (Deloitte for TfL, 2017): open data worth *up to* £130m a year "
+        "(£70–90m time savings, up to £20m better journey planning, £12–15m GVA) for about "
+        "£1m a year of cost.",
         f"- **Assumptions** (ours, not TfL's): benefits of {_m(benefits)} a year"
         + (" — the conservative reading: the *lower bound* of the time savings only; journey "
            "planning has no published lower bound and GVA is an economic impact that would "

@@ -70,7 +70,7 @@ def _read_records(path: Path, what: str) -> tuple[list[dict], list[int]]:
     rows_n = [(i, r) for i, r in enumerate(rows, start=1) if not is_blank_row(r)]
     if not rows_n:
         raise DataFileError("the file is empty", file=path, hint=f"add a header row and one row per {what[:-1]}.")
-    (hline, header), body = rows_n[0], rows_n[1:]
+    (_, header), body = rows_n[0], rows_n[1:]
     return ([{header[j]: (r[j] if j < len(r) else "") for j in range(len(header))} for _, r in body],
             [i for i, _ in body])
 

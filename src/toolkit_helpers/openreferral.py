@@ -27,7 +27,14 @@ import uuid
 from pathlib import Path
 
 from .errors import DataFileError
-from .io import atomic_write_text, find_header_row, is_blank_row, normalise_header, read_rows, write_csv
+from .io import (
+    atomic_write_text,
+    find_header_row,
+    is_blank_row,
+    normalise_header,
+    read_rows,
+    write_csv,
+)
 
 # A fixed namespace so ids are stable across runs (uuid5 of the kind and the natural key).
 NAMESPACE = uuid.UUID("6f1d3a52-6b4c-5d0e-9a57-4f2a8c0e1b31")
@@ -207,7 +214,7 @@ def load_service_locations(path: str | os.PathLike):
         row = rows[i]
         if is_blank_row(row):
             continue
-        get = lambda c: row[cols[c]].strip() if c in cols and cols[c] < len(row) else ""
+        get = lambda c: row[cols[c]].strip() if c in cols and cols[c] < len(row) else ""  # noqa: B023 (called in this iteration)
         rec = {c: get(c) for c in SITE_COLUMNS if c not in ("latitude", "longitude", "source_row")}
         if not rec["name"]:
             raise DataFileError("a site with no name", file=path, row=i + 1,

@@ -41,13 +41,22 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from .errors import DataFileError
-from .io import (EXCEL_SUFFIXES, _cell_to_str, column_letter, find_header_row, iter_paths,
-                 normalise_header, parse_csv_text, read_rows, read_text)
+from .io import (
+    EXCEL_SUFFIXES,
+    _cell_to_str,
+    column_letter,
+    find_header_row,
+    iter_paths,
+    normalise_header,
+    parse_csv_text,
+    read_rows,
+    read_text,
+)
 from .spend import MISSING_TOKENS, header_key
 
 # ----------------------------------------------------------------------------- the fields

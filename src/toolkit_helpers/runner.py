@@ -43,13 +43,19 @@ from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
+from .artefacts import artefacts_folder
 from .collection import NotebookInfo, applicability, discover, run_order, select
 from .config import Config, load_config
 from .errors import ToolkitError
-from .artefacts import artefacts_folder
 from .io import atomic_write_text
-from .paths import (OUTPUT_MARKER, file_kind, foreign_entries, has_output_marker,
-                    project_root, write_output_marker)
+from .paths import (
+    OUTPUT_MARKER,
+    file_kind,
+    foreign_entries,
+    has_output_marker,
+    project_root,
+    write_output_marker,
+)
 
 DEFAULT_TIMEOUT = 600  # seconds per cell
 

@@ -29,9 +29,9 @@ import io as _io
 import json
 import os
 import shutil
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from . import spend
 from .errors import DataFileError
@@ -488,7 +488,7 @@ class SpendPipeline:
         flags = [f"coalesce({_month_first_sql(dates[f])}, false) AS mf_{f}" for f in date_fields]
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE flags AS SELECT _k"
                          f"{''.join(', ' + x for x in flags)} FROM body GROUP BY _k")
-        parsed = [f"_k", "_row"]
+        parsed = ["_k", "_row"]
         for f in amount_fields:
             parsed.append(f"{_finite(_amount_expr(col[f]))} AS {f}")
             parsed.append(f"({col[f]} = '' OR {_in(f'upper({col[f]})', _AMOUNT_MISSING_UPPER)}) "

@@ -6,7 +6,7 @@ styles, and map symbols differ in shape as well as colour.
 """
 from __future__ import annotations
 
-from .charts import LINESTYLES, MARKERS, PALETTE, new_figure
+from .charts import LINESTYLES, PALETTE, new_figure
 
 
 def _m(v: float) -> str:

@@ -8,7 +8,8 @@ widget is built, so nothing can hang.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def _ipw():

@@ -187,7 +187,7 @@ def _lines(council: SampleCouncil) -> dict[tuple[int, int], list[dict]]:
             row = {"date": date, "supplier": supplier, "service": service, "expense": expense,
                    "purpose": purpose, "amount": round(amount, 2), "txn": f"AP{txn:07d}",
                    "company_number": extra.get("company_number", "")}
-            rows.append(row)
+            rows.append(row)  # noqa: B023 (add is called in this iteration)
             return row
 
         for name, amount in REGULAR:
