@@ -958,6 +958,22 @@ def _mark_formulas(rows: list[list[str]], formulas: dict, name: str, notes: list
     return marked
 
 
+def choose_sheets(names: list[str], sheet: str | int | None, path=None) -> list[str]:
+    """The sheets to read: all (``sheet=None``), one by number (from 0) or one by name; a
+    :class:`DataFileError` naming the sheets there when it is not one of them."""
+    if sheet is None:
+        return list(names)
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise DataFileError(f"there is no sheet number {sheet} (sheets: {names})",
+                                file=path, hint="sheet numbers start at 0.")
+        return [names[sheet]]
+    if sheet not in names:
+        raise DataFileError(f"there is no sheet called {sheet!r} (sheets: {names})",
+                            file=path, hint="pass one of the sheet names shown.")
+    return [sheet]
+
+
 def _read_workbook_openpyxl(path: str | os.PathLike, sheet: str | int | None = None
                             ) -> list[Sheet]:
     """(The reader before python-calamine, kept for ``.xlsx`` files whose cells have no
@@ -997,18 +1013,7 @@ def _read_workbook_openpyxl(path: str | os.PathLike, sheet: str | int | None = N
             raise DataFileError(why, file=path, hint=hint) from None
         try:
             names = wb.sheetnames
-            if sheet is None:
-                chosen = names
-            elif isinstance(sheet, int):
-                if not 0 <= sheet < len(names):
-                    raise DataFileError(f"there is no sheet number {sheet} (sheets: {names})",
-                                        file=path, hint="sheet numbers start at 0.")
-                chosen = [names[sheet]]
-            else:
-                if sheet not in names:
-                    raise DataFileError(f"there is no sheet called {sheet!r} (sheets: {names})",
-                                        file=path, hint="pass one of the sheet names shown.")
-                chosen = [sheet]
+            chosen = choose_sheets(names, sheet, path)
             out = []
             for name in chosen:
                 ws = wb[name]
@@ -1297,18 +1302,7 @@ def read_workbook(path: str | os.PathLike, sheet: str | int | None = None) -> li
             raise _open_error(path, kind, exc) from None
         try:
             names = list(wb.sheet_names)
-            if sheet is None:
-                chosen = names
-            elif isinstance(sheet, int):
-                if not 0 <= sheet < len(names):
-                    raise DataFileError(f"there is no sheet number {sheet} (sheets: {names})",
-                                        file=path, hint="sheet numbers start at 0.")
-                chosen = [names[sheet]]
-            else:
-                if sheet not in names:
-                    raise DataFileError(f"there is no sheet called {sheet!r} (sheets: {names})",
-                                        file=path, hint="pass one of the sheet names shown.")
-                chosen = [sheet]
+            chosen = choose_sheets(names, sheet, path)
             # every chosen sheet is checked before any is read
             scans: dict[str, _SheetScan | None] = {}
             notes: dict[str, list[str]] = {name: list(misnamed) for name in chosen}
