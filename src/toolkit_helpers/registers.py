@@ -57,7 +57,7 @@ from .io import (
     read_rows,
     read_text,
 )
-from .spend import MISSING_TOKENS, header_key
+from .spend import MISSING_TOKENS, header_key, mapped_column
 
 # ----------------------------------------------------------------------------- the fields
 
@@ -375,16 +375,7 @@ def _detect(header: Sequence[str], spec: _Spec, user: Mapping[str, str | None],
         if col is None:
             det.absent.append(fld)
             continue
-        pos = next((i for i, h in enumerate(header) if h.strip() == col), None)
-        if pos is None:
-            want = header_key(col)
-            pos = next((i for i, k in enumerate(keys) if k and k == want and i not in taken), None)
-        if pos is None:
-            seen = ", ".join(repr(h.strip()) for h in header if h.strip())
-            raise DataFileError(
-                f"the mapping says {fld} is in column {col!r}, but the file has no such "
-                f"column. Columns seen: {seen or '(none)'}", file=file, column=col,
-                hint="copy the column name exactly as it appears in the file's header row.")
+        pos = mapped_column(header, keys, fld, col, file, taken)
         det.positions[fld], det.how[fld] = pos, "your mapping"
         taken.add(pos)
     candidates: dict[str, list[tuple[int, int]]] = {}

@@ -371,6 +371,24 @@ def _check_mapping(mapping: Mapping | None, file=None) -> dict[str, str | None]:
     return out
 
 
+def mapped_column(header: Sequence[str], keys: Sequence[str], fld: str, col: str, file=None,
+                  taken: set[int] | frozenset = frozenset()) -> int:
+    """The position of the column a user's mapping names for ``fld``: the header exactly as
+    written, else the same header key (case, spacing, punctuation ignored) among the columns
+    not ``taken``. A :class:`DataFileError` listing the columns seen when there is none."""
+    pos = next((i for i, h in enumerate(header) if h.strip() == col), None)
+    if pos is None:
+        want = header_key(col)
+        pos = next((i for i, k in enumerate(keys) if k and k == want and i not in taken), None)
+    if pos is None:
+        seen = ", ".join(repr(h.strip()) for h in header if h.strip())
+        raise DataFileError(
+            f"the mapping says {fld} is in column {col!r}, but the file has no such "
+            f"column. Columns seen: {seen or '(none)'}", file=file, column=col,
+            hint="copy the column name exactly as it appears in the file's header row.")
+    return pos
+
+
 def detect_columns(header: Sequence, mapping: Mapping | None = None, *,
                    file=None, similarity: float = 0.88) -> ColumnDetection:
     """Decide which column of ``header`` holds each field.
@@ -396,15 +414,7 @@ def detect_columns(header: Sequence, mapping: Mapping | None = None, *,
         if col is None:
             det.absent.append(fld)
             continue
-        pos = next((i for i, h in enumerate(header) if h.strip() == col), None)
-        if pos is None:
-            pos = next((i for i, k in enumerate(keys) if k and k == header_key(col)), None)
-        if pos is None:
-            seen = ", ".join(repr(h.strip()) for h in header if h.strip())
-            raise DataFileError(
-                f"the mapping says {fld} is in column {col!r}, but the header has no such "
-                f"column. Columns seen: {seen}", file=file, column=col,
-                hint="copy the column name exactly as it appears in the file's header row.")
+        pos = mapped_column(header, keys, fld, col, file)
         det.positions[fld], det.how[fld] = pos, "your mapping"
         taken.add(pos)
     # synonyms
