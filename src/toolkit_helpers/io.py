@@ -958,6 +958,13 @@ def _mark_formulas(rows: list[list[str]], formulas: dict, name: str, notes: list
     return marked
 
 
+def _finish_sheet(name: str, rows: list[list[str]], merges, formulas, notes: list[str]) -> Sheet:
+    """A sheet's rows with merged cells filled down and formulas without a saved value marked
+    (both noted), as either reader gives them."""
+    _fill_merged(rows, merges, name, notes)
+    return Sheet(name, rows, notes, _mark_formulas(rows, formulas, name, notes))
+
+
 def choose_sheets(names: list[str], sheet: str | int | None, path=None) -> list[str]:
     """The sheets to read: all (``sheet=None``), one by number (from 0) or one by name; a
     :class:`DataFileError` naming the sheets there when it is not one of them."""
@@ -1029,9 +1036,7 @@ def _read_workbook_openpyxl(path: str | os.PathLike, sheet: str | int | None = N
                                              "as .xlsx, or export CSV.") from None
                 merges, formulas = _sheet_extras(archive, getattr(ws, "_worksheet_path", None),
                                                  name, notes)
-                _fill_merged(rows, merges, name, notes)
-                marked = _mark_formulas(rows, formulas, name, notes)
-                out.append(Sheet(name, rows, notes, marked))
+                out.append(_finish_sheet(name, rows, merges, formulas, notes))
             return out
         finally:
             wb.close()
@@ -1347,9 +1352,7 @@ def read_workbook(path: str | os.PathLike, sheet: str | int | None = None) -> li
                     _check_extent(scan, path, name, notes[name])
                 rows = _shape_rows(values, scan if kind == "xlsx" else None)
                 _fill_errors(rows, scan.errors)
-                _fill_merged(rows, scan.merges, name, notes[name])
-                marked = _mark_formulas(rows, scan.formulas, name, notes[name])
-                out.append(Sheet(name, rows, notes[name], marked))
+                out.append(_finish_sheet(name, rows, scan.merges, scan.formulas, notes[name]))
             return out
         finally:
             wb.close()
