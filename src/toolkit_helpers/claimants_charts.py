@@ -74,6 +74,17 @@ def compare_figure(df, areas: list[str], measure: str = "rate", since=None, titl
     return fig, alt
 
 
+def _extremes_and_outline(tiles, ranked, measure: str, highlight) -> str:
+    """Alt text shared by the tile and hex maps: the highest and lowest areas, and the outlined
+    council when it is on the map."""
+    text = (f"Highest: {ranked['area_name'].iloc[0]} {_fmt(measure, ranked['value'].iloc[0])}; "
+            f"lowest: {ranked['area_name'].iloc[-1]} {_fmt(measure, ranked['value'].iloc[-1])}.")
+    if highlight in set(tiles["area_code"]):
+        h = tiles.set_index("area_code").loc[highlight]
+        text += f" Outlined: {h['area_name']} {_fmt(measure, h['value'])}."
+    return text
+
+
 def small_multiples(df, areas: list[str], measure: str = "rate", reference: str | None = "E92000001",
                     ncols: int = 4):
     """One small panel per area on a shared scale, each with the reference (England) as a
@@ -222,11 +233,7 @@ def tile_map(df, tiles, month=None, measure: str = "rate", highlight: str | None
     ranked = tiles.sort_values("value", ascending=False)
     alt = (f"Tile map of {len(tiles)} authorities, each a square placed roughly where it lies and "
            f"shaded by {MEASURE_LABEL[measure].lower()} in {month:%B %Y}, with its value written "
-           f"on it. Highest: {ranked['area_name'].iloc[0]} {_fmt(measure, ranked['value'].iloc[0])}; "
-           f"lowest: {ranked['area_name'].iloc[-1]} {_fmt(measure, ranked['value'].iloc[-1])}.")
-    if highlight in set(tiles["area_code"]):
-        h = tiles.set_index("area_code").loc[highlight]
-        alt += f" Outlined: {h['area_name']} {_fmt(measure, h['value'])}."
+           f"on it. " + _extremes_and_outline(tiles, ranked, measure, highlight))
     return fig, alt
 
 
@@ -317,12 +324,7 @@ def _hex_map(tiles, sub, month, measure: str, highlight: str | None, region: str
            + (f" in {chosen}" if chosen else "")
            + f", each a hexagon placed roughly where it lies and shaded by "
              f"{MEASURE_LABEL[measure].lower()} in {month:%B %Y}, with its name and value written "
-             f"on it. Highest: {ranked['area_name'].iloc[0]} "
-             f"{_fmt(measure, ranked['value'].iloc[0])}; lowest: {ranked['area_name'].iloc[-1]} "
-             f"{_fmt(measure, ranked['value'].iloc[-1])}.")
-    if highlight in set(tiles["area_code"]):
-        h = tiles.set_index("area_code").loc[highlight]
-        alt += f" Outlined: {h['area_name']} {_fmt(measure, h['value'])}."
+             f"on it. " + _extremes_and_outline(tiles, ranked, measure, highlight))
     alt += (" Values, highest first: "
             + "; ".join(f"{n} {_fmt(measure, v)}"
                         for n, v in zip(ranked["area_name"], ranked["value"], strict=True))
