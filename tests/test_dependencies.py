@@ -158,7 +158,7 @@ def test_lock_pins_every_package_exactly_with_hashes():
 def test_pyproject_and_environment_pins_are_the_locked_versions():
     lock = requirements_file(LOCK)
     unconditional = {e["name"]: e["version"] for e in lock if e["marker"] is None}
-    for name, version in pins(direct("test", "binder")).items():
+    for name, version in pins(direct("test", "binder", "bench")).items():
         assert unconditional.get(name) == version, f"{name}: run `make lock` after editing pins"
 
 
@@ -182,7 +182,7 @@ def test_binder_is_every_package_the_runtime_needs(made_by_setup):
 
 
 def test_lock_is_every_package_the_project_needs(made_by_setup):
-    assert set(here(requirements_file(LOCK))) == closure(direct("test", "binder"))
+    assert set(here(requirements_file(LOCK))) == closure(direct("test", "binder", "bench"))
 
 
 def test_installed_distributions_are_the_locked_ones(made_by_setup):
