@@ -2,7 +2,7 @@
 well formed.
 
 - pyproject.toml pins the direct dependencies (runtime, the test extra, the binder extra);
-- environment.yml names the runtime and test pins, with the same versions;
+- environment.yml pins every package the runtime and the tests need, at the locked versions;
 - requirements.lock (``make lock``) holds every package, direct or not, exact and hashed;
 - binder/requirements.txt holds every package Binder installs, at the lock's versions;
 - ``make setup`` installs exactly the lock: the environment the tests run in is checked
@@ -127,12 +127,31 @@ def test_runtime_pins_match_binder():
         assert binder.get(name) == version, name
 
 
-def test_environment_yml_has_runtime_and_test_pins():
-    expected = pins(direct("test"))
+def environment_pip():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip_list = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert pins(pip_list) == expected
     assert "python=3.11" in env["dependencies"]
+    (pip_list,) = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
+    entries = []
+    for line in pip_list:
+        m = ENTRY.fullmatch(line)
+        assert m, f"environment.yml: not an exact pin: {line!r}"
+        entries.append({"name": canonicalize_name(m[1]), "version": m[2], "marker": m[3]})
+    return entries
+
+
+def test_environment_yml_pins_every_package_at_the_locked_version():
+    lock = {(e["name"], e["marker"]): e["version"] for e in requirements_file(LOCK)}
+    entries = environment_pip()
+    assert len(entries) > 100
+    for e in entries:
+        assert lock.get((e["name"], e["marker"])) == e["version"], (
+            f"{e['name']}=={e['version']} is not the locked version: run `make lock`")
+    assert pins(direct("test")).items() <= {e["name"]: e["version"] for e in entries}.items()
+    assert "make lock" in (ROOT / "environment.yml").read_text()
+
+
+def test_environment_yml_is_every_package_runtime_and_tests_need(made_by_setup):
+    assert {e["name"] for e in environment_pip() if applies(e)} == closure(direct("test"))
 
 
 def test_binder_has_no_local_references_and_postbuild_installs_package():
