@@ -10,6 +10,7 @@ well formed.
 """
 import ast
 import importlib.metadata as md
+import os
 import re
 import shutil
 import subprocess
@@ -310,3 +311,30 @@ def test_citation_cff_is_valid_yaml_with_the_required_keys():
     assert cff["license"] == proj["license"]
     assert str(cff["version"]) == proj["version"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(cff["date-released"]))
+
+
+def test_make_lock_regenerates_the_same_files_byte_for_byte(tmp_path, made_by_setup):
+    """`make lock` on an unchanged pyproject.toml rewrites requirements.lock,
+    binder/requirements.txt and environment.yml exactly as committed (run in a copy, so the
+    working tree is never touched). It asks the package index for metadata: skipped only when
+    the index cannot be reached."""
+    # (in a child process: this test process refuses network connections, see conftest.py)
+    probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection("
+                            "('pypi.org', 443), timeout=5).close()"], capture_output=True,
+                           text=True, timeout=30)
+    if probe.returncode:
+        pytest.skip("the package index (pypi.org) cannot be reached from here: "
+                    + (probe.stderr.strip().splitlines() or ["no answer"])[-1])
+    files = ("pyproject.toml", "Makefile", "requirements.lock", "environment.yml",
+             "binder/requirements.txt")
+    for name in files:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        shutil.copyfile(ROOT / name, tmp_path / name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLKIT_")}
+    done = subprocess.run(["make", "--no-print-directory", "-C", str(tmp_path), "lock",
+                           f"VENV={ROOT / '.venv'}"], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for name in files:
+        assert (tmp_path / name).read_bytes() == (ROOT / name).read_bytes(), (
+            f"{name} differs after `make lock`: commit what `make lock` writes")
