@@ -21,7 +21,15 @@ and a failed fetch falls back with a visible notice. :func:`fetch` gives each ca
 - at most :data:`MAX_REDIRECTS` redirects, each checked before it is followed.
 
 This is the toolkit's one retry and cache mechanism: the CKAN catalogue search
-(:mod:`toolkit_helpers.catalogue`) goes through it too.
+(:mod:`toolkit_helpers.catalogue`), NOMIS, TfL and Find a Tender go through it too.
+
+Why not urllib3's ``Retry`` on the adapter and ``requests-cache``: ``Retry`` sleeps for the
+whole ``Retry-After`` inside the adapter (up to six hours by default), where no overall deadline
+can stop it — a rate-limited NOMIS would freeze a workshop notebook; here the same parser
+(:func:`retry_after`) reads the header and the loop compares the wait with the deadline first.
+``requests-cache`` stores any successful answer before the caller sees it, so an HTML error
+page served with HTTP 200 would be replayed for a day; here only an answer that ``parse``
+accepts is stored, and an older one stands in when the service fails (stale-if-error).
 
 Setting ``TOOLKIT_OFFLINE=1`` refuses every fetch to a host that is not loopback (the test
 suite sets it, so no test can reach the internet): only ``localhost`` (whose every address must
