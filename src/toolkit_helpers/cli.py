@@ -10,6 +10,12 @@
                                         (regular files only; links are never followed)
   toolkit guide                         regenerate the facilitator guide's notebook index
   toolkit pack [--config FILE]          rebuild the business case pack from the outputs there
+  toolkit save [--config FILE] [--out FILE] [--include-data]
+                                        one zip of the config, your own inputs and the outputs
+  toolkit slides [--out DIR]            talking-points slides, one offline HTML deck per notebook
+  toolkit handout [--out FILE]          the printable exercise handout (docs/handout.md)
+  toolkit restore FILE [--force] [--no-pack]
+                                        unpack a saved zip into this session, rebuild the pack
 """
 from __future__ import annotations
 
@@ -54,6 +60,25 @@ def _parser() -> argparse.ArgumentParser:
     k = sub.add_parser("pack", help="rebuild the business case pack (HTML and Word) from the "
                                     "outputs of notebooks that ran")
     k.add_argument("--config", default="councils/sample.yaml", help="council config YAML")
+    v = sub.add_parser("save", help="save my work: one zip of the council's config, the "
+                                    "inputs it wrote itself and its outputs")
+    v.add_argument("--config", default="councils/sample.yaml", help="council config YAML")
+    v.add_argument("--out", default=None, help="the zip to write "
+                                               "(default: <council slug>-workspace.zip)")
+    v.add_argument("--include-data", action="store_true",
+                   help="also store every other file the config names (downloaded data)")
+    w = sub.add_parser("restore", help="restore my work from a zip written by toolkit save, "
+                                       "then rebuild the business case pack")
+    w.add_argument("archive", help="the zip written by toolkit save")
+    w.add_argument("--force", action="store_true",
+                   help="replace files that exist with other content")
+    w.add_argument("--no-pack", action="store_true", help="do not rebuild the pack")
+    d = sub.add_parser("slides", help="talking-points slides: one self-contained HTML deck per "
+                                      "notebook (default: _site/slides)")
+    d.add_argument("--out", default=None, help="output folder")
+    h = sub.add_parser("handout", help="regenerate the printable exercise handout "
+                                       "(docs/handout.md) from the notebooks")
+    h.add_argument("--out", default=None, help="where to write (default: docs/handout.md)")
     return p
 
 
@@ -151,6 +176,42 @@ def main(argv: list[str] | None = None) -> int:
             cfg = load_config(args.config)
             for kind, path in build_pack(cfg.output_dir, cfg).items():
                 print(f"wrote {path} ({kind})")
+            return 0
+        if args.command == "save":
+            from .workspace import save
+
+            res = save(args.config, args.out, include_data=args.include_data)
+            for note in res.notes:
+                print(f"note: {note}")
+            what = ", ".join(f"{n} {role} file{'s' if n != 1 else ''}"
+                             for role, n in res.files.items())
+            print(f"wrote {res.path} ({what}; {res.path.stat().st_size // 1024} KiB): "
+                  "download it (right-click → Download) to keep your work")
+            return 0
+        if args.command == "restore":
+            from .workspace import restore
+
+            res = restore(args.archive, force=args.force, rebuild=not args.no_pack)
+            for note in res.notes:
+                print(f"note: {note}")
+            print(f"restored {len(res.written)} of your files ({len(res.unchanged)} already the "
+                  f"same) and {res.output_files} output files; config {res.config}; outputs "
+                  f"{res.output_dir}")
+            for kind, path in res.pack.items():
+                print(f"wrote {path} ({kind})")
+            return 0
+        if args.command == "slides":
+            from .slides import build as build_slides
+
+            decks = build_slides(args.out)
+            print(f"wrote {len(decks)} decks in {decks[0].parent if decks else args.out}/")
+            return 0
+        if args.command == "handout":
+            from .slides import write_handout
+
+            changed = write_handout(args.out)
+            print((args.out or "docs/handout.md") + (" updated" if changed
+                                                     else " already up to date"))
             return 0
         if args.command == "guide":
             from .guide import update_guide
