@@ -85,6 +85,12 @@ DATA_KEYS: dict[str, str] = {
     "publish_dataset": "the dataset the council means to open (CSV or .xlsx), for the publish-readiness check",
     "maturity": "open data maturity self-assessment YAML (Open Data Pathway scores)",
     "barriers": "barriers self-assessment YAML (start-here notebook)",
+    "neighbours": "statistical neighbours' spend: a folder with one folder per council, named "
+                  "from its GSS code (e.g. E07000903-castlemere), holding its published spend "
+                  "files; optionally suppliers.csv (Supplier, Postcode, SME, VCSE) in a council's "
+                  "folder and postcodes.csv (pcds, laua) at the top",
+    "population": "ONS mid-year population estimates (MYE2 layout: Code, Name, Geography, "
+                  "All ages), CSV or .xlsx",
     "proposal": "the proposal YAML: decision sought, scope, long list, commercial, funding, "
                 "delivery plan and risks (the business case's own words)",
 }

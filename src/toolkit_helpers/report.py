@@ -63,14 +63,15 @@ NOTEBOOKS: dict[str, str] = {
     "04_championing_open": "Stage 4: championing open",
     "tfl_transport": "Case study: Transport for London (access)",
     "spend_network_tenders": "Case study: Spend Network tenders (delivery chains)",
+    "spend_neighbours": "Case study: your spend beside your neighbours' (delivery chains)",
     "dwp_jobseekers": "Case study: DWP jobseekers (better-informed policy)",
 }
 # Which notebooks usually give each case its evidence.
 CONTRIBUTORS: dict[str, tuple[str, ...]] = {
     "summary": ("01_goals", "03_demonstrating_value"),
-    "strategic": ("01_goals", "dwp_jobseekers", "tfl_transport"),
+    "strategic": ("01_goals", "dwp_jobseekers", "tfl_transport", "spend_neighbours"),
     "economic": ("03_demonstrating_value", "tfl_transport"),
-    "commercial": ("spend_network_tenders",),
+    "commercial": ("spend_network_tenders", "spend_neighbours"),
     "financial": ("03_demonstrating_value",),
     "management": ("02_data_use", "04_championing_open"),
     "appendix": ("02_data_use",),

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .common import SAMPLE_COUNCIL, SECOND_COUNCIL, SampleCouncil  # noqa: F401
 
-TOPICS: list[str] = ["council", "spend", "procurement", "claimants", "publish", "appraisal", "transport", "stages"]
+TOPICS: list[str] = ["council", "spend", "procurement", "claimants", "publish", "appraisal", "transport", "stages",
+                   "neighbours"]
 
 
 def generate(out_dir: str | Path, council: SampleCouncil = SAMPLE_COUNCIL,
