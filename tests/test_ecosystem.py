@@ -112,7 +112,7 @@ def test_figures_have_legend_line_styles_and_alt_text(tmp_path):
     assert "2 data, 1 service, 1 intangible" in alt and "none failed" in alt
     target = load(tmp_path, GOOD.replace("Demo", "Target"), "t.yaml")
     fig, alt = eco.compare_figure(m, target)
-    assert len(fig.axes) == 2 and "Right, the target" in alt
+    assert len(fig.axes) == 2 and "Below, the target" in alt
 
 
 def test_compare_table(tmp_path):

@@ -8,7 +8,7 @@ their ends; tiles carry their value as text.
 """
 from __future__ import annotations
 
-from .charts import LINESTYLES, MARKERS, PALETTE, SEQUENTIAL_CMAP, new_figure
+from .charts import LINESTYLES, MARKERS, MIN_FONT_PT, PALETTE, SEQUENTIAL_CMAP, new_figure
 from .claimants_analysis import names, series
 from .errors import DataFileError
 
@@ -56,7 +56,7 @@ def compare_figure(df, areas: list[str], measure: str = "rate", since=None, titl
         y = ends[code] if not placed else max(ends[code], placed[-1] + gap)
         placed.append(y)
         ax.annotate(f"{nm.get(code, code)} {fmt(ends[code])}", (wide.index[-1], ends[code]),
-                    xytext=(wide.index[-1], y), textcoords="data", fontsize=8, va="center",
+                    xytext=(wide.index[-1], y), textcoords="data", fontsize=MIN_FONT_PT, va="center",
                     ha="left")
     if index_base is not None:
         ax.axhline(100, color=PALETTE[7], linewidth=0.8, linestyle=":")
@@ -105,8 +105,9 @@ def small_multiples(df, areas: list[str], measure: str = "rate", reference: str 
                     marker="", label=nm.get(reference, reference))
         ax.plot(wide.index, wide[code], color=PALETTE[0], linewidth=1.6, marker="",
                 label=nm.get(code, code))
-        ax.set_title(f"{nm.get(code, code)}: {_fmt(measure, wide[code].iloc[-1])}", fontsize=9)
-        ax.tick_params(labelsize=7)
+        ax.set_title(f"{nm.get(code, code)}: {_fmt(measure, wide[code].iloc[-1])}",
+                     fontsize=MIN_FONT_PT + 1)
+        ax.tick_params(labelsize=MIN_FONT_PT)
         ax.grid(alpha=0.3)
     for ax in flat[len(areas):]:
         ax.set_visible(False)
@@ -219,10 +220,10 @@ def tile_map(df, tiles, month=None, measure: str = "rate", highlight: str | None
                                edgecolor="black" if hl else "white", linewidth=3 if hl else 1))
         label = t.area_name if len(t.area_name) <= 14 else t.area_name[:13] + "."
         ax.text(t.col + 0.47, -t.row + 0.58, label, ha="center", va="center",
-                fontsize=8 if len(label) <= 10 else 6.5, color=text,
+                fontsize=MIN_FONT_PT, color=text,
                 fontweight="bold" if hl else "normal")
         ax.text(t.col + 0.47, -t.row + 0.3, _fmt(measure, t.value), ha="center", va="center",
-                fontsize=9, color=text)
+                fontsize=MIN_FONT_PT, color=text)
     ax.set_xlim(-0.1, ncols)
     ax.set_ylim(-nrows + 0.9, 1.0)
     ax.set_aspect("equal")
@@ -289,14 +290,16 @@ def _hex_map(tiles, sub, month, measure: str, highlight: str | None, region: str
     hw, hh = half_extent(layout)
     x0, x1 = min(xs) - hw, max(xs) + hw
     y0, y1 = min(ys) - hh, max(ys) + hh
-    # inches per unit of circumradius: a hexagon about an inch across for a region, smaller
-    # for a big layout, the whole map within about 11 x 8.5 inches
-    scale = min(0.72, 10.5 / (x1 - x0), 8.0 / (y1 - y0))
+    # inches per unit of circumradius: a hexagon about 1.5 inches across for a region (room
+    # for a name in 9 pt type), smaller for a big layout, the whole map within about 10 x 9
+    # inches; hexagons too small for 9 pt type carry no text (the values are in the alt text
+    # and the table beside the map)
+    scale = min(0.86, 8.2 / (x1 - x0), 8.0 / (y1 - y0))
+    labelled = scale >= 0.55
     fig, ax = new_figure(figsize=(scale * (x1 - x0) + 1.9, scale * (y1 - y0) + 0.9))
     norm = mcolors.Normalize(vmin=tiles["value"].min(), vmax=tiles["value"].max())
     cmap = colormaps[SEQUENTIAL_CMAP]
-    name_size = max(4.5, min(8.0, 10.5 * scale))
-    value_size = max(5.0, min(9.0, 12.0 * scale))
+    name_size = value_size = MIN_FONT_PT
     chars = max(3, int(2 * hw * scale * 72 / (0.6 * name_size)))
     order = sorted(range(len(tiles)), key=lambda i: tiles["area_code"].iloc[i] == highlight)
     for i in order:           # the outlined council last, so its outline is on top
@@ -307,6 +310,8 @@ def _hex_map(tiles, sub, month, measure: str, highlight: str | None, region: str
         ax.add_patch(Polygon(hexagon(xs[i], ys[i], layout, 0.97), closed=True, facecolor=colour,
                              edgecolor="black" if hl else "white", linewidth=3 if hl else 1,
                              zorder=3 if hl else 2, label=t["area_name"]))
+        if not labelled:
+            continue
         ax.text(xs[i], ys[i] + 0.2, _short_label(t["area_name"], chars), ha="center",
                 va="center", fontsize=name_size, color=text, fontweight="bold" if hl else "normal",
                 zorder=4)
@@ -323,8 +328,9 @@ def _hex_map(tiles, sub, month, measure: str, highlight: str | None, region: str
     alt = (f"Hex map of {len(tiles)} authorities"
            + (f" in {chosen}" if chosen else "")
            + f", each a hexagon placed roughly where it lies and shaded by "
-             f"{MEASURE_LABEL[measure].lower()} in {month:%B %Y}, with its name and value written "
-             f"on it. " + _extremes_and_outline(tiles, ranked, measure, highlight))
+             f"{MEASURE_LABEL[measure].lower()} in {month:%B %Y}"
+           + (", with its name and value written on it. " if labelled else ". ")
+           + _extremes_and_outline(tiles, ranked, measure, highlight))
     alt += (" Values, highest first: "
             + "; ".join(f"{n} {_fmt(measure, v)}"
                         for n, v in zip(ranked["area_name"], ranked["value"], strict=True))

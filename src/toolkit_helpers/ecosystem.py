@@ -18,7 +18,7 @@ Flows: data, money, service, intangible (expertise, insight, feedback).
 :func:`check_map` flags a map with no beneficiary, no steward, an actor with no flows, or data
 that reaches no one; :func:`map_figure` draws it (actors in columns by role, flows as arrows
 whose **line style** says the kind of flow, a legend, alt text written from the map), and
-:func:`compare_figure` puts the current and target states side by side.
+:func:`compare_figure` puts the current and target states one above the other.
 """
 from __future__ import annotations
 
@@ -333,7 +333,7 @@ def _draw(ax, m: EcosystemMap, title: str | None = None) -> None:
             label += "\n(" + ", ".join(a.roles) + ")"
         if a.id in flagged:  # a thick dashed border and words, not colour alone
             label += "\n[see checks]"
-        boxes[a.id] = ax.text(x, y, label, ha="center", va="center", fontsize=8, zorder=3,
+        boxes[a.id] = ax.text(x, y, label, ha="center", va="center", fontsize=10, zorder=3,
                               bbox={"boxstyle": "round,pad=0.4", "facecolor": "white",
                                     "edgecolor": "#D55E00" if a.id in flagged else "#333333",
                                     "linestyle": "--" if a.id in flagged else "-",
@@ -396,17 +396,19 @@ def map_figure(m: EcosystemMap, title: str | None = None):
 
 
 def compare_figure(current: EcosystemMap, target: EcosystemMap):
-    """Current and target state side by side. Returns ``(fig, alt)``."""
+    """Current and target state, one above the other. Returns ``(fig, alt)``."""
     from .charts import new_figure
 
     n = max((sum(1 for a in mm.actors if a.roles[0] == r) for mm in (current, target) for r in ROLES),
             default=1)
-    fig, axes = new_figure(1, 2, figsize=(15, 1.2 * n + 2.6))
+    # one above the other, not side by side: a 15-inch-wide pair is shrunk to the cell's width
+    # and its labels become unreadably small (worse at 200% zoom)
+    fig, axes = new_figure(2, 1, figsize=(10, 2 * (1.2 * n + 2.6)))
     _draw(axes[0], current, f"Now: {current.name}")
     _draw(axes[1], target, f"Target: {target.name}")
-    alt = ("Two ecosystem maps side by side, actors in columns by role, arrows for flows "
-           "(solid data, dashed money, dash-dot service, dotted intangible). Left, now — "
-           + describe(current) + " Right, the target — " + describe(target))
+    alt = ("Two ecosystem maps, one above the other, actors in columns by role, arrows for flows "
+           "(solid data, dashed money, dash-dot service, dotted intangible). Above, now — "
+           + describe(current) + " Below, the target — " + describe(target))
     return fig, alt
 
 

@@ -6,7 +6,7 @@ styles, and map symbols differ in shape as well as colour.
 """
 from __future__ import annotations
 
-from .charts import LINESTYLES, PALETTE, new_figure
+from .charts import LINESTYLES, MIN_FONT_PT, PALETTE, new_figure
 
 
 def _m(v: float) -> str:
@@ -60,7 +60,7 @@ def change_figure(change, base_year: int, year: int, n: int = 12):
     for yy, v, pct, note in zip(y, top[str(year)], top["change_pct"], notes):
         flag = " (check)" if "very large" in str(note) else ""
         ax.annotate(f"{pct:+.0f}%{flag}", (v, yy + 0.2), xytext=(3, 0), textcoords="offset points",
-                    va="center", fontsize=8)
+                    va="center", fontsize=MIN_FONT_PT)
     ax.set_yticks(y, labels)
     ax.xaxis.set_major_formatter(_millions())
     ax.set_xlabel("Entries and exits in the year (annualised)")
@@ -100,7 +100,7 @@ def day_profile_figure(profiles: dict):
         for b, h in zip(bars, hatches):
             b.set_hatch(h)
         for x, v in enumerate(p["entries_exits"]):
-            ax.annotate(_m(v), (x, v), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=8)
+            ax.annotate(_m(v), (x, v), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=MIN_FONT_PT)
         ax.set_title(str(yr))
         ax.tick_params(axis="x", rotation=30)
         ax.yaxis.set_major_formatter(_millions())
@@ -165,13 +165,13 @@ def access_figure(access, threshold_m: float = 800):
         if f:
             b.set_hatch("//")
     for y, v in enumerate(a[col]):
-        ax.annotate(f"{v:,.0f} m", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+        ax.annotate(f"{v:,.0f} m", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=MIN_FONT_PT)
     for t, ls in ((400, ":"), (threshold_m, "--")):
         ax.axvline(t, color="black", linestyle=ls, linewidth=1)
-        ax.annotate(f"{t:,.0f} m", (t, len(a) - 0.5), xytext=(2, 0), textcoords="offset points", fontsize=8)
+        ax.annotate(f"{t:,.0f} m", (t, len(a) - 0.5), xytext=(2, 0), textcoords="offset points", fontsize=MIN_FONT_PT)
     ax.set_xlabel(f"Distance to the nearest {what} (metres, straight line)")
     ax.grid(axis="y", visible=False)
-    ax.tick_params(axis="y", labelsize=8)
+    ax.tick_params(axis="y", labelsize=MIN_FONT_PT)
     ax.margins(x=0.12)
     ax.set_title(f"How far is each service from a {what.split(' (')[0]}?")
     n_far = int(far.sum())
@@ -216,11 +216,11 @@ def access_map(sites, stops, access=None, threshold_m: float = 800):
                label=f"service site, none within {threshold_m:,.0f} m", zorder=4)
     for _, s in bad.iterrows():
         ax.annotate(s["name"], (s["longitude"], s["latitude"]), xytext=(4, 4),
-                    textcoords="offset points", fontsize=7)
+                    textcoords="offset points", fontsize=MIN_FONT_PT)
     ax.set_aspect(1 / math.cos(math.radians(lat0)))
     ax.set_xlabel("Longitude")
     ax.set_ylabel("Latitude")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=MIN_FONT_PT)
     ax.set_title("Stations and service sites")
     n_sf = int((st["step_free"].map(lambda v: v is True)).sum())
     alt = (f"Map-like scatter plot of {len(st)} stations ({n_sf} step-free, drawn as triangles; "
