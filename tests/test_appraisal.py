@@ -246,6 +246,43 @@ def test_scenario_sliders_are_papermill_safe():
     box.controls["benefits_pct"].value = -50  # runs without a front end
 
 
+def test_scenario_table_rows_follow_the_chosen_changes():
+    opts = small_options()
+    t = ap.scenario_table(opts, "Preferred", mitigation=1.0)
+    assert t["scenario"].tolist() == ["as estimated", "benefits 25% lower", "costs 25% higher",
+                                      "both", "risks fully mitigated"]
+    base = ap.scenario(opts, "Preferred", mitigation=1.0)
+    assert t.loc[0, "NPSV (£)"] == round(base["npsv"])
+    lower = ap.scenario(opts, "Preferred", benefits_pct=-25, mitigation=1.0)
+    assert t.loc[1, "NPSV (£)"] == round(lower["npsv"])
+    moved = ap.scenario_table(opts, "Preferred", benefits_pct=10, costs_pct=-5, mitigation=1.0)
+    assert moved.loc[0, "scenario"] == "your values (benefits +10%, costs -5%)"
+    mine = ap.scenario(opts, "Preferred", benefits_pct=10, costs_pct=-5, mitigation=1.0)
+    assert moved.loc[0, "NPSV (£)"] == round(mine["npsv"])
+    # the standard cases are on top of the chosen changes: benefits 10 - 25 = -15%
+    stacked = ap.scenario(opts, "Preferred", benefits_pct=-15, costs_pct=-5, mitigation=1.0)
+    assert moved.loc[1, "NPSV (£)"] == round(stacked["npsv"])
+
+
+def test_scenario_sliders_show_the_table_for_their_values_and_redraw_it():
+    opts = small_options()
+    box = ap.scenario_sliders(opts, "Preferred")
+    (first,) = box.output.outputs  # the starting values' table is in the widget, not the cell
+    start = ap.scenario_table(opts, "Preferred")
+    html = first["data"]["text/html"]
+    from html import escape
+
+    from toolkit_helpers.display import table
+
+    row = table(start).rows[0]  # the first row as the collection writes it (NPSV in £)
+    assert row[0] == "as estimated" and all(escape(v) in html for v in row)
+    assert "as estimated" in box._repr_mimebundle_()["text/html"]  # shown where it cannot run
+    seen = []
+    box.output.clear_output = lambda wait=False: seen.append("cleared")
+    assert box.run() is True and seen  # a move clears the old table and draws the new one
+    assert box.message.value == ""
+
+
 # ---------------------------------------------------------------- financial case, words, charts
 
 def test_affordability_by_hand():

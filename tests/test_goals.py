@@ -305,3 +305,26 @@ def test_gaps_are_ranked_as_risks(tmp_path):
         ["Closed", "holds personal data", "high"],
         ["Closed", "licence 'internal' is not open", "medium"],
         ["Open", "no last-updated date", "low"]]
+
+
+def test_upsert_benefit_adds_then_updates_by_name_ignoring_case_and_spaces():
+    rec = {"Benefit": "Fewer wasted trips", "Who gains": "Residents", "Measure": "% wasted trips",
+           "Baseline": "40", "Target": "20", "Owner": "Head of Libraries",
+           "By when (yyyy-mm-dd)": dt.date(2028, 3, 31)}
+    reg, new, action = goals.upsert_benefit(None, rec)
+    assert action == "added" and len(reg) == 1 and reg.loc[0, "by_when"] == "2028-03-31"
+    other = {**rec, "Benefit": "More volunteers", "Measure": "volunteer hours"}
+    reg, _, action = goals.upsert_benefit(reg, other)
+    assert action == "added" and len(reg) == 2
+    again = {**rec, "Benefit": "  fewer   WASTED trips ", "Target": "15"}
+    before = reg.copy()
+    reg2, new, action = goals.upsert_benefit(reg, again)
+    assert action == "updated" and len(reg2) == 2
+    assert reg2.loc[0, "target"] == "15" and reg2.loc[1, "benefit"] == "More volunteers"
+    assert before.equals(reg)  # the register given is not changed
+    assert new.loc[0, "target"] == "15"
+
+
+def test_upsert_benefit_refuses_an_unusable_benefit():
+    with pytest.raises(DataFileError, match="has no owner"):
+        goals.upsert_benefit(None, {"benefit": "x", "measure": "y", "owner": ""})

@@ -9,7 +9,7 @@ import pytest
 
 from toolkit_helpers import transport
 from toolkit_helpers import transport_analysis as ta
-from toolkit_helpers.errors import DataFileError
+from toolkit_helpers.errors import DataFileError, ToolkitError
 
 M_PER_DEG = 6_371_008.8 * math.pi / 180  # 111,195.08 m per degree along a meridian
 
@@ -306,6 +306,23 @@ def test_poorly_served_furthest_first_and_plain_words():
     text = ta.access_text(a, "Testtown")
     assert "Of 3 public service sites in Testtown, **2** (67%) are within 400 m" in text
     assert "Only **1** (33%)" in text and "**Three**" in text and "1.7 km" in text
+    assert "within 800 m (about ten minutes)" in text
+
+
+def test_walk_minutes_at_80_metres_a_minute_and_distance_checked():
+    assert ta.WALK_METRES_PER_MINUTE == 80
+    assert ta.walk_minutes_text(800) == "about ten minutes"
+    assert ta.walk_minutes_text(400) == "about five minutes"
+    assert ta.walk_minutes_text(1600) == "about 20 minutes"
+    assert ta.walk_minutes_text(60) == "about a minute"
+    assert ta.walk_minutes_text(2000) == "about 25 minutes"
+    a = ta.access_table(*access_fixture())
+    assert "within 1,600 m (about 20 minutes)" in ta.access_text(a, "Testtown", threshold_m=1600)
+    for bad in (-5, 0, 50_000, "far"):
+        with pytest.raises(ToolkitError, match="walking distance"):
+            ta.poorly_served(a, threshold_m=bad)
+        with pytest.raises(ToolkitError, match="from 1 to 5,000"):
+            ta.access_text(a, "Testtown", threshold_m=bad)
 
 
 # ----------------------------------------------------------------------------- real files
@@ -382,7 +399,10 @@ def test_notebook_parameters_reach_the_results(tmp_path, project_root):
     assert "the 5 stations busiest in 2023" in recovery["alt"]
     assert (folder / "openreferral" / "datapackage.json").exists()
     nb = nbformat.read(out, as_version=4)
-    text = "".join(str(o.get("text", "")) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    # printed or displayed (markdown / plain text), whichever way the notebook says it
+    text = "".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/markdown", ""))
+                   + str(o.get("data", {}).get("text/plain", ""))
+                   for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "2 stations (simple CSV), 1 step-free" in text
     assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
                    for c in nb.cells if c.cell_type == "code" for o in c.outputs)

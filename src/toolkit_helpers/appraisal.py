@@ -1148,22 +1148,68 @@ def scenario_text(result: dict) -> str:
                else "does not pay back within the appraisal."))
 
 
+#: The standard "what if" cases of the scenarios table (on top of the chosen changes).
+SCENARIO_CASES = {"benefits 25% lower": {"benefits_pct": -25},
+                  "costs 25% higher": {"costs_pct": 25},
+                  "both": {"benefits_pct": -25, "costs_pct": 25},
+                  "risks fully mitigated": {"mitigation": 1.0}}
+
+
+def _pct_words(benefits_pct: float, costs_pct: float) -> str:
+    parts = [f"{what} {v:+g}%" for what, v in (("benefits", benefits_pct), ("costs", costs_pct))
+             if v]
+    return "your values (" + ", ".join(parts) + ")" if parts else "as estimated"
+
+
+def scenario_table(options, option: str, *, benefits_pct: float = 0.0, costs_pct: float = 0.0,
+                   mitigation: float = 0.0, project_type: str = DEFAULT_PROJECT_TYPE,
+                   horizon: int | None = None):
+    """The scenarios table: the option with the given changes ("as estimated" when none, else
+    "your values (…)"), then the standard cases of :data:`SCENARIO_CASES` — benefits 25% lower,
+    costs 25% higher, both, risks fully mitigated — each on top of those changes. Columns:
+    ``scenario, NPSV (£), BCR, value for money, discounted payback``."""
+    import pandas as pd
+
+    base = {"benefits_pct": benefits_pct, "costs_pct": costs_pct, "mitigation": mitigation}
+    cases = {_pct_words(benefits_pct, costs_pct): {}}
+    for label, kw in SCENARIO_CASES.items():
+        kw = {k: (v if k == "mitigation" else base[k] + v) for k, v in kw.items()}
+        cases[label] = kw
+    rows = []
+    for label, kw in cases.items():
+        r = scenario(options, option, project_type=project_type, horizon=horizon,
+                     **{**base, **kw})
+        rows.append({"scenario": label, "NPSV (£)": round(r["npsv"]),
+                     "BCR": None if r["bcr"] is None else round(r["bcr"], 2),
+                     "value for money": r["vfm"],
+                     "discounted payback": ("never" if r["payback_year"] is None
+                                            else f"year {r['payback_year']}")})
+    return pd.DataFrame(rows)
+
+
 def scenario_sliders(options, option: str, *, mitigation: float = 0.0,
                      project_type: str = DEFAULT_PROJECT_TYPE, horizon: int | None = None):
-    """Sliders (papermill-safe: nothing runs until one moves) for benefits ±, costs ± and the
-    optimism bias mitigation; each move shows :func:`scenario_text` for the new values."""
-    from .notebook import Markdown
-    from .widgets import sliders
+    """Sliders for benefits ±, costs ± and the optimism bias mitigation. Under them, in the
+    widget's own output area, :func:`scenario_text` and :func:`scenario_table` for the slider
+    values: shown for the starting values when built (stored in the widget, never printed in
+    the cell: papermill-safe) and redrawn on every move, so the table under the sliders is
+    always the one for the values they show."""
+    from .widgets import sliders, text_and_table
 
     def show(benefits_pct, costs_pct, mitigation):
-        return Markdown(scenario_text(scenario(options, option, benefits_pct=benefits_pct,
-                                               costs_pct=costs_pct, mitigation=mitigation,
-                                               project_type=project_type, horizon=horizon)))
+        kw = {"benefits_pct": benefits_pct, "costs_pct": costs_pct, "mitigation": mitigation,
+              "project_type": project_type, "horizon": horizon}
+        return text_and_table(scenario_text(scenario(options, option, **kw)),
+                              scenario_table(options, option, **kw))
 
     return sliders({"benefits_pct": (-80, 80, 5, 0, "Benefits change (%)"),
                     "costs_pct": (-50, 150, 5, 0, "Costs change (%)"),
                     "mitigation": (0.0, 1.0, 0.05, float(mitigation),
-                                   "Optimism bias mitigation (0 = upper bound)")}, show)
+                                   "Optimism bias mitigation (0 = upper bound)")}, show,
+                   show_initial=True,
+                   description="Interactive scenario sliders: move them to change all benefits, "
+                               "all costs and the optimism bias mitigation; the scenarios table "
+                               "for your values appears under them.")
 
 
 #: Names a do-minimum / business-as-usual option goes by.

@@ -145,6 +145,36 @@ BENEFIT_TITLES = {"benefit": "Benefit", "who_gains": "Who gains", "measure": "Me
                   "by_when": "By when"}
 
 
+def benefit_key(name) -> str:
+    """A benefit's name for matching: case, spaces and trailing full stops ignored."""
+    return " ".join(str(name or "").split()).casefold().rstrip(".").strip()
+
+
+def upsert_benefit(register, record: dict):
+    """The register with ``record`` (a benefit as a form gives it: keys as in
+    :data:`BENEFIT_ALIASES`, a bracketed hint after a label ignored) added, or — when a benefit of the same name is already there
+    (case and spaces ignored) — replacing it in place. Validated as
+    :func:`benefits_from_records` does (a :class:`DataFileError` when it cannot be used); a
+    ``datetime.date`` "by when" is written as ``YYYY-MM-DD``. Returns ``(register, new row
+    (a one-row frame), "added" | "updated")``; the input register is not changed."""
+    import pandas as pd
+
+    rec = {re.sub(r"\s*\([^)]*\)\s*$", "", str(k)): (v.isoformat() if isinstance(v, _dt.date) else v)
+           for k, v in record.items()}  # a form's labels: "By when (yyyy-mm-dd)" → "By when"
+    new = benefits_from_records([rec])
+    if register is None or not len(register):
+        return new.reset_index(drop=True), new, "added"
+    out = register.copy().reset_index(drop=True)
+    key = benefit_key(new.loc[0, "benefit"])
+    same = [i for i, b in enumerate(out["benefit"]) if benefit_key(b) == key]
+    if same:
+        for f in BENEFIT_FIELDS:
+            out.loc[same[0], f] = new.loc[0, f]
+        out = out.drop(index=same[1:]).reset_index(drop=True)  # earlier duplicates merged
+        return out, new, "updated"
+    return pd.concat([out, new], ignore_index=True), new, "added"
+
+
 def register_table(register):
     """The register with the column titles a business case shows (``Who gains``, ``By when``)."""
     return register.rename(columns=BENEFIT_TITLES)

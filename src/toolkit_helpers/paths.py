@@ -62,6 +62,77 @@ def resolve_user_path(path: str | os.PathLike, base: Path | None = None) -> Path
     return (bases[0] / p).resolve()
 
 
+def clean_typed_path(text) -> str:
+    """A path as a person pastes it: surrounding spaces and quotes removed, a ``file://``
+    prefix dropped, ``~`` expanded."""
+    s = str(text if text is not None else "").strip()
+    while len(s) >= 2 and s[0] == s[-1] and s[0] in "'\"`":
+        s = s[1:-1].strip()
+    if s.lower().startswith("file://"):
+        from urllib.parse import unquote, urlparse
+
+        s = unquote(urlparse(s).path)
+    return os.path.expanduser(s)
+
+
+def shown_path(path: str | os.PathLike) -> str:
+    """A path as a message shows it: relative to the project folder when inside it (``data/
+    sample/x.csv``), else as given (never needlessly a machine path)."""
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(project_root()).as_posix()
+    except (ValueError, OSError):
+        return str(p)
+
+
+def user_path_candidates(text, notebook_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Where a typed path may point, in the order tried: absolute as is; else relative to the
+    project folder (what JupyterLab's *Copy Path* gives), to the notebook's folder
+    (``notebook_dir``, default the working folder, which is the notebook's folder in
+    JupyterLab) and to the working folder. Duplicates removed."""
+    s = clean_typed_path(text)
+    p = Path(s)
+    if p.is_absolute():
+        return [p]
+    bases = [project_root()]
+    if notebook_dir is not None:
+        bases.append(Path(notebook_dir))
+    bases.append(Path.cwd())
+    out: list[Path] = []
+    for b in bases:
+        c = (Path(b) / p).resolve()
+        if c not in out:
+            out.append(c)
+    return out
+
+
+def find_user_file(text, notebook_dir: str | os.PathLike | None = None, *,
+                   what: str = "file") -> Path:
+    """The file a person typed or pasted: relative to the project folder (as JupyterLab's
+    *Copy Path* gives it), to the notebook's folder, or absolute. Raises
+    :class:`~toolkit_helpers.errors.ToolkitError` for a blank, a folder, or a missing file —
+    then naming every place looked (project-relative where possible)."""
+    from .errors import ToolkitError
+
+    s = clean_typed_path(text)
+    if not s:
+        raise ToolkitError(f"no {what} given",
+                           hint="type or paste its path, e.g. data/sample/council/library_visits.csv "
+                                "(in JupyterLab: right-click the file, Copy Path).")
+    tried = user_path_candidates(s, notebook_dir)
+    for c in tried:
+        if c.is_file():
+            return c
+    for c in tried:
+        if c.is_dir():
+            raise ToolkitError(f"{shown_path(c)} is a folder, not a {what}",
+                               hint="give the path of one file inside it.")
+    looked = ", ".join(dict.fromkeys(shown_path(c) for c in tried))
+    raise ToolkitError(f"{what} {s!r} not found (looked for {looked})",
+                       hint="check the spelling, or copy the path: right-click the file in "
+                            "JupyterLab's file browser, Copy Path, and paste it here.")
+
+
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 

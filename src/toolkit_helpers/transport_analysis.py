@@ -35,6 +35,38 @@ from .errors import DataFileError
 
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
 WALK_THRESHOLDS_M = (400, 800)  # about 5 and 10 minutes' walk
+#: Walking speed used to turn a distance into minutes: 80 metres a minute (4.8 km/h, an
+#: unhurried adult's pace; slower walkers take longer, which the text says as "about").
+WALK_METRES_PER_MINUTE = 80
+#: The walking distances the access findings accept (metres): more than 0, at most 5 km.
+MAX_WALK_M = 5000
+
+
+def check_walk_metres(threshold_m) -> float:
+    """A walking distance in metres, checked: a number more than 0 and at most
+    :data:`MAX_WALK_M`. Raises :class:`~toolkit_helpers.errors.ToolkitError` otherwise."""
+    from .errors import ToolkitError
+
+    try:
+        v = float(threshold_m)
+    except (TypeError, ValueError):
+        raise ToolkitError(f"the walking distance {threshold_m!r} is not a number",
+                           hint=f"give a distance in metres from 1 to {MAX_WALK_M:,}.") from None
+    if not (0 < v <= MAX_WALK_M):
+        raise ToolkitError(f"a walking distance of {v:,.0f} m cannot be used",
+                           hint=f"give a distance in metres from 1 to {MAX_WALK_M:,}.")
+    return v
+
+
+def walk_minutes_text(threshold_m) -> str:
+    """``800`` → ``"about ten minutes"``: the walk at :data:`WALK_METRES_PER_MINUTE`, rounded
+    to the nearest minute (to five above twenty minutes), in words up to twelve."""
+    minutes = check_walk_metres(threshold_m) / WALK_METRES_PER_MINUTE
+    n = max(1, round(minutes)) if minutes <= 20 else 5 * round(minutes / 5)
+    words = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+             "eleven", "twelve"]
+    said = words[n] if n < len(words) else str(n)
+    return f"about {'a minute' if n == 1 else said + ' minutes'}"
 
 
 # ----------------------------------------------------------------------------- demand
@@ -432,7 +464,9 @@ def access_summary(access):
 
 
 def poorly_served(access, threshold_m: float = 800):
-    """Sites with no step-free station within ``threshold_m`` metres, furthest first."""
+    """Sites with no step-free station within ``threshold_m`` metres, furthest first
+    (``threshold_m`` checked by :func:`check_walk_metres`)."""
+    threshold_m = check_walk_metres(threshold_m)
     out = access[~(access["step_free_distance_m"] <= threshold_m)]
     out = out.sort_values(["step_free_distance_m", "site"], ascending=[False, True])
     return out[["site", "service_type", "nearest_station", "distance_m",
@@ -440,7 +474,9 @@ def poorly_served(access, threshold_m: float = 800):
 
 
 def access_text(access, place: str = "the council", threshold_m: float = 800) -> str:
-    """The access findings in plain words (markdown), for the strategic case."""
+    """The access findings in plain words (markdown), for the strategic case. The walk time
+    beside a distance is at :data:`WALK_METRES_PER_MINUTE` (see :func:`walk_minutes_text`)."""
+    threshold_m = check_walk_metres(threshold_m)
     n = len(access)
     within = int((access["distance_m"] <= threshold_m).sum())
     sf = int((access["step_free_distance_m"] <= threshold_m).sum())
@@ -449,7 +485,7 @@ def access_text(access, place: str = "the council", threshold_m: float = 800) ->
     lines = [
         f"Of {n} public service sites in {place}, **{within400}** ({within400 / n:.0%}) are within "
         f"400 m of a station (about a five-minute walk) and **{within}** ({within / n:.0%}) within "
-        f"{threshold_m:,.0f} m (about ten minutes).",
+        f"{threshold_m:,.0f} m ({walk_minutes_text(threshold_m)}).",
         f"Only **{sf}** ({sf / n:.0%}) are within {threshold_m:,.0f} m of a **step-free** station: "
         f"for wheelchair users and people with prams or heavy bags, {n - sf} sites are harder "
         "to reach by public transport.",
