@@ -909,3 +909,29 @@ def test_a_release_that_still_breaks_is_a_clear_error(tmp_path, monkeypatch):
         procurement.load_ocds(p)
     assert "p.json" in str(e.value) and "AttributeError" in str(e.value)
     assert e.value.__cause__ is None and e.value.__suppress_context__
+
+
+def test_contract_analyses_read_compiled_records(tmp_path):
+    """An award notice then an award update that only moves the contract's end date: the
+    latest release alone has no value and no supplier size; the expiry pipeline and the SME
+    share read the compiled record, which keeps both."""
+    from toolkit_helpers import spend_analysis
+
+    update = release(rid="r3", date="2024-07-01T00:00:00Z", tag=("awardUpdate",),
+                     awards=[{"id": "1", "contractPeriod": {"endDate": "2027-03-31T00:00:00Z"}}])
+    df = procurement.load_ocds(dump(tmp_path / "p.json",
+                                    package(release(tender=TENDER), award_release(), update)))
+    latest = procurement.latest_per_ocid(df).iloc[0]
+    assert pd.isna(latest["award_value_amount"]) and pd.isna(latest["supplier_sme"])
+
+    pipe = spend_analysis.expiry_pipeline(df, as_of="2026-06-01")
+    assert len(pipe) == 1
+    row = pipe.iloc[0]
+    assert row["value"] == 900.0                                   # from the award notice
+    assert row["contract_end"].date().isoformat() == "2027-03-31"  # from the update
+    assert row["window"] == "6–12 months" and row["cpv_division"] == "30"  # CPV: tender notice
+
+    share = spend_analysis.award_sme_share(df).set_index(["measure", "group"])
+    assert share.loc[("size", "SME"), "awards"] == 1
+    assert share.loc[("size", "SME"), "value"] == 900.0
+    assert share.loc[("size", "unknown"), "awards"] == 0

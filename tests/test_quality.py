@@ -271,7 +271,8 @@ def test_real_hyndburn_files(realdata):
     t = q.read_table(old)
     assert t.header_row == 1 and t.header[6] == "Net Amount(£)"
     assert where(old, "encoding") == [(1, 7)] and where(old, "invalid_encoding") == [(1, 7)]
-    assert len(where(old, "whitespace")) == _independent_whitespace_count(old, 1)
+    # (every padded cell counted; the first examples of each column kept)
+    assert t.count("whitespace") == _independent_whitespace_count(old, 1)
     assert not {"ragged_rows", "stray_quote", "unclosed_quote"} & {f.check for f in t.findings}
     # 2023: a line of commas first, the header on line 2 with 79 cells of which 72 are an
     # unnamed tail (H to CA)
@@ -279,7 +280,10 @@ def test_real_hyndburn_files(realdata):
     assert t.header_row == 2 and len(t.header) == 79
     assert where(new, "empty_column_name") == [(2, 8)]
     assert where(new, "invalid_encoding") == [(2, 7)]
-    assert len(where(new, "whitespace")) == _independent_whitespace_count(new, 2)
+    assert t.count("whitespace") == _independent_whitespace_count(new, 2) > q.MAX_PER_CHECK
+    kept = where(new, "whitespace")
+    assert len(kept) < t.count("whitespace") and all(
+        sum(1 for _, c in kept if c == col) <= q.MAX_PER_CHECK for col in {c for _, c in kept})
 
 
 def test_real_trafford_and_oxford_files(realdata):
@@ -296,7 +300,7 @@ def test_real_trafford_and_oxford_files(realdata):
     t = q.read_table(oxf)
     assert t.header[9] == "Supplier Name "
     assert (1, 10) in where(oxf, "whitespace")  # the header's trailing space
-    assert len(where(oxf, "whitespace")) == _independent_whitespace_count(oxf, 1)
+    assert t.count("whitespace") == _independent_whitespace_count(oxf, 1)
     # Supplier ID (column 9) is mostly numbers with some 'nnn_nnn' ids: flagged, capped at 50
     assert {c for _, c in where(oxf, "inconsistent_values")} == {9}
     assert len(where(oxf, "inconsistent_values")) == q.MAX_PER_CHECK
@@ -390,3 +394,72 @@ def test_any_text_gives_findings_inside_the_file(text):
     # nothing is lost: the cells hold every character except delimiters, quotes and line ends
     kept = "".join("".join(r.cells) for r in records)
     assert set(kept) <= set(text) | {""}
+
+
+# ------------------------------------------------------------------ bounded findings
+def _padded(rows: int) -> str:
+    """A file where every data row has padded cells in columns A and C, every 10th row is
+    ragged, and every 50th row is followed by a blank row."""
+    lines = ["name,amount,place"]
+    for i in range(rows):
+        cells = [f" N{i}", str(i), f"P{i} "] + (["extra"] if i % 10 == 0 else [])
+        lines.append(",".join(cells))
+        if i % 50 == 49 and i < rows - 1:
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _by_hand(text: str) -> dict:
+    """Whitespace, ragged and blank rows counted straight from the lines."""
+    lines = text.split("\n")[1:-1]
+    return {"whitespace": sum(1 for ln in lines for c in ln.split(",")
+                              if c.strip() and c != c.strip(" \t")),
+            "ragged_rows": sum(1 for ln in lines if ln and len(ln.split(",")) != 3),
+            "blank_rows": sum(1 for ln in lines if not ln)}
+
+
+def test_many_padded_cells_keep_examples_and_count_the_rest(tmp_path):
+    text = _padded(1000)
+    p = write(tmp_path, text)
+    t = q.read_table(p)
+    want = _by_hand(text)
+    assert want["whitespace"] == 2000 and want["blank_rows"] == 19
+    for check, n in want.items():
+        assert t.count(check) == n, check
+    kept = [f for f in t.findings if f.check == "whitespace"]
+    assert len(kept) == 2 * q.MAX_PER_CHECK  # the first examples of each column
+    assert [f.row for f in kept if f.column == 1][:3] == [2, 3, 4]
+    card = q.score_dataset(p, {"name": "padded"}, as_of="2026-10-01")
+    # every data row has an error: validity 0; errors counted in full, not just those kept
+    assert card.dimensions["validity"] == 0.0
+    assert card.summary_row()["errors"] == 2000 + 100 + 19
+    s = card.findings_summary()
+    ws = s[s["check"] == "whitespace"].set_index("column")
+    assert ws.loc[1, "findings"] == 1000 and ws.loc[1, "examples"] == "A2, A3, A4"
+    assert ws.loc[1, "more"] == "and 997 more" and ws.loc[3, "column_name"] == "place"
+    assert len(s) == 4  # whitespace A and C, ragged rows (column D), blank rows
+    full = card.findings_table()
+    more = full[full["row"].isna()].set_index(["check", "column"])["message"]
+    assert more[("whitespace", 1)] == "and 950 more like this in column A"
+    # one "more" line each for the two padded columns and the ragged rows (blank rows: all kept)
+    assert len(full) == len(card.findings) + 3 and more[("ragged_rows", 4)] == \
+        "and 50 more like this in column D"
+
+
+def test_doubling_the_file_doubles_the_counts_not_the_findings_kept(tmp_path):
+    one = q.read_table(write(tmp_path, _padded(1000), name="one.csv"))
+    two = q.read_table(write(tmp_path, _padded(2000), name="two.csv"))
+    assert two.count("whitespace") == 2 * one.count("whitespace") == 4000
+    assert two.count("blank_rows") == 39 and one.count("blank_rows") == 19
+    # kept: 50 per padded column and for ragged rows, and every blank row (fewer than 50)
+    assert len(one.findings) == 3 * q.MAX_PER_CHECK + 19
+    assert len(two.findings) == 3 * q.MAX_PER_CHECK + 39
+
+
+def test_findings_summary_of_a_small_file_lists_every_finding(tmp_path):
+    p = write(tmp_path, "a,b,c\n x,2,3\n4,5 ,6\n7,8\n")
+    s = q.findings_summary(q.check_file(p))
+    assert s[["check", "column", "findings", "examples", "more"]].values.tolist() == [
+        ["whitespace", 1, 1, "A2", ""], ["whitespace", 2, 1, "B3", ""],
+        ["ragged_rows", 3, 1, "C4", ""]]
+    assert q.findings_table(q.check_file(p))["row"].notna().all()

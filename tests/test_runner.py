@@ -1,9 +1,11 @@
 """The runner, end to end on a small fake collection: parallel runs, dependency order, a failing
 notebook reported by name and cell while the others finish, parameters from the config, atomic
-promotion of outputs (a killed run leaves the previous outputs intact), inputs untouched."""
+promotion of outputs (a killed run leaves the previous outputs intact), inputs untouched.
+One successful run of a notebook is shared (each test that needs it works on a copy)."""
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,9 +37,7 @@ WRITE = ("import pathlib\n"
          "(p / 'result.txt').write_text({text})\n")
 
 
-@pytest.fixture
-def project(tmp_path):
-    root = tmp_path / "proj"
+def _make_project(root: Path) -> Path:
     (root / "councils").mkdir(parents=True)
     (root / "data").mkdir()
     (root / "data" / "input.csv").write_text("a,b\n1,2\n")
@@ -55,6 +55,25 @@ def project(tmp_path):
         "data: {inventory: ../data/input.csv}\n"
         "notebook_parameters: {a: {GREETING: hello from config}}\n")
     return root
+
+
+@pytest.fixture
+def project(tmp_path):
+    return _make_project(tmp_path / "proj")
+
+
+@pytest.fixture(scope="module")
+def ran_a(tmp_path_factory):
+    """A project after one successful ``--only a`` run, and that run's result."""
+    root = _make_project(tmp_path_factory.mktemp("ran-a") / "proj")
+    return root, run_cli(root, "--only", "a")
+
+
+@pytest.fixture
+def project_after_a(ran_a, tmp_path):
+    """A copy of :func:`ran_a`'s project, outputs and all, for a test to change."""
+    root, result = ran_a
+    return shutil.copytree(root, tmp_path / "proj", symlinks=True), result
 
 
 def run_cli(project, *args, timeout=240):
@@ -107,8 +126,8 @@ def test_failure_is_reported_and_others_finish(project):
     assert digest(project / "notebooks") == nbs
 
 
-def test_only_and_unknown_parameter(project):
-    r = run_cli(project, "--only", "a")
+def test_only_and_unknown_parameter(project_after_a):
+    project, r = project_after_a  # run with --only a
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Running 1 notebook" in r.stdout
     cfg = project / "councils" / "t.yaml"
@@ -120,8 +139,9 @@ def test_only_and_unknown_parameter(project):
     assert r.returncode == 2 and "no notebook called 'zzz'" in r.stderr
 
 
-def test_killed_run_leaves_previous_outputs_intact(project):
-    assert run_cli(project, "--only", "a").returncode == 0
+def test_killed_run_leaves_previous_outputs_intact(project_after_a):
+    project, r = project_after_a  # the previous outputs: a run with --only a
+    assert r.returncode == 0, r.stdout + r.stderr
     out = project / "outputs" / "testshire"
     before = digest(out)
     make_nb(project / "notebooks" / "slow.ipynb",

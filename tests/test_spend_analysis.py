@@ -1,5 +1,6 @@
 """Spend and contract analyses on small frames whose answers are worked out by hand here."""
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -314,6 +315,290 @@ def test_repeat_payments_need_the_same_amount_in_several_months():
                                      "payments": 3, "first": pd.Timestamp("2023-04-04"),
                                      "last": pd.Timestamp("2023-06-06"), "total": 5550.0}]
     assert len(sa.repeat_payments(df, min_months=2)) == 2
+
+
+# ------------------------------------------------------------- reference duplicate detection
+# The rule as it was implemented before it was vectorised (one Python call per group of
+# lines), kept verbatim as the reference the vectorised `duplicate_candidates` must match
+# exactly (benchmarks/duplicates.py times the two).
+
+def reference_duplicate_candidates(df, exclude_redacted: bool = True):
+    return _ref_groups(_ref_pool(df, exclude_redacted), sa.batch_references(df))
+
+
+def _ref_pool(df, exclude_redacted: bool):
+    """The lines that can be duplicate candidates: payments (amount above 0; credits never),
+    a named supplier (redacted ones left out unless asked), and another payment of the same
+    amount to the same supplier."""
+    mask = (df["amount"].notna() & (df["amount"] > 0) & df["supplier"].notna()).to_numpy(dtype=bool)
+    if exclude_redacted:
+        mask = mask & ~sa.is_redacted(df["supplier"]).to_numpy(dtype=bool)
+    data = df[mask].copy()
+    data["_key"] = sa.supplier_key(data["supplier"]).to_numpy()
+    data = data[data["_key"].notna() & (data["_key"] != "")]
+    data["_cents"] = (data["amount"] * 100).round().astype("int64")
+    return data[data.groupby(["_key", "_cents"])["_cents"].transform("size").to_numpy() > 1]
+
+
+def _ref_text_key(col):
+    """Text compared as a finance officer would: case and spacing ignored; missing → ''."""
+    return col.map(lambda v: " ".join(str(v).upper().split()) if isinstance(v, str) else "",
+                   na_action=None).astype(object)
+
+
+def _ref_words_key(col):
+    """A description by its words in any order (``STEAM X 2 CLEAN`` = ``Steam clean x 2``);
+    punctuation and case ignored; missing → ''."""
+    return col.map(lambda v: " ".join(sorted(re.sub(r"[^A-Z0-9]+", " ", v.upper()).split()))
+                   if isinstance(v, str) else "").astype(object)
+
+
+def _ref_groups(data, batch: set):
+    """Candidate groups from the pool of :func:`_duplicate_pool` (see
+    :func:`duplicate_candidates`). Vectorised: only groups of two or more lines are looked
+    at one by one (for their ``why``)."""
+    import numpy as np
+    import pandas as pd
+
+    cols = ["group", "confidence", "reason", "why", "lines_in_group", "supplier", "amount",
+            "payment_date", "transaction_id", "purpose", "same_purpose", "at_stake",
+            "source_file", "source_row"]
+    if data.empty:
+        return pd.DataFrame(columns=cols)
+    d = data.copy()
+    d["_file"] = d["source_file"].astype("str").fillna("")
+    d = d.sort_values(["_file", "source_row"], kind="stable").reset_index(drop=True)
+    d["_pos"] = np.arange(len(d))
+    ref = d["transaction_id"].astype("str").str.strip().str.upper()
+    ref = ref.where(ref.notna() & (ref != ""))
+    doc = sa.transaction_key(d["transaction_id"])
+    shared = doc.isin(batch).to_numpy(dtype=bool)  # a batch reference is no invoice number
+    d["_ref"] = ref.mask(shared).astype(object).where(lambda x: x.notna(), None)
+    d["_doc"] = doc.mask(shared).astype(object).where(lambda x: x.notna(), None)
+    dates = d["payment_date"]
+    d["_day"] = dates.dt.strftime("%Y-%m-%d").where(dates.notna(), "").astype(object)
+    d["_area"] = _ref_text_key(d["service_area"])
+    d["_type"] = _ref_text_key(d["expense_type"])
+    d["_code"] = _ref_text_key(d["expense_code"]) if "expense_code" in d else ""
+    d["_desc"] = _ref_words_key(d["purpose"])
+    d["_shown_ref"] = d["transaction_id"].astype("str").str.strip().fillna("(none)").astype(object)
+    d["_purpose"] = d["purpose"].astype("str").str.strip().fillna("").astype(object)
+    d["_unit"] = d["_doc"].where(d["_doc"].notna(), "line " + d["_pos"].astype(str))
+    # on how many days the supplier is paid this amount (a regular charge or standard price
+    # when more than one)
+    days_paid = (d[d["_day"] != ""].groupby(["_key", "_cents"])["_day"].nunique()
+                 .rename("_days_paid"))
+    d = d.join(days_paid, on=["_key", "_cents"])
+    d["_days_paid"] = d["_days_paid"].fillna(0).astype("int64")
+    has_doc = d["_doc"].notna().to_numpy()
+    dated = (d["_day"] != "").to_numpy()
+    claimed = np.zeros(len(d), dtype=bool)
+    found = []  # per rule: lines (_pos, _g, _u) and per group (confidence, reason, why)
+    by_ref = "same supplier, amount and reference"
+    by_date = "same supplier, amount and date"
+
+    def listed(values, most: int = 3) -> str:
+        return sa._listed(values, most)
+
+    def regular(r) -> str:
+        other = int(r.days_paid) - (1 if r.day else 0)
+        return (f"; but {r.supplier} is paid {sa._gbp(r.amount)} on {other} other "
+                f"day{'s' if other != 1 else ''} too: a regular charge or standard price?"
+                if other > 0 else "")
+
+    def take(mask, keys, unit, decide):
+        sub = d[mask & ~claimed]
+        if sub.empty:
+            return
+        size = sub.groupby(keys, sort=False)["_pos"].transform("size").to_numpy()
+        sub = sub[size > 1]
+        if sub.empty:
+            return
+        sub = sub.assign(_g=sub.groupby(keys, sort=False).ngroup().to_numpy())
+        st = sub.groupby("_g", sort=False).agg(
+            n=("_pos", "size"), amount=("amount", "first"), supplier=("supplier", "first"),
+            ref=("_shown_ref", "first"), day=("_day", "first"), days_paid=("_days_paid", "first"),
+            ndays=("_day", "nunique"), ndocs=("_doc", "nunique"), nunits=("_unit", "nunique"),
+            nodoc=("_doc", lambda x: bool(x.isna().any())),
+            areas=("_area", "nunique"), types=("_type", "nunique"), codes=("_code", "nunique"),
+            descs=("_desc", "nunique"), days=("_day", lambda x: sorted(set(x))),
+            refs=("_shown_ref", lambda x: list(dict.fromkeys(x))),
+            purposes=("_purpose", lambda x: [p for p in dict.fromkeys(x) if p]))
+        kept = {}
+        for r in st.itertuples():
+            got = decide(r)
+            if got:
+                kept[r.Index] = got
+        if not kept:
+            return
+        lines = sub[sub["_g"].isin(list(kept))]
+        claimed[lines["_pos"].to_numpy()] = True
+        base = len(found) * 10 ** 9  # group ids unique across rules
+        found.append((pd.DataFrame({"_pos": lines["_pos"].to_numpy(),
+                                    "_g": lines["_g"].to_numpy() + base,
+                                    "_u": lines[unit].astype(str).to_numpy()}),
+                      {g + base: v for g, v in kept.items()}))
+
+    # high (1): one invoice number, the same description, paid on two or more dates
+    def paid_again(r):
+        if r.ndays < 2:
+            return None
+        return ("high", by_ref,
+                f"transaction {r.ref} for {sa._gbp(r.amount)} was paid on "
+                f"{listed(sa._day_text(x) for x in r.days)} with the same description: the same "
+                "invoice paid again?")
+
+    take(has_doc & dated, ["_key", "_cents", "_doc", "_desc"], "_day", paid_again)
+
+    # high (2): a line posted twice (two lines identical in every published field); three or
+    # more identical lines under one transaction number are units of one purchase. Demoted
+    # to medium when the supplier is paid the amount on other days too.
+    def posted_twice(r):
+        if r.n != 2:
+            return None
+        also = regular(r)
+        return ("medium" if also else "high", by_ref,
+                f"the same line appears twice: transaction {r.ref}, {sa._gbp(r.amount)}, same "
+                "date, cost centre, expense type and description" + also)
+
+    take(d["_ref"].notna().to_numpy(),
+         ["_key", "_cents", "_ref", "_day", "_area", "_type", "_code", "_desc"], "_pos",
+         posted_twice)
+
+    # medium: the same day, different transaction numbers, nothing else tells them apart
+    # (low when the supplier is paid the amount on other days too)
+    def same_day_alike(r):
+        if r.ndocs < 2:
+            return None
+        also = regular(r)
+        return ("low" if also else "medium", by_date,
+                f"{r.ndocs} payments of {sa._gbp(r.amount)} on {sa._day_text(r.day)} under different "
+                f"transaction numbers ({listed(r.refs)}) with the same cost centre, expense "
+                "type and description" + also)
+
+    take(has_doc & dated, ["_key", "_cents", "_day", "_area", "_type", "_code", "_desc"],
+         "_doc", same_day_alike)
+
+    # low (1): the same day, but something differs, or no transaction numbers
+    def same_day_differs(r):
+        if r.nunits < 2:
+            return None
+        day = sa._day_text(r.day)
+        if r.nodoc:
+            return ("low", by_date,
+                    f"{r.n} payments of {sa._gbp(r.amount)} on {day}; the file gives no transaction "
+                    "number to tell one purchase's lines from separate payments")
+        differ = [name for k, name in ((r.areas, "cost centres"), (r.types, "expense types"),
+                                       (r.codes, "expense codes"), (r.descs, "descriptions"))
+                  if k > 1]
+        return ("low", by_date,
+                f"{r.nunits} payments of {sa._gbp(r.amount)} on {day} under different transaction "
+                f"numbers, but the {' and '.join(differ) or 'details'} differ")
+
+    take(dated, ["_key", "_cents", "_day"], "_unit", same_day_differs)
+
+    # low (2): one transaction number on several dates, but the descriptions differ
+    def ref_on_dates(r):
+        if r.ndays < 2:
+            return None
+        return ("low", by_ref,
+                f"transaction {r.ref} for {sa._gbp(r.amount)} on {r.ndays} dates, but the "
+                f"descriptions differ ({listed(repr(x) for x in r.purposes)}): separate "
+                "charges under one reference?")
+
+    take(has_doc & dated, ["_key", "_cents", "_doc"], "_day", ref_on_dates)
+
+    if not found:
+        return pd.DataFrame(columns=cols)
+    lines = pd.concat([f[0] for f in found], ignore_index=True)
+    meta = pd.DataFrame.from_dict({g: v for f in found for g, v in f[1].items()},
+                                  orient="index", columns=["confidence", "reason", "why"])
+    out = lines.merge(d, on="_pos", how="left").join(meta, on="_g")
+    # group order: high first, then the biggest amounts, supplier, first line
+    rank = {c: i for i, c in enumerate(sa.CONFIDENCE_ORDER)}
+    order = out.groupby("_g").agg(rank=("confidence", lambda x: rank[x.iloc[0]]),
+                                  amount=("amount", "first"), key=("_key", "first"),
+                                  first=("_pos", "min"))
+    order = order.sort_values(["rank", "amount", "key", "first"],
+                              ascending=[True, False, True, True])
+    out["group"] = out["_g"].map(pd.Series(np.arange(1, len(order) + 1), index=order.index))
+    out = out.sort_values(["group", "_pos"]).reset_index(drop=True)
+    # the genuine payment: the unit (transaction, date or line) with most lines, else the first
+    units = (out.groupby(["group", "_u"], sort=False)
+             .agg(n=("_pos", "size"), first=("_pos", "min")).reset_index()
+             .sort_values(["group", "n", "first"], ascending=[True, False, True])
+             .drop_duplicates("group").set_index("group")["_u"])
+    out["at_stake"] = np.where(out["_u"].to_numpy() == out["group"].map(units).to_numpy(), 0.0,
+                               out["amount"].to_numpy(dtype=float))
+    out["at_stake"] = out["at_stake"].astype("float64").round(2)
+    out["lines_in_group"] = out.groupby("group")["_pos"].transform("size").astype("int64")
+    purpose = out["purpose"].astype("str").str.strip().str.upper().fillna("\x00none")
+    out["same_purpose"] = (purpose.groupby(out["group"]).transform("nunique") == 1).astype(bool)
+    out["group"] = out["group"].astype("int64")
+    return out[cols].reset_index(drop=True)
+
+
+def _generated_spend(seed: int, lines: int = 500):
+    """Seeded spend lines full of what the duplicate rule has to tell apart: suppliers under
+    several spellings and redacted or blank names, standard prices paid again and again,
+    near-duplicates (a penny apart; amounts that round to the same penny), credits, invoices
+    split across cost centres, Oxford line numbers, batch references shared by suppliers,
+    blank and missing transaction numbers, undated lines, same-day repeats, and lines from
+    several files out of order."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    names = ["Acme Ltd", "ACME LIMITED", "acme  ltd.", "Bee Services", "BEE SERVICES LTD",
+             "Cat & Co", "Dan", "REDACTED PERSONAL DATA", "Withheld", "*****", "  ", None,
+             "Redactive Publishing Ltd", "Eve plc", "Fox"]
+    prices = [25.0, 49.99, 120.0, 120.01, 100.001, 100.004, 299.25]
+    days = [f"2023-04-{d:02d}" for d in range(3, 20)] + [None]
+    refs = ["INV1", "INV2", " inv1 ", "46282574_3", "46282574_4", "P-CARD - APR 23", "", None,
+            "B64/783", "R1", "r1"]
+    rows = []
+    for _ in range(lines):
+        who = int(rng.integers(len(names)))
+        own = f"S{who}-{int(rng.integers(6))}" + ("_1", "_2", "", "")[int(rng.integers(4))]
+        rows.append(row(
+            names[who], float(rng.choice(prices)) * (-1 if rng.random() < 0.08 else 1),
+            days[int(rng.integers(len(days)))],
+            transaction_id=refs[int(rng.integers(len(refs)))] if rng.random() < 0.4 else own,
+            service_area=["Parks", "parks ", "Housing", None][int(rng.integers(4))],
+            expense_type=["Hire", "HIRE", "Repairs"][int(rng.integers(3))],
+            expense_code=["E1", "e1", None][int(rng.integers(3))],
+            purpose=["Steam clean x 2", "STEAM X 2 CLEAN", "Agency", "agency.", "", None,
+                     "Weekly hire"][int(rng.integers(7))],
+            source_file=["b.csv", "a.csv"][int(rng.integers(2))]))
+        if rng.random() < 0.1:
+            rows.append(dict(rows[-1]))  # posted twice
+    df = frame(rows)
+    df["source_row"] = rng.permutation(len(df)) + 2
+    return df
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_vectorised_duplicates_match_the_reference_rule(seed):
+    df = _generated_spend(seed)
+    for exclude in (True, False):
+        got = sa.duplicate_candidates(df, exclude_redacted=exclude)
+        want = reference_duplicate_candidates(df, exclude_redacted=exclude)
+        assert len(got) > 40 and set(got["confidence"]) == {"high", "medium", "low"}
+        pd.testing.assert_frame_equal(got, want)
+    # without an expense code column, and with every line a credit (no candidates)
+    no_code = df.drop(columns=["expense_code"])
+    pd.testing.assert_frame_equal(sa.duplicate_candidates(no_code),
+                                  reference_duplicate_candidates(no_code))
+    credits = df.assign(amount=-df["amount"].abs())
+    assert sa.duplicate_candidates(credits).empty and reference_duplicate_candidates(credits).empty
+
+
+def test_batch_references_match_the_frame_rule():
+    df = _generated_spend(4, lines=300)
+    t = pd.DataFrame({"doc": sa.transaction_key(df["transaction_id"]).to_numpy(),
+                      "key": sa.supplier_key(df["supplier"]).to_numpy()})
+    t = t[t["doc"].notna() & t["key"].notna() & (t["key"] != "")]
+    n = t.drop_duplicates().groupby("doc").size()
+    assert sa.batch_references(df) == set(n[n > 1].index) and "P-CARD - APR 23" in set(n.index)
 
 
 # ----------------------------------------------------------------------------- redaction, credits

@@ -1,11 +1,15 @@
 """Stage notebooks 1 and 2 under papermill with parameters changed: their own files are read,
 the artefacts reach the business case's sections, no widget is built, and the exercises'
-self-checks accept the right answers."""
+self-checks accept the right answers. The data-use notebook's forms and exercises are tested on
+one live run of it (one kernel for both)."""
 import json
+from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(project_root, tmp_path, name, **params):
@@ -69,10 +73,13 @@ def test_data_use_notebook_with_own_inventory_and_query(project_root, tmp_path):
     assert inventory_out["file"].fillna("").tolist() == ["visits.csv", ""]  # names, not machine paths
 
 
-def test_exercise_answers_are_accepted(project_root, tmp_path):
-    nb, folder, _ = run(project_root, tmp_path, "02_data_use", SHOW_CASE_STUDY_MAPS=False)
+def test_exercise_answers_are_accepted(data_use_live):
+    tmp, _, nb = data_use_live
+    folder = tmp / "outputs" / "02_data_use"
     src = [c for c in nb.cells if c.cell_type == "code" and "answer_1 = ..." in c.source][0]
-    out = "".join(o.get("text", "") for o in src.outputs)
+    # printed, or said (shown as Markdown)
+    out = "".join(o.get("text", "") + o.get("data", {}).get("text/markdown", "")
+                  for o in src.outputs)
     assert out.count("Not answered yet") == 3
     # the hand-worked answers for the sample council (see the notebook's solutions)
     summary = pd.read_csv(folder / "quality_scorecard.csv")
@@ -96,11 +103,11 @@ def _run_interactive(project_root, tmp_path, name, extra: str):
     client.execute()
     outs = nb.cells[-1].outputs
     return "".join(o.get("text", "") + "".join(o.get("data", {}).get("text/plain", ""))
-                   for o in outs)
+                   for o in outs), nb
 
 
 def test_goals_forms_add_a_benefit_and_draw_a_model(project_root, tmp_path):
-    text = _run_interactive(project_root, tmp_path, "01_goals", """
+    text, _ = _run_interactive(project_root, tmp_path, "01_goals", """
 refused = add_benefit({"Benefit": "Faster answers", "Who gains": "Residents", "Measure": "",
                        "Baseline": "", "Target": "", "Owner": "X", "By when (yyyy-mm-dd)": ""})
 print(refused.data)
@@ -120,12 +127,16 @@ print(draw_logic_model({"Inputs": "staff", "Activities": "publish", "Outputs": "
                                    "Owner", "By when"]
 
 
-def test_data_use_form_scores_a_file(project_root, tmp_path):
+@pytest.fixture(scope="module")
+def data_use_live(tmp_path_factory):
+    """02_data_use run once with INTERACTIVE = True, then its forms used: (folder, the forms'
+    printed text, the executed notebook)."""
+    tmp_path = tmp_path_factory.mktemp("data_use_live")
     (tmp_path / "f.csv").write_text("a,b\n1,2\n3\n")
-    text = _run_interactive(project_root, tmp_path, "02_data_use", f"""
+    text, nb = _run_interactive(ROOT, tmp_path, "02_data_use", f"""
 t = score_file({{"File (CSV or .xlsx)": {str(tmp_path / 'f.csv')!r}, "Name": "f", "Steward": "",
                 "Licence": "OGL", "Update frequency": "monthly", "Last updated (yyyy-mm-dd)": ""}})
-print(t[["check", "row", "column"]].values.tolist())
+print(t[["check", "cell" if "cell" in t else "examples"]].values.tolist())  # table or summary
 score_uploaded([{{"name": "My upload.csv", "content": memoryview(b"a,b\\n1, 2\\n")}}])
 up = quality.check_file(ctx.output_dir / "uploads" / "my-upload.csv")
 print([[f.check, f.row, f.column] for f in up])
@@ -137,7 +148,12 @@ print(add_to_target({{"From": "Councillors", "To": "Councillors", "Type": "data"
 print(score_file({{"File (CSV or .xlsx)": "nowhere.csv", "Name": "f", "Steward": "", "Licence": "",
                   "Update frequency": "monthly", "Last updated (yyyy-mm-dd)": ""}}).data)
 """)
-    assert "[['ragged_rows', 3, 2]]" in text
+    return tmp_path, text, nb
+
+
+def test_data_use_form_scores_a_file(data_use_live):
+    tmp_path, text, _ = data_use_live
+    assert "[['ragged_rows', 'B3']]" in text
     assert "[['whitespace', 2, 2]]" in text  # the uploaded copy, scored
     assert (tmp_path / "outputs" / "uploads" / "my-upload.csv").read_bytes() == b"a,b\n1, 2\n"
     assert "Cannot score it" in text and "file not found" in text

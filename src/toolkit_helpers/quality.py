@@ -16,12 +16,19 @@ open licence and a machine-readable format (its five-star level). :func:`score_d
 one score out of 100 plus the detail; :func:`scorecard` does it for a whole inventory and
 :func:`scorecard_figure` draws it.
 
+Findings are bounded: each check keeps its first :data:`MAX_PER_CHECK` findings per column
+as examples and counts the rest (:attr:`Table.counts`), so a 50 MB file with a padded cell on
+every line costs memory and time in proportion to the file, and the scores and counts are
+those of every finding. :func:`findings_summary` gives one row per check and column (count,
+examples, "and N more"); :func:`findings_table` lists the examples kept.
+
 >>> card = score_dataset("data/sample/council/library_visits.csv", entry, as_of="2026-10-01")  # doctest: +SKIP
 >>> card.score, card.findings                                                            # doctest: +SKIP
 """
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import os
 import re
 from dataclasses import dataclass, field
@@ -52,7 +59,7 @@ ABOUT = {
     "excel": "an Excel workbook rather than CSV (fine to read, not open-standard)",
 }
 MISSING = {"", "na", "n/a", "null", "none", "-", "nan", "#n/a"}
-MAX_PER_CHECK = 50  # findings listed per check and column; the rest are counted
+MAX_PER_CHECK = 50  # findings kept per check and column; the rest are counted
 
 # Weights of the score (out of 100).
 WEIGHTS = {"validity": 25, "completeness": 20, "freshness": 15, "steward": 15, "licence": 15,
@@ -77,8 +84,41 @@ class Finding:
                 "message": self.message}
 
 
+class _Collector:
+    """Findings as they are found: the first :data:`MAX_PER_CHECK` of each check and column
+    are kept (``found``), every one is counted (``counts``), and the rows with an error are
+    remembered (for the validity score) — so memory does not grow with the number of
+    findings."""
+
+    def __init__(self):
+        self.found: list[Finding] = []
+        self.counts: dict[tuple[str, int | None], int] = {}
+        self.error_rows: set[int] = set()
+        self.file_errors = False  # an error about the whole file (no row)
+        self.last: tuple | None = None
+
+    def add(self, check: str, row: int | None, column: int | None, message, name=None) -> None:
+        """Record one finding; ``message`` may be a function (worked out only if kept)."""
+        key = (check, column)
+        n = self.counts.get(key, 0)
+        self.counts[key] = n + 1
+        self.last = (check, row, column)
+        if check in ERRORS:
+            if row is None:
+                self.file_errors = True
+            else:
+                self.error_rows.add(row)
+        if n < MAX_PER_CHECK:
+            self.found.append(Finding(check, row, column,
+                                      message() if callable(message) else message, name))
+
+    def extend(self, findings: list[Finding]) -> None:
+        for f in findings:
+            self.add(f.check, f.row, f.column, f.message, f.column_name)
+
+
 # ------------------------------------------------------------------ tokeniser
-@dataclass
+@dataclass(slots=True)
 class _Record:
     line: int                 # line of the file where the record starts (1-based)
     cells: list[str]
@@ -88,14 +128,16 @@ class _Record:
 _EOL = re.compile(r"\r\n|\r|\n")
 
 
-def _tokenise(text: str, delimiter: str = ",") -> tuple[list[_Record], list[Finding]]:
+def _tokenise(text: str, delimiter: str = ",",
+              findings: _Collector | None = None) -> tuple[list[_Record], list[Finding]]:
     """Split CSV text into records, noting stray and unclosed quotes with where they are.
 
     Unlike ``csv.reader`` it never stops: a stray quote is kept as text, an unclosed quote
     swallows the rest of the file (as every CSV reader does) and is reported where it opened.
     """
     records: list[_Record] = []
-    findings: list[Finding] = []
+    findings = _Collector() if findings is None else findings
+    unquoted: dict[int, list[bool]] = {}  # one shared [False, …] per width (never changed)
     i, n, line = 0, len(text), 1
     cells: list[str] = []
     quoted: list[bool] = []
@@ -126,7 +168,10 @@ def _tokenise(text: str, delimiter: str = ",") -> tuple[list[_Record], list[Find
             seg = text[i:end]
             if '"' not in seg:
                 parts = seg.split(delimiter)
-                records.append(_Record(start_line, parts, [False] * len(parts)))
+                flags = unquoted.get(len(parts))
+                if flags is None:
+                    flags = unquoted[len(parts)] = [False] * len(parts)
+                records.append(_Record(start_line, parts, flags))
                 if m is None:
                     break
                 i = m.end()
@@ -144,8 +189,8 @@ def _tokenise(text: str, delimiter: str = ",") -> tuple[list[_Record], list[Find
                 i += 1
                 # after a closing quote only a delimiter or a line end may follow
                 if i < n and text[i] not in (delimiter, "\r", "\n"):
-                    findings.append(Finding("stray_quote", start_line, len(cells) + 1,
-                                            "text follows the closing quote of this cell"))
+                    findings.add("stray_quote", start_line, len(cells) + 1,
+                                 "text follows the closing quote of this cell")
                 continue
             if ch == "\r" or ch == "\n":
                 if ch == "\r" and i + 1 < n and text[i + 1] == "\n":
@@ -165,10 +210,9 @@ def _tokenise(text: str, delimiter: str = ",") -> tuple[list[_Record], list[Find
                 quote_line, quote_col = start_line, len(cells) + 1
                 at_field_start = False
             else:
-                if not (findings and findings[-1].check == "stray_quote"
-                        and (findings[-1].row, findings[-1].column) == (start_line, len(cells) + 1)):
-                    findings.append(Finding("stray_quote", start_line, len(cells) + 1,
-                                            "a quote inside a cell that is not quoted"))
+                if findings.last != ("stray_quote", start_line, len(cells) + 1):
+                    findings.add("stray_quote", start_line, len(cells) + 1,
+                                 "a quote inside a cell that is not quoted")
                 buf.append(ch)
             i += 1
             continue
@@ -186,13 +230,12 @@ def _tokenise(text: str, delimiter: str = ",") -> tuple[list[_Record], list[Find
         at_field_start = False
         i += 1
     if in_quotes:
-        findings.append(Finding("unclosed_quote", quote_line, quote_col,
-                                "this quoted cell is never closed: everything after it is "
-                                "read as one cell"))
+        findings.add("unclosed_quote", quote_line, quote_col,
+                     "this quoted cell is never closed: everything after it is read as one cell")
     if buf or cells or was_quoted:
         end_field()
         end_record()
-    return records, findings
+    return records, findings.found  # (the findings kept; all of them go to ``findings``)
 
 
 # ------------------------------------------------------------------ value types
@@ -227,8 +270,22 @@ class Table:
     header: list[str]
     header_row: int                       # 1-based line of the header
     rows: list[tuple[int, list[str]]]     # (line, cells) of the data rows (blank rows dropped)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # the examples kept (see counts)
     kind: str = "csv"                     # csv | excel
+    #: every finding counted, kept or not: (check, column) → how many
+    counts: dict[tuple[str, int | None], int] = field(default_factory=dict)
+    error_rows: int = 0                   # data rows with at least one error
+    file_errors: bool = False             # an error about the whole file (no row)
+
+    def count(self, check: str | None = None, severity: str | None = None) -> int:
+        """How many findings (kept or not) of a check, or of a severity, or in all."""
+        return _count(self.counts, check, severity)
+
+
+def _count(counts: dict, check: str | None = None, severity: str | None = None) -> int:
+    return sum(n for (c, _), n in counts.items()
+               if (check is None or c == check)
+               and (severity is None or (c in ERRORS) == (severity == "error")))
 
 
 def _decode(raw: bytes) -> tuple[str, str]:
@@ -255,10 +312,12 @@ def _fix_surrogates(cell: str) -> str:
 
 
 def _structure(rows: list[tuple[int, list[str], list[bool]]], file: str, kind: str,
-               surrogates: bool = False) -> Table:
+               surrogates: bool = False, findings: _Collector | None = None) -> Table:
     """The checks that work on rows, whatever the file type."""
-    findings: list[Finding] = []
-    nonblank = [(ln, cells) for ln, cells, _ in rows if any(c.strip() for c in cells)]
+    findings = _Collector() if findings is None else findings
+    # the header is the first non-blank row, or the second after a title row: three suffice
+    nonblank = list(itertools.islice(((ln, cells) for ln, cells, _ in rows
+                                      if any(c.strip() for c in cells)), 3))
     if not nonblank:
         raise DataFileError("the file has no data", file=file,
                             hint="check you picked the right file.")
@@ -268,9 +327,9 @@ def _structure(rows: list[tuple[int, list[str], list[bool]]], file: str, kind: s
         filled = sum(1 for c in nonblank[h][1] if c.strip())
         nxt = sum(1 for c in nonblank[h + 1][1] if c.strip())
         if filled == 1 and nxt > 1:
-            findings.append(Finding("title_row", nonblank[h][0], 1,
+            findings.add("title_row", nonblank[h][0], 1,
                                     f"{nonblank[h][1][0].strip()[:40]!r} looks like a title, "
-                                    "not a header: put the header on the first line"))
+                                    "not a header: put the header on the first line")
             h += 1
         else:
             break
@@ -284,24 +343,24 @@ def _structure(rows: list[tuple[int, list[str], list[bool]]], file: str, kind: s
     while tail > 0 and not header[tail - 1].strip():
         tail -= 1
     if width - tail >= 2:
-        findings.append(Finding("empty_column_name", header_line, tail + 1,
+        findings.add("empty_column_name", header_line, tail + 1,
                                 f"columns {column_letter(tail + 1)} to {column_letter(width)} "
-                                f"({width - tail} columns) at the end have no name: delete them"))
+                                f"({width - tail} columns) at the end have no name: delete them")
     for j, name in enumerate(header, start=1):
         key = name.strip().lower()
         if name.strip() and name != name.strip(" \t"):
-            findings.append(Finding("whitespace", header_line, j,
+            findings.add("whitespace", header_line, j,
                                     f"the column name {name!r} has spaces at the start or end",
-                                    name.strip()))
+                                    name.strip())
         if not key:
             if j <= tail or width - tail < 2:
-                findings.append(Finding("empty_column_name", header_line, j,
-                                        f"column {column_letter(j)} has no name"))
+                findings.add("empty_column_name", header_line, j,
+                                        f"column {column_letter(j)} has no name")
             continue
         if key in seen:
-            findings.append(Finding("duplicate_column_name", header_line, j,
+            findings.add("duplicate_column_name", header_line, j,
                                     f"{name.strip()!r} is also the name of column "
-                                    f"{seen[key]} ({column_letter(seen[key])})", name.strip()))
+                                    f"{seen[key]} ({column_letter(seen[key])})", name.strip())
         else:
             seen[key] = j
     data: list[tuple[int, list[str]]] = []
@@ -313,17 +372,16 @@ def _structure(rows: list[tuple[int, list[str], list[bool]]], file: str, kind: s
             pending_blank.append(ln)
             continue
         for b in pending_blank:  # blank rows between data rows (trailing ones are harmless)
-            findings.append(Finding("blank_rows", b, None, "an empty row inside the data"))
+            findings.add("blank_rows", b, None, "an empty row inside the data")
         pending_blank = []
         if kind == "csv" and len(cells) != width:
             col = width + 1 if len(cells) > width else len(cells) + 1
-            findings.append(Finding("ragged_rows", ln, col,
-                                    f"{len(cells)} cells where the header has {width}"))
+            findings.add("ragged_rows", ln, col, f"{len(cells)} cells where the header has {width}")
         for j, c in enumerate(cells, start=1):
             if c != c.strip(" \t") and c.strip():
-                findings.append(Finding("whitespace", ln, j,
-                                        f"{_fix_surrogates(c)!r} has spaces at the start or end",
-                                        _name(header, j)))
+                findings.add("whitespace", ln, j,
+                             lambda c=c: f"{_fix_surrogates(c)!r} has spaces at the start or end",
+                             _name(header, j))
         data.append((ln, [_fix_surrogates(c) for c in cells] if surrogates else cells))
     # inconsistent values: a column mostly numbers (or dates) with cells of another kind
     for j in range(1, width + 1):
@@ -338,12 +396,11 @@ def _structure(rows: list[tuple[int, list[str], list[bool]]], file: str, kind: s
             continue
         odd = [k for k in filled if k[2] != major]
         for ln, v, t in odd[:MAX_PER_CHECK]:
-            findings.append(Finding("inconsistent_values", ln, j,
-                                    f"{v.strip()!r} is {t} in a column of {major}s "
-                                    f"({counts[major]} of {len(filled)} filled cells)",
-                                    _name(header, j)))
+            findings.add("inconsistent_values", ln, j,
+                         f"{v.strip()!r} is {t} in a column of {major}s "
+                         f"({counts[major]} of {len(filled)} filled cells)", _name(header, j))
     return Table(file=file, header=header, header_row=header_line, rows=data,
-                 findings=findings, kind=kind)
+                 findings=findings.found, kind=kind, counts=findings.counts)
 
 
 def _name(header: list[str], j: int) -> str | None:
@@ -361,12 +418,12 @@ def read_table(path: str | os.PathLike, sheet: str | int | None = 0) -> Table:
         from .io import read_excel_rows
 
         (name, rows), *_ = read_excel_rows(path, sheet)
+        found = _Collector()
+        found.add("excel", None, None, f"an Excel workbook (sheet {name!r}): publish CSV as "
+                  "well, an open format anyone can read")
         t = _structure([(i, r, [False] * len(r)) for i, r in enumerate(rows, start=1)],
-                       str(path), "excel")
-        t.findings.insert(0, Finding("excel", None, None,
-                                     f"an Excel workbook (sheet {name!r}): publish CSV as well, "
-                                     "an open format anyone can read"))
-        _finish(t)
+                       str(path), "excel", findings=found)
+        _finish(t, found)
         return t
     from .io import read_bytes
 
@@ -380,31 +437,32 @@ def read_table(path: str | os.PathLike, sheet: str | int | None = 0) -> Table:
         raise DataFileError("this file is binary, not text", file=path,
                             hint="export the data as CSV (UTF-8) or .xlsx.")
     text, enc = _decode(raw)
-    records, quote_findings = _tokenise(text, sniff_delimiter(text))
-    t = _structure([(r.line, r.cells, r.quoted) for r in records], str(path), "csv",
-                   surrogates=enc == "cp1252")
-    pre: list[Finding] = []
+    found = _Collector()
     endings = line_endings(raw)
     if len(endings) > 1:
-        pre.append(Finding("line_breaks", None, None,
-                           f"mixed line endings ({', '.join(sorted(endings))}): save the file "
-                           "again so every line ends the same way"))
+        found.add("line_breaks", None, None,
+                  f"mixed line endings ({', '.join(sorted(endings))}): save the file again so "
+                  "every line ends the same way")
+    records, _ = _tokenise(text, sniff_delimiter(text), found)
     if enc == "cp1252":
         bad = [(r.line, j) for r in records for j, c in enumerate(r.cells, start=1)
                if _SURROGATE.search(c)]
         first = bad[0] if bad else (None, None)
-        pre.append(Finding("encoding", first[0], first[1],
-                           "the file is not UTF-8 (it looks like Windows-1252): save it as "
-                           "'CSV UTF-8'"))
-        for ln, j in bad[:MAX_PER_CHECK]:
-            pre.append(Finding("invalid_encoding", ln, j,
-                               "bytes here are not valid UTF-8 (read as Windows-1252)"))
-    t.findings = pre + quote_findings + t.findings
-    _finish(t)
+        found.add("encoding", first[0], first[1],
+                  "the file is not UTF-8 (it looks like Windows-1252): save it as 'CSV UTF-8'")
+        for ln, j in bad[:MAX_PER_CHECK]:  # (only these are counted, as always)
+            found.add("invalid_encoding", ln, j,
+                      "bytes here are not valid UTF-8 (read as Windows-1252)")
+    t = _structure([(r.line, r.cells, r.quoted) for r in records], str(path), "csv",
+                   surrogates=enc == "cp1252", findings=found)
+    _finish(t, found)
     return t
 
 
-def _finish(t: Table) -> None:
+def _finish(t: Table, found: _Collector) -> None:
+    t.findings, t.counts, t.file_errors = found.found, found.counts, found.file_errors
+    lines = {ln for ln, _ in t.rows}
+    t.error_rows = sum(1 for ln in found.error_rows if ln in lines)
     for f in t.findings:
         if f.column and not f.column_name and f.check != "title_row":
             f.column_name = _name(t.header, f.column)
@@ -416,16 +474,71 @@ def check_file(path: str | os.PathLike) -> list[Finding]:
     return read_table(path).findings
 
 
-def findings_table(findings: list[Finding]):
-    """Findings as a table: check, severity, row, column (number and letter), name, message."""
+def _more(findings: list[Finding], counts: dict | None) -> dict:
+    """(check, column) → how many findings were counted but not kept."""
+    if not counts:
+        return {}
+    kept: dict = {}
+    for f in findings:
+        kept[(f.check, f.column)] = kept.get((f.check, f.column), 0) + 1
+    return {k: n - kept.get(k, 0) for k, n in counts.items() if n > kept.get(k, 0)}
+
+
+def _cell(row, column) -> str:
+    return f"{column_letter(int(column))}{int(row)}" if column and row else ""
+
+
+def findings_table(findings: list[Finding], counts: dict | None = None):
+    """Findings as a table: check, severity, row, column (number and letter), name, message.
+    With ``counts`` (:attr:`Table.counts`), each check and column with more findings than the
+    examples kept ends with a line saying how many more there are (no row)."""
     import pandas as pd
 
-    df = pd.DataFrame([f.as_dict() for f in findings],
-                      columns=["check", "severity", "row", "column", "column_name", "message"])
+    rows = [f.as_dict() for f in findings]
+    names = {(f.check, f.column): f.column_name or "" for f in findings}
+    for (check, column), n in _more(findings, counts).items():
+        rows.append({"check": check, "severity": "error" if check in ERRORS else "warning",
+                     "row": None, "column": column, "column_name": names.get((check, column), ""),
+                     "message": f"and {n:,} more like this" + (
+                         f" in column {column_letter(column)}" if column else "")})
+    df = pd.DataFrame(rows, columns=["check", "severity", "row", "column", "column_name",
+                                     "message"])
     df["row"] = df["row"].astype("Int64")
     df["column"] = df["column"].astype("Int64")
-    df.insert(4, "cell", [f"{column_letter(int(c))}{int(r)}" if pd.notna(c) and pd.notna(r)
-                          else "" for r, c in zip(df["row"], df["column"])])
+    df.insert(4, "cell", [_cell(r, c) if pd.notna(c) and pd.notna(r) else ""
+                          for r, c in zip(df["row"], df["column"])])
+    return df
+
+
+def findings_summary(findings: list[Finding], counts: dict | None = None, examples: int = 3):
+    """One row per check and column: ``check, severity, column, column_name, findings`` (how
+    many, kept or not), ``examples`` (the first few cells or rows, e.g. ``B2, B5, B9``) and
+    ``more`` (``and 4,997 more``, or blank) — what to show people; :func:`findings_table` has
+    every example kept with its message. In file order of each check's first finding."""
+    import pandas as pd
+
+    groups: dict = {}
+    for f in findings:
+        groups.setdefault((f.check, f.column), []).append(f)
+    total = dict(counts) if counts else {k: len(v) for k, v in groups.items()}
+    out = []
+    for (check, column), n in total.items():
+        got = groups.get((check, column), [])
+        shown = [_cell(f.row, f.column) or (f"row {f.row}" if f.row else "") for f in got]
+        shown = [s for s in shown if s][:examples]
+        rest = n - len(shown)
+        first = got[0] if got else None
+        out.append({"check": check, "severity": "error" if check in ERRORS else "warning",
+                    "column": column, "column_name": (first.column_name or "") if first else "",
+                    "findings": n, "examples": ", ".join(shown) or (first.message if first else ""),
+                    "more": f"and {rest:,} more" if shown and rest > 0 else "",
+                    "_order": ((first.row or 0) if first else 0, column or 0,
+                               CHECKS.index(check))})
+    df = pd.DataFrame(out, columns=["check", "severity", "column", "column_name", "findings",
+                                    "examples", "more", "_order"])
+    df = df.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+    df["column"] = df["column"].astype("Int64")
+    df["findings"] = df["findings"].astype("int64")
     return df
 
 
@@ -592,16 +705,30 @@ class Scorecard:
     findings: list[Finding]
     completeness: object | None       # DataFrame
     stars: int
+    #: every finding counted, kept or not: (check, column) → how many (:attr:`Table.counts`)
+    counts: dict = field(default_factory=dict)
+
+    def count(self, check: str | None = None, severity: str | None = None) -> int:
+        """How many findings (kept or not) of a check, or of a severity, or in all."""
+        if not self.counts:
+            return sum(1 for f in self.findings if (check is None or f.check == check)
+                       and (severity is None or f.severity == severity))
+        return _count(self.counts, check, severity)
 
     def summary_row(self) -> dict:
-        errors = sum(1 for f in self.findings if f.severity == "error")
-        warnings = sum(1 for f in self.findings if f.severity == "warning")
+        errors = self.count(severity="error")
+        warnings = self.count(severity="warning")
         return {"dataset": self.name, "score": round(self.score),
                 **{k: round(v, 2) for k, v in self.dimensions.items()},
                 "stars": self.stars, "errors": errors, "warnings": warnings}
 
     def findings_table(self):
-        return findings_table(self.findings)
+        """Every finding kept, with a line per check and column saying how many more."""
+        return findings_table(self.findings, self.counts)
+
+    def findings_summary(self, examples: int = 3):
+        """One row per check and column: how many, the first few cells, and how many more."""
+        return findings_summary(self.findings, self.counts, examples)
 
     def detail(self):
         """One line per dimension: score (0–1), weight, and why."""
@@ -629,22 +756,20 @@ def score_dataset(path, entry=None, as_of=None) -> Scorecard:
     notes: dict[str, str] = {}
     dims: dict[str, float] = {}
     findings: list[Finding] = []
+    counts: dict = {}
     comp = None
     if path:
         t = read_table(path)
-        findings = t.findings
+        findings, counts = t.findings, t.counts
         n = len(t.rows)
-        bad_rows = {f.row for f in findings if f.severity == "error" and f.row is not None} \
-            & {ln for ln, _ in t.rows}
-        whole_file_errors = any(f.severity == "error" and f.row is None for f in findings)
-        valid = max(0.0, (n - len(bad_rows)) / n) if n else 0.0
-        if whole_file_errors:
+        valid = max(0.0, (n - t.error_rows) / n) if n else 0.0
+        if t.file_errors:
             valid = max(0.0, valid - 0.1)
-        warned = {f.check for f in findings if f.severity == "warning" and f.check != "excel"}
+        warned = {c for (c, _), k in counts.items() if k and c in WARNINGS and c != "excel"}
         valid *= 1 - 0.05 * len(warned)
         dims["validity"] = valid
-        notes["validity"] = (f"{len(bad_rows)} rows with errors of {n} data rows; "
-                             f"{sum(1 for f in findings if f.severity == 'warning')} warnings"
+        notes["validity"] = (f"{t.error_rows} rows with errors of {n} data rows; "
+                             f"{t.count(severity='warning')} warnings"
                              + (f" ({', '.join(sorted(warned))}: −5% each)" if warned else ""))
         comp = completeness(t)
         dims["completeness"] = float(comp["completeness"].mean()) if len(comp) else 0.0
@@ -679,7 +804,8 @@ def score_dataset(path, entry=None, as_of=None) -> Scorecard:
                        + ("(3★ — open, structured, non-proprietary — is the aim)" if stars < 3 else ""))
     score = sum(WEIGHTS[k] * v for k, v in dims.items())
     return Scorecard(name=name, file=str(path) if path else None, score=score, dimensions=dims,
-                     notes=notes, findings=findings, completeness=comp, stars=stars)
+                     notes=notes, findings=findings, completeness=comp, stars=stars,
+                     counts=counts)
 
 
 def scorecard(inventory, as_of=None, base: str | os.PathLike | None = None):

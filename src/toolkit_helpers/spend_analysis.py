@@ -254,12 +254,15 @@ def is_redacted(names):
     (:data:`REDACTION_WORDS`: ``REDACTED PERSONAL DATA``, ``Withheld`` …), a mask of asterisks
     or X's (``*****``, ``XXXXX``), or a blank or missing payee name. Real names that merely
     start with such a word (``Redactive Publishing Ltd``) are not redacted."""
+    import numpy as np
     import pandas as pd
 
     s = names if isinstance(names, pd.Series) else pd.Series(names)
-    t = s.astype("str")
-    hit = t.str.contains(REDACTION_PATTERN, regex=True).fillna(False).astype(bool)
-    return (hit | t.isna()).astype(bool)
+    # tested once per distinct name (the pattern runs in Python's re, one call per value)
+    codes, uniques = pd.factorize(s.astype("str"))
+    hit = pd.Series(uniques, dtype="str").str.contains(REDACTION_PATTERN, regex=True)
+    hit = np.append(hit.fillna(False).to_numpy(dtype=bool), True)  # code -1 (missing) → True
+    return pd.Series(hit[codes], index=s.index, dtype=bool)
 
 
 def redaction_kind(names):
@@ -487,46 +490,83 @@ def batch_references(df) -> set:
     """Transaction numbers (as :func:`transaction_key` writes them) shared by lines of more
     than one supplier: a payment-run, batch or card-statement reference (``P-CARD - APR 23``),
     not an invoice number, so lines under it are not taken to be one payment."""
-    import pandas as pd
-
     if "transaction_id" not in df.columns or df.empty:
         return set()
-    t = pd.DataFrame({"doc": transaction_key(df["transaction_id"]).to_numpy(),
-                      "key": supplier_key(df["supplier"]).to_numpy()})
-    t = t[t["doc"].notna() & t["key"].notna() & (t["key"] != "")]
-    n = t.drop_duplicates().groupby("doc").size()
-    return set(n[n > 1].index)
+    return _batch_references(transaction_key(df["transaction_id"]), supplier_key(df["supplier"]))
 
 
-def _duplicate_pool(df, exclude_redacted: bool):
+def _batch_references(docs, keys) -> set:
+    """:func:`batch_references` from each line's :func:`transaction_key` and
+    :func:`supplier_key`."""
+    import numpy as np
+    import pandas as pd
+
+    doc, doc_values = pd.factorize(docs)
+    key = pd.factorize(keys.where(keys != ""))[0]  # blank keys count as missing
+    ok = (doc >= 0) & (key >= 0)
+    if not ok.any():
+        return set()
+    m = int(key[ok].max()) + 1
+    pairs = np.unique(doc[ok].astype(np.int64) * m + key[ok])  # each (document, supplier) once
+    suppliers = np.bincount(pairs // m, minlength=len(doc_values))
+    return set(np.asarray(doc_values, dtype=object)[suppliers > 1].tolist())
+
+
+#: The columns of a spend frame :func:`_duplicate_groups` reads.
+_DUPLICATE_COLUMNS = ("supplier", "amount", "payment_date", "transaction_id", "purpose",
+                      "service_area", "expense_type", "expense_code", "source_file", "source_row")
+
+
+def _duplicate_pool(df, exclude_redacted: bool, keys=None, docs=None):
     """The lines that can be duplicate candidates: payments (amount above 0; credits never),
     a named supplier (redacted ones left out unless asked), and another payment of the same
-    amount to the same supplier."""
+    amount to the same supplier. ``keys`` and ``docs``: :func:`supplier_key` and
+    :func:`transaction_key` of every line of ``df``, when already worked out."""
     mask = (df["amount"].notna() & (df["amount"] > 0) & df["supplier"].notna()).to_numpy(dtype=bool)
     if exclude_redacted:
         mask = mask & ~is_redacted(df["supplier"]).to_numpy(dtype=bool)
-    data = df[mask].copy()
-    data["_key"] = supplier_key(data["supplier"]).to_numpy()
+    data = df[[c for c in _DUPLICATE_COLUMNS if c in df.columns]][mask].copy()
+    data["_key"] = (supplier_key(data["supplier"]) if keys is None else keys[mask]).to_numpy()
+    if docs is not None:
+        data["_tk"] = docs[mask].to_numpy()
     data = data[data["_key"].notna() & (data["_key"] != "")]
     data["_cents"] = (data["amount"] * 100).round().astype("int64")
     return data[data.groupby(["_key", "_cents"])["_cents"].transform("size").to_numpy() > 1]
 
 
+def _per_value(col, fn, missing):
+    """``fn`` worked out once per distinct value of ``col`` (missing values → ``missing``):
+    ``(values, codes)`` — an object array aligned with ``col``, and integer codes that are
+    equal where the values are."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(col)
+    vals = np.array([fn(v) for v in uniques] + [missing], dtype=object)
+    val_codes = pd.factorize(vals)[0].astype(np.int64)
+    return vals[codes], val_codes[codes]  # code -1 (missing) takes the last entry
+
+
 def _text_key(col):
-    """Text compared as a finance officer would: case and spacing ignored; missing → ''."""
-    return col.map(lambda v: " ".join(str(v).upper().split()) if isinstance(v, str) else "",
-                   na_action=None).astype(object)
+    """Text compared as a finance officer would: case and spacing ignored; missing → ''.
+    Returns integer codes (equal where the texts compare equal)."""
+    return _per_value(col, lambda v: " ".join(v.upper().split()) if isinstance(v, str) else "",
+                      "")[1]
+
+
+_NOT_WORD = re.compile(r"[^A-Z0-9]+")
 
 
 def _words_key(col):
     """A description by its words in any order (``STEAM X 2 CLEAN`` = ``Steam clean x 2``);
-    punctuation and case ignored; missing → ''."""
-    return col.map(lambda v: " ".join(sorted(re.sub(r"[^A-Z0-9]+", " ", v.upper()).split()))
-                   if isinstance(v, str) else "").astype(object)
+    punctuation and case ignored; missing → ''. Returns integer codes (equal where the
+    descriptions compare equal)."""
+    return _per_value(col, lambda v: " ".join(sorted(_NOT_WORD.sub(" ", v.upper()).split()))
+                      if isinstance(v, str) else "", "")[1]
 
 
 def _gbp(v: float) -> str:
-    return f"£{v:,.2f}"
+    return f"£{float(v):,.2f}"
 
 
 def _day_text(day: str) -> str:
@@ -540,10 +580,31 @@ def _listed(values, most: int = 3) -> str:
     return ", ".join(vals[:most]) + (f" and {len(vals) - most} more" if len(vals) > most else "")
 
 
+def _codes(values):
+    """Integer codes of ``values`` (equal values, equal codes; missing → -1)."""
+    import numpy as np
+    import pandas as pd
+
+    return pd.factorize(values)[0].astype(np.int64)
+
+
+def _distinct_per_group(g, n_groups: int, codes):
+    """How many distinct codes (missing ones, -1, not counted) each group of ``g`` has."""
+    import numpy as np
+
+    ok = codes >= 0
+    if not ok.any():
+        return np.zeros(n_groups, dtype=np.int64)
+    m = int(codes[ok].max()) + 1
+    pairs = np.unique(g[ok] * m + codes[ok])
+    return np.bincount(pairs // m, minlength=n_groups)
+
+
 def _duplicate_groups(data, batch: set):
     """Candidate groups from the pool of :func:`_duplicate_pool` (see
-    :func:`duplicate_candidates`). Vectorised: only groups of two or more lines are looked
-    at one by one (for their ``why``)."""
+    :func:`duplicate_candidates`). Vectorised: lines are grouped by integer codes, each rule's
+    test is worked out for all groups at once, and only the groups kept are visited one by one
+    (for their ``why``)."""
     import numpy as np
     import pandas as pd
 
@@ -555,174 +616,220 @@ def _duplicate_groups(data, batch: set):
     d = data.copy()
     d["_file"] = d["source_file"].astype("str").fillna("")
     d = d.sort_values(["_file", "source_row"], kind="stable").reset_index(drop=True)
-    d["_pos"] = np.arange(len(d))
+    n = len(d)
     ref = d["transaction_id"].astype("str").str.strip().str.upper()
     ref = ref.where(ref.notna() & (ref != ""))
-    doc = transaction_key(d["transaction_id"])
+    doc = (d["_tk"].astype("str") if "_tk" in d else
+           ref.str.replace(_REF_LINE_SUFFIX, r"\1", regex=True))  # transaction_key
     shared = doc.isin(batch).to_numpy(dtype=bool)  # a batch reference is no invoice number
-    d["_ref"] = ref.mask(shared).astype(object).where(lambda x: x.notna(), None)
-    d["_doc"] = doc.mask(shared).astype(object).where(lambda x: x.notna(), None)
-    dates = d["payment_date"]
-    d["_day"] = dates.dt.strftime("%Y-%m-%d").where(dates.notna(), "").astype(object)
-    d["_area"] = _text_key(d["service_area"])
-    d["_type"] = _text_key(d["expense_type"])
-    d["_code"] = _text_key(d["expense_code"]) if "expense_code" in d else ""
-    d["_desc"] = _words_key(d["purpose"])
-    d["_shown_ref"] = d["transaction_id"].astype("str").str.strip().fillna("(none)").astype(object)
-    d["_purpose"] = d["purpose"].astype("str").str.strip().fillna("").astype(object)
-    d["_unit"] = d["_doc"].where(d["_doc"].notna(), "line " + d["_pos"].astype(str))
+    day, day_code = _per_value(d["payment_date"], lambda t: f"{t:%Y-%m-%d}", "")
+    code = {"_key": _codes(d["_key"]), "_cents": _codes(d["_cents"]),
+            "_ref": _codes(ref.mask(shared)), "_doc": _codes(doc.mask(shared)), "_day": day_code,
+            "_area": _text_key(d["service_area"]), "_type": _text_key(d["expense_type"]),
+            "_code": (_text_key(d["expense_code"]) if "expense_code" in d
+                      else np.zeros(n, dtype=np.int64)),
+            "_desc": _words_key(d["purpose"]), "_pos": np.arange(n, dtype=np.int64)}
+    # a line's unit: its payment document, else the line itself
+    code["_unit"] = np.where(code["_doc"] >= 0, code["_doc"], code["_doc"].max() + 1 + code["_pos"])
+    amount = d["amount"].to_numpy(dtype=float)
+    supplier = d["supplier"].to_numpy(dtype=object)
+    shown_ref = d["transaction_id"].astype("str").str.strip().fillna("(none)").to_numpy(dtype=object)
+    purpose = d["purpose"].astype("str").str.strip().fillna("").to_numpy(dtype=object)
+    dated = day != ""
     # on how many days the supplier is paid this amount (a regular charge or standard price
     # when more than one)
-    days_paid = (d[d["_day"] != ""].groupby(["_key", "_cents"])["_day"].nunique()
-                 .rename("_days_paid"))
-    d = d.join(days_paid, on=["_key", "_cents"])
-    d["_days_paid"] = d["_days_paid"].fillna(0).astype("int64")
-    has_doc = d["_doc"].notna().to_numpy()
-    dated = (d["_day"] != "").to_numpy()
-    claimed = np.zeros(len(d), dtype=bool)
-    found = []  # per rule: lines (_pos, _g, _u) and per group (confidence, reason, why)
+    pair = _codes(code["_key"] * (int(code["_cents"].max()) + 1) + code["_cents"])
+    days_paid = _distinct_per_group(pair, int(pair.max()) + 1,
+                                    np.where(dated, day_code, -1))[pair]
+    has_doc = code["_doc"] >= 0
+    dated = day != ""
+    claimed = np.zeros(n, dtype=bool)
+    found = []  # per rule: its lines' positions, group ids and units (transaction, date, line)
+    meta = []  # per group id: (confidence, reason, why)
     by_ref = "same supplier, amount and reference"
     by_date = "same supplier, amount and date"
+    day_texts = {}
 
-    def listed(values, most: int = 3) -> str:
-        return _listed(values, most)
+    def day_text(x: str) -> str:
+        if x not in day_texts:
+            day_texts[x] = _day_text(x)
+        return day_texts[x]
 
-    def regular(r) -> str:
-        other = int(r.days_paid) - (1 if r.day else 0)
-        return (f"; but {r.supplier} is paid {_gbp(r.amount)} on {other} other "
+    def regular(i) -> str:
+        other = int(days_paid[i]) - (1 if day[i] else 0)
+        return (f"; but {supplier[i]} is paid {_gbp(amount[i])} on {other} other "
                 f"day{'s' if other != 1 else ''} too: a regular charge or standard price?"
                 if other > 0 else "")
 
     def take(mask, keys, unit, decide):
-        sub = d[mask & ~claimed]
-        if sub.empty:
+        sel = np.flatnonzero(mask & ~claimed)
+        if not len(sel):
             return
-        size = sub.groupby(keys, sort=False)["_pos"].transform("size").to_numpy()
-        sub = sub[size > 1]
-        if sub.empty:
+        g, bound = np.zeros(len(sel), dtype=np.int64), 1
+        for k in keys:  # one code per distinct combination of the keys
+            c = code[k][sel] + 1
+            m = int(c.max()) + 1
+            if bound * m >= 2 ** 62:  # renumber before the combined code could overflow
+                g = pd.factorize(g)[0].astype(np.int64)
+                bound = int(g.max()) + 1
+            g, bound = g * m + c, bound * m
+        g = pd.factorize(g)[0].astype(np.int64)
+        several = np.bincount(g)[g] > 1
+        if not several.any():
             return
-        sub = sub.assign(_g=sub.groupby(keys, sort=False).ngroup().to_numpy())
-        st = sub.groupby("_g", sort=False).agg(
-            n=("_pos", "size"), amount=("amount", "first"), supplier=("supplier", "first"),
-            ref=("_shown_ref", "first"), day=("_day", "first"), days_paid=("_days_paid", "first"),
-            ndays=("_day", "nunique"), ndocs=("_doc", "nunique"), nunits=("_unit", "nunique"),
-            nodoc=("_doc", lambda x: bool(x.isna().any())),
-            areas=("_area", "nunique"), types=("_type", "nunique"), codes=("_code", "nunique"),
-            descs=("_desc", "nunique"), days=("_day", lambda x: sorted(set(x))),
-            refs=("_shown_ref", lambda x: list(dict.fromkeys(x))),
-            purposes=("_purpose", lambda x: [p for p in dict.fromkeys(x) if p]))
-        kept = {}
-        for r in st.itertuples():
-            got = decide(r)
-            if got:
-                kept[r.Index] = got
-        if not kept:
+        sel = sel[several]
+        g = pd.factorize(g[several])[0].astype(np.int64)
+        groups = int(g.max()) + 1
+        first = sel[np.unique(g, return_index=True)[1]]  # each group's first line
+
+        def distinct(k):
+            return _distinct_per_group(g, groups, code[k][sel])
+
+        def values(values_of, kept):
+            """Per kept group: its lines' values of ``values_of``, in line order."""
+            out = {}
+            on = kept[g]
+            for gi, v in zip(g[on].tolist(), values_of[sel[on]].tolist()):
+                out.setdefault(gi, {})[v] = None
+            return {gi: list(v) for gi, v in out.items()}
+
+        kept, whys = decide(g, groups, first, sel, distinct, values)
+        if not kept.any():
             return
-        lines = sub[sub["_g"].isin(list(kept))]
-        claimed[lines["_pos"].to_numpy()] = True
-        base = len(found) * 10 ** 9  # group ids unique across rules
-        found.append((pd.DataFrame({"_pos": lines["_pos"].to_numpy(),
-                                    "_g": lines["_g"].to_numpy() + base,
-                                    "_u": lines[unit].astype(str).to_numpy()}),
-                      {g + base: v for g, v in kept.items()}))
+        on = kept[g]
+        lines = sel[on]
+        claimed[lines] = True
+        number = np.cumsum(kept) - 1 + len(meta)  # group ids unique across rules
+        found.append((lines, number[g[on]], code[unit][lines]))
+        meta.extend(whys[gi] for gi in sorted(whys))
+
+    def kept_groups(test, why, first):
+        kept = np.asarray(test, dtype=bool)
+        return kept, {int(gi): why(int(gi), int(first[gi])) for gi in np.flatnonzero(kept)}
 
     # high (1): one invoice number, the same description, paid on two or more dates
-    def paid_again(r):
-        if r.ndays < 2:
-            return None
-        return ("high", by_ref,
-                f"transaction {r.ref} for {_gbp(r.amount)} was paid on "
-                f"{listed(_day_text(x) for x in r.days)} with the same description: the same "
-                "invoice paid again?")
+    def paid_again(g, groups, first, sel, distinct, values):
+        test = distinct("_day") >= 2
+        days = values(day, test)
+        return kept_groups(test, lambda gi, i: (
+            "high", by_ref,
+            f"transaction {shown_ref[i]} for {_gbp(amount[i])} was paid on "
+            f"{_listed(day_text(x) for x in sorted(days[gi]))} with the same description: the "
+            "same invoice paid again?"), first)
 
     take(has_doc & dated, ["_key", "_cents", "_doc", "_desc"], "_day", paid_again)
 
     # high (2): a line posted twice (two lines identical in every published field); three or
     # more identical lines under one transaction number are units of one purchase. Demoted
     # to medium when the supplier is paid the amount on other days too.
-    def posted_twice(r):
-        if r.n != 2:
-            return None
-        also = regular(r)
-        return ("medium" if also else "high", by_ref,
-                f"the same line appears twice: transaction {r.ref}, {_gbp(r.amount)}, same "
-                "date, cost centre, expense type and description" + also)
+    def posted_twice(g, groups, first, sel, distinct, values):
+        def why(gi, i):
+            also = regular(i)
+            return ("medium" if also else "high", by_ref,
+                    f"the same line appears twice: transaction {shown_ref[i]}, {_gbp(amount[i])}, "
+                    "same date, cost centre, expense type and description" + also)
 
-    take(d["_ref"].notna().to_numpy(),
+        return kept_groups(np.bincount(g, minlength=groups) == 2, why, first)
+
+    take(code["_ref"] >= 0,
          ["_key", "_cents", "_ref", "_day", "_area", "_type", "_code", "_desc"], "_pos",
          posted_twice)
 
     # medium: the same day, different transaction numbers, nothing else tells them apart
     # (low when the supplier is paid the amount on other days too)
-    def same_day_alike(r):
-        if r.ndocs < 2:
-            return None
-        also = regular(r)
-        return ("low" if also else "medium", by_date,
-                f"{r.ndocs} payments of {_gbp(r.amount)} on {_day_text(r.day)} under different "
-                f"transaction numbers ({listed(r.refs)}) with the same cost centre, expense "
-                "type and description" + also)
+    def same_day_alike(g, groups, first, sel, distinct, values):
+        ndocs = distinct("_doc")
+        test = ndocs >= 2
+        refs = values(shown_ref, test)
+
+        def why(gi, i):
+            also = regular(i)
+            return ("low" if also else "medium", by_date,
+                    f"{ndocs[gi]} payments of {_gbp(amount[i])} on {day_text(day[i])} under "
+                    f"different transaction numbers ({_listed(refs[gi])}) with the same cost "
+                    "centre, expense type and description" + also)
+
+        return kept_groups(test, why, first)
 
     take(has_doc & dated, ["_key", "_cents", "_day", "_area", "_type", "_code", "_desc"],
          "_doc", same_day_alike)
 
     # low (1): the same day, but something differs, or no transaction numbers
-    def same_day_differs(r):
-        if r.nunits < 2:
-            return None
-        day = _day_text(r.day)
-        if r.nodoc:
+    def same_day_differs(g, groups, first, sel, distinct, values):
+        nunits = distinct("_unit")
+        size = np.bincount(g, minlength=groups)
+        nodoc = np.bincount(g, weights=(code["_doc"][sel] < 0), minlength=groups) > 0
+        n_of = {k: distinct(k) for k in ("_area", "_type", "_code", "_desc")}
+
+        def why(gi, i):
+            when = day_text(day[i])
+            if nodoc[gi]:
+                return ("low", by_date,
+                        f"{size[gi]} payments of {_gbp(amount[i])} on {when}; the file gives no "
+                        "transaction number to tell one purchase's lines from separate payments")
+            differ = [name for k, name in (("_area", "cost centres"), ("_type", "expense types"),
+                                           ("_code", "expense codes"), ("_desc", "descriptions"))
+                      if n_of[k][gi] > 1]
             return ("low", by_date,
-                    f"{r.n} payments of {_gbp(r.amount)} on {day}; the file gives no transaction "
-                    "number to tell one purchase's lines from separate payments")
-        differ = [name for k, name in ((r.areas, "cost centres"), (r.types, "expense types"),
-                                       (r.codes, "expense codes"), (r.descs, "descriptions"))
-                  if k > 1]
-        return ("low", by_date,
-                f"{r.nunits} payments of {_gbp(r.amount)} on {day} under different transaction "
-                f"numbers, but the {' and '.join(differ) or 'details'} differ")
+                    f"{nunits[gi]} payments of {_gbp(amount[i])} on {when} under different "
+                    f"transaction numbers, but the {' and '.join(differ) or 'details'} differ")
+
+        return kept_groups(nunits >= 2, why, first)
 
     take(dated, ["_key", "_cents", "_day"], "_unit", same_day_differs)
 
     # low (2): one transaction number on several dates, but the descriptions differ
-    def ref_on_dates(r):
-        if r.ndays < 2:
-            return None
-        return ("low", by_ref,
-                f"transaction {r.ref} for {_gbp(r.amount)} on {r.ndays} dates, but the "
-                f"descriptions differ ({listed(repr(x) for x in r.purposes)}): separate "
-                "charges under one reference?")
+    def ref_on_dates(g, groups, first, sel, distinct, values):
+        ndays = distinct("_day")
+        test = ndays >= 2
+        purposes = values(purpose, test)
+        return kept_groups(test, lambda gi, i: (
+            "low", by_ref,
+            f"transaction {shown_ref[i]} for {_gbp(amount[i])} on {ndays[gi]} dates, but the "
+            f"descriptions differ ({_listed(repr(x) for x in purposes[gi] if x)}): separate "
+            "charges under one reference?"), first)
 
     take(has_doc & dated, ["_key", "_cents", "_doc"], "_day", ref_on_dates)
 
     if not found:
         return pd.DataFrame(columns=cols)
-    lines = pd.concat([f[0] for f in found], ignore_index=True)
-    meta = pd.DataFrame.from_dict({g: v for f in found for g, v in f[1].items()},
-                                  orient="index", columns=["confidence", "reason", "why"])
-    out = lines.merge(d, on="_pos", how="left").join(meta, on="_g")
+    pos, gid, unit = (np.concatenate([f[i] for f in found]) for i in range(3))
+    groups = len(meta)
+    first = np.full(groups, n, dtype=np.int64)
+    np.minimum.at(first, gid, pos)
     # group order: high first, then the biggest amounts, supplier, first line
     rank = {c: i for i, c in enumerate(CONFIDENCE_ORDER)}
-    order = out.groupby("_g").agg(rank=("confidence", lambda x: rank[x.iloc[0]]),
-                                  amount=("amount", "first"), key=("_key", "first"),
-                                  first=("_pos", "min"))
-    order = order.sort_values(["rank", "amount", "key", "first"],
-                              ascending=[True, False, True, True])
-    out["group"] = out["_g"].map(pd.Series(np.arange(1, len(order) + 1), index=order.index))
-    out = out.sort_values(["group", "_pos"]).reset_index(drop=True)
+    conf_rank = np.array([rank[m[0]] for m in meta], dtype=np.int64)
+    names = pd.unique(d["_key"].to_numpy(dtype=object))  # in code order
+    key_rank = np.empty(len(names), dtype=np.int64)
+    key_rank[np.argsort(names, kind="stable")] = np.arange(len(names))
+    key_order = key_rank[code["_key"][first]]
+    order = np.lexsort((first, key_order, -amount[first], conf_rank))
+    number = np.empty(groups, dtype=np.int64)
+    number[order] = np.arange(1, groups + 1)
+    line_order = np.lexsort((pos, number[gid]))
+    pos, gid, unit = pos[line_order], gid[line_order], unit[line_order]
     # the genuine payment: the unit (transaction, date or line) with most lines, else the first
-    units = (out.groupby(["group", "_u"], sort=False)
-             .agg(n=("_pos", "size"), first=("_pos", "min")).reset_index()
-             .sort_values(["group", "n", "first"], ascending=[True, False, True])
-             .drop_duplicates("group").set_index("group")["_u"])
-    out["at_stake"] = np.where(out["_u"].to_numpy() == out["group"].map(units).to_numpy(), 0.0,
-                               out["amount"].to_numpy(dtype=float))
-    out["at_stake"] = out["at_stake"].astype("float64").round(2)
-    out["lines_in_group"] = out.groupby("group")["_pos"].transform("size").astype("int64")
-    purpose = out["purpose"].astype("str").str.strip().str.upper().fillna("\x00none")
-    out["same_purpose"] = (purpose.groupby(out["group"]).transform("nunique") == 1).astype(bool)
-    out["group"] = out["group"].astype("int64")
-    return out[cols].reset_index(drop=True)
+    pair = _codes(gid * (int(unit.max()) + 1) + unit)
+    lines_of = np.bincount(pair)
+    pair_first = np.full(len(lines_of), n, dtype=np.int64)
+    np.minimum.at(pair_first, pair, pos)
+    pair_gid = np.empty(len(lines_of), dtype=np.int64)
+    pair_gid[pair] = gid
+    best = np.lexsort((pair_first, -lines_of, pair_gid))
+    top = np.r_[True, pair_gid[best][1:] != pair_gid[best][:-1]]  # each group's first
+    genuine = np.empty(groups, dtype=np.int64)
+    genuine[pair_gid[best][top]] = best[top]
+    out = d[[c for c in cols if c in d]].iloc[pos].reset_index(drop=True)
+    whys = pd.DataFrame(meta, columns=["confidence", "reason", "why"]).iloc[gid]
+    for c in whys.columns:
+        out[c] = whys[c].reset_index(drop=True)
+    out["group"] = number[gid]
+    out["at_stake"] = np.where(pair == genuine[gid], 0.0, amount[pos]).round(2)
+    out["lines_in_group"] = np.bincount(gid, minlength=groups)[gid].astype("int64")
+    said = out["purpose"].astype("str").str.strip().str.upper().fillna("\x00none")
+    out["same_purpose"] = _distinct_per_group(gid, groups, _codes(said))[gid] == 1
+    return out[cols]
 
 
 def duplicate_candidates(df, exclude_redacted: bool = True):
@@ -764,7 +871,12 @@ def duplicate_candidates(df, exclude_redacted: bool = True):
     line adds to the amount at stake (0 for the lines taken as the genuine payment: the
     transaction, or date, with most lines, else the first)."""
     _check_spend(df)
-    return _duplicate_groups(_duplicate_pool(df, exclude_redacted), batch_references(df))
+    keys = supplier_key(df["supplier"])  # worked out once for the batch references and pool
+    if "transaction_id" not in df.columns or df.empty:
+        return _duplicate_groups(_duplicate_pool(df, exclude_redacted, keys), set())
+    docs = transaction_key(df["transaction_id"])
+    return _duplicate_groups(_duplicate_pool(df, exclude_redacted, keys, docs),
+                             _batch_references(docs, keys))
 
 
 def duplicate_summary(candidates):
@@ -951,17 +1063,16 @@ def sme_vcse_share(spend, ocds):
 
 
 def award_sme_share(ocds):
-    """Awarded value (net, GBP) by supplier size and VCSE status, over the latest release of
-    each awarded process (live awards only: ``pending`` ones are not awarded): ``measure,
+    """Awarded value (net, GBP) by supplier size and VCSE status, over each awarded process's
+    releases compiled into one (:func:`toolkit_helpers.procurement.compiled_releases`: a
+    supplier's size given only by an earlier release survives a later one that leaves it out;
+    live awards only: ``pending`` ones are not awarded): ``measure,
     group, awards, value, share, gross-only value``. ``value`` and ``share`` use net values;
     awards given only with VAT are counted in ``awards`` and summed apart in ``gross-only
     value`` (never added to ``value``)."""
     import pandas as pd
 
-    from .procurement import latest_per_ocid
-
-    latest = latest_per_ocid(ocds)
-    latest = latest[_awarded(latest)]
+    latest = awarded_contracts(ocds)
     net = _in_gbp(latest["award_value_amount"], latest["award_value_currency"])
     gross = (_in_gbp(latest["award_value_gross_only"], latest["award_value_currency"])
              if "award_value_gross_only" in latest.columns
@@ -1087,19 +1198,21 @@ def _in_gbp(values, currency):
 
 
 def awarded_contracts(ocds):
-    """Latest release of each process that has been awarded (see ``awarded`` in
+    """Each process that has been awarded (see ``awarded`` in
     :func:`toolkit_helpers.procurement.load_ocds`: a live award or contract; a ``pending``
-    award is not an award)."""
-    from .procurement import latest_per_ocid
+    award is not an award), its releases compiled into one
+    (:func:`toolkit_helpers.procurement.compiled_releases`): a contract period or value given
+    by an earlier release survives a later notice that leaves it out."""
+    from .procurement import compiled_releases
 
-    latest = latest_per_ocid(ocds)
-    return latest[_awarded(latest)]
+    compiled = compiled_releases(ocds)
+    return compiled[_awarded(compiled)]
 
 
 def expiry_pipeline(ocds, as_of, horizons=(6, 12, 24)):
     """Awarded contracts by when they end, measured from ``as_of``.
 
-    Returns one row per contract (latest release per ``ocid``): ``ocid, title, buyer,
+    Returns one row per contract (its releases compiled: :func:`awarded_contracts`): ``ocid, title, buyer,
     suppliers, value, value_gross_only, contract_start, contract_end, months_to_end, window,
     cpv_division`` (``value`` net, GBP: :func:`contract_value`; ``value_gross_only`` the
     VAT-inclusive value of contracts with no net value, kept apart: :func:`gross_only_value`)
