@@ -222,10 +222,9 @@ def test_rounding_half_up_and_no_negative_zero(value, text):
 
 # ----------------------------------------------------------------------------- notebooks
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
-NOTEBOOKS = ["00_start_here.ipynb", "case_studies/dwp_jobseekers.ipynb",
-             "case_studies/spend_network_tenders.ipynb", "case_studies/tfl_transport.ipynb",
-             "stages/01_goals.ipynb", "stages/02_data_use.ipynb",
-             "stages/03_demonstrating_value.ipynb", "stages/04_championing_open.ipynb"]
+NOTEBOOKS = sorted(str(p.relative_to(ROOT / "notebooks"))
+                   for p in (ROOT / "notebooks").rglob("*.ipynb")
+                   if ".ipynb_checkpoints" not in p.parts)
 WIDGET_CALLS = ("widgets.form", "widgets.sliders", "scenario_sliders", "FileUpload")
 
 

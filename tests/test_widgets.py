@@ -168,12 +168,21 @@ def test_sizes_are_relative_to_the_cell_and_long_labels_wrap_above():
     short = box.controls["Short"]
     assert short.layout.width == "100%" and short.layout.max_width == widgets.MAX_WIDTH
     assert short.style.description_width.endswith("em")
-    assert box.controls[long].description == ""
+    # every control keeps its own label (a tooltip alone is no label for a screen reader)
+    assert box.controls[long].description == long
+    assert widgets.CHECK_CLASS in _classes(box.controls[long])  # a checkbox's label wraps
+    long_text = long.replace("?", " (yes or no)?")
+    box = widgets.form({long_text: ""}, print)
+    ctl = box.controls[long_text]
+    assert ctl.description == long_text and widgets.ABOVE_CLASS in _classes(ctl)
     labels = [c for c in box.children if widgets.LABEL_CLASS in _classes(c)]
-    assert len(labels) == 1 and html.escape(long) in labels[0].value
+    assert len(labels) == 1 and html.escape(long_text) in labels[0].value
+    assert any(f".{widgets.ABOVE_CLASS} > .widget-label" in getattr(c, "value", "")
+               for c in box.children)  # the style sheet that hides the inline copy
+    # a slider's label goes above it, so the slider and its value have the cell's width
     s = widgets.sliders({"a": (1, 5, 1, 3, "A")}, lambda a: a)
     assert s.controls["a"].layout.width == "100%"
-    assert "px" not in s.controls["a"].style.description_width
+    assert s.controls["a"].description == "A" and widgets.ABOVE_CLASS in _classes(s.controls["a"])
 
 
 def test_displayed_widgets_give_a_readable_note_with_the_widget_view():

@@ -619,9 +619,9 @@ def logic_model_figure(model: dict[str, list[str]]):
     """Five boxes left to right joined by arrows, each listing its items. ``(fig, alt)``."""
     import textwrap
 
-    from .charts import PALETTE, new_figure
+    from .charts import MIN_FONT_PT, PALETTE, new_figure
 
-    fig, ax = new_figure(figsize=(11, 3.6))
+    fig, ax = new_figure(figsize=(11, 4.2))
     ax.set_axis_off()
     ax.set_xlim(0, 5)
     ax.set_ylim(0, 1)
@@ -632,7 +632,7 @@ def logic_model_figure(model: dict[str, list[str]]):
         ax.text(i + 0.45, 0.93, stage.capitalize(), ha="center", va="center", fontweight="bold")
         body = "\n".join("• " + textwrap.fill(t, 20, subsequent_indent="  ")
                          for t in model[stage][:5])
-        ax.text(i + 0.1, 0.82, body, ha="left", va="top", fontsize=8)
+        ax.text(i + 0.1, 0.82, body, ha="left", va="top", fontsize=MIN_FONT_PT)
         if i < 4:
             ax.annotate("", xy=(i + 1.05, 0.45), xytext=(i + 0.86, 0.45),
                         arrowprops={"arrowstyle": "->", "lw": 2})

@@ -544,7 +544,7 @@ def per_resident_figure(table):
 
 def stacked_share_figure(table, title: str, what: str):
     """Stacked horizontal bars of shares per council (``table``: council + share columns)."""
-    from .charts import PALETTE, new_figure
+    from .charts import MIN_FONT_PT, PALETTE, new_figure
 
     cols = [c for c in table.columns if c != "council"]
     fig, ax = new_figure(figsize=(9, 0.5 * max(len(table), 2) + 1.6))
@@ -559,7 +559,8 @@ def stacked_share_figure(table, title: str, what: str):
     ax.set_xlabel("% of " + what)
     ax.set_title(title)
     ax.invert_yaxis()
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=MIN_FONT_PT,
+              frameon=False)
     if not len(table) or not cols:
         return fig, f"{title}: no data."
     parts = []

@@ -181,6 +181,8 @@ def start(name: str, config: str = "councils/sample.yaml", output_dir: str = "",
     art = Artefacts(out, name, title=title, council=cfg.council.name)
     ctx = Context(name=name, config=cfg, artefacts=art, output_dir=out,
                   interactive=bool(interactive))
-    if not quiet:
-        print(ctx.describe())
+    if not quiet:  # a sentence for people, not code font
+        from IPython.display import display
+
+        display(Markdown(f"*{ctx.describe()}*"))
     return ctx

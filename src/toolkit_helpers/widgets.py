@@ -233,7 +233,7 @@ def _box_class():
 
 
 def _box(children, description: str):
-    box = _box_class()(children)
+    box = _box_class()([*children, _style(_ipw())])
     box.description_note = description
     return box
 
@@ -336,15 +336,45 @@ def _layout(w):
     return w.Layout(width="100%", max_width=MAX_WIDTH)
 
 
-def _labelled(w, label: str, control, description_width: str):
-    """``control`` with its label: as its description when short, else above it (wrapping)."""
-    if len(str(label)) <= LONG_LABEL:
-        control.description = label
+#: Classes the style sheet below targets: a control whose label is shown above it (its own
+#: label kept for assistive technology, visually hidden), and a checkbox whose label wraps.
+ABOVE_CLASS = "toolkit-label-above"
+CHECK_CLASS = "toolkit-check"
+_STYLE = (
+    f".{ABOVE_CLASS} > .widget-label{{position:absolute!important;width:1px!important;"
+    "height:1px!important;overflow:hidden!important;clip:rect(0 0 0 0);white-space:nowrap;"
+    "margin:0!important;padding:0!important}"
+    f".{CHECK_CLASS},.{CHECK_CLASS} .widget-label-basic{{height:auto!important}}"
+    f".{CHECK_CLASS} .widget-label-basic,.{CHECK_CLASS} .widget-label-basic span"
+    "{white-space:normal!important;overflow:visible!important;text-overflow:clip!important;"
+    "line-height:1.35}"
+    f".{LABEL_CLASS}{{white-space:normal;line-height:1.35}}"
+)
+
+
+def _style(w):
+    """The widgets' small style sheet (labels above controls, wrapping checkbox labels)."""
+    return w.HTML(f"<style>{_STYLE}</style>", layout=w.Layout(margin="0", height="0"))
+
+
+def _labelled(w, label: str, control, description_width: str, *, above: bool = False):
+    """``control`` with its label. Every control keeps its label as its own description, so
+    assistive technology names it (a tooltip alone is not a label). A checkbox's label sits
+    beside it and wraps; a short label sits beside its control; a long one — or any slider's,
+    so that at 200% zoom the slider and its value keep the cell's whole width — is shown
+    above, wrapping, with the control's own label visually hidden."""
+    control.description = str(label)
+    control.description_allow_html = False
+    if isinstance(control, w.Checkbox):
+        control.indent = False
+        control.add_class(CHECK_CLASS)
+        return [control]
+    if len(str(label)) <= LONG_LABEL and not above:
         control.style.description_width = description_width
         return [control]
-    control.description = ""
-    control.tooltip = label
-    lab = w.HTML(f"<span>{html.escape(label)}</span>", layout=_layout(w))
+    control.style.description_width = "0px"
+    control.add_class(ABOVE_CLASS)
+    lab = w.HTML(f"<span>{html.escape(str(label))}</span>", layout=_layout(w))
     lab.add_class(LABEL_CLASS)
     return [lab, control]
 
@@ -467,7 +497,7 @@ def sliders(specs: dict[str, tuple], fn: Callable[..., Any], *, continuous: bool
         cls = w.IntSlider if all(isinstance(x, int) for x in (lo, hi, step, value)) else w.FloatSlider
         ctls[key] = cls(min=lo, max=hi, step=step, value=value, continuous_update=continuous,
                         layout=_layout(w))
-        rows.extend(_labelled(w, label[0] if label else key, ctls[key], width))
+        rows.extend(_labelled(w, label[0] if label else key, ctls[key], width, above=True))
     out = w.Output(layout=w.Layout(width="100%"))
     messages = _Messages()
 
