@@ -1025,3 +1025,82 @@ def test_limits_apply_to_spend_files(tmp_path, monkeypatch):
     assert "TOOLKIT_MAX_CELLS" in str(info.value)
     monkeypatch.setenv("TOOLKIT_MAX_CELLS", "1000")
     assert len(spend.load_spend(p)) == 100
+
+
+# ----------------------------------------------------------------------------- streaming read
+# A large UTF-8 file is read without holding its text (the header from its head, the records
+# streamed by pyarrow): the result must be exactly the whole-text route's.
+
+STREAM_TEXT = (
+    "Anytown Council spend over £500\n"
+    ",,,\n"
+    "Supplier Name,Amount,Payment Date,Service Area,Notes\n"
+    + "".join(f"  Supplier {i % 13} ,\"{i},{i % 10}00.50\",{1 + i % 28:02d}/04/2023,Parks,"
+              f"\"line one\nline two\"\n" if i % 50 == 7 else
+              f"Supplier {i % 13},{i}.25,{1 + i % 28:02d}/04/2023,Caf\u00e9\u00a0,\n"
+              for i in range(1000))
+    + "Supplier Name,Amount,Payment Date,Service Area,Notes\n"
+    "TOTAL,,,,\n"
+    ",12345.00,,,\n")
+
+
+def _both_routes(monkeypatch, path):
+    """load_spend's frame and report by the streaming route (its head made small, so a small
+    file takes it) and by the whole-text route; and whether streaming was used."""
+    used = []
+    real = spend._stream_utf8_block
+
+    def spy(*a, **k):
+        block = real(*a, **k)
+        used.append(block is not None)
+        return block
+
+    monkeypatch.setattr(spend, "STREAM_HEAD_BYTES", 16384)
+    monkeypatch.setattr(spend, "_stream_utf8_block", spy)
+    streamed = spend.load_spend(path)
+    monkeypatch.setattr(spend, "_stream_utf8_block", lambda *a, **k: None)
+    whole = spend.load_spend(path)
+    return streamed, whole, used
+
+
+@pytest.mark.parametrize("bom,newline", [(False, "\n"), (True, "\r\n")])
+def test_streamed_utf8_file_reads_exactly_as_the_whole_text(tmp_path, monkeypatch, bom, newline):
+    path = write(tmp_path / "big.csv", STREAM_TEXT, newline=newline, bom=bom)
+    streamed, whole, used = _both_routes(monkeypatch, path)
+    assert used == [True]
+    pd.testing.assert_frame_equal(streamed, whole)
+    assert streamed.attrs["report"] == whole.attrs["report"]
+    rep = streamed.attrs["report"]["files"][0]
+    assert rep["encoding"] == ("utf-8-sig" if bom else "utf-8")
+    assert rep["line_endings"] == ("CRLF" if newline == "\r\n" else "LF")
+    assert rep["dropped"]["repeated header"] == 1 and rep["dropped"]["totals"] >= 1
+    assert len(streamed) == 1001 and streamed["service_area"].iloc[0] == "Caf\u00e9"  # + ",12345"
+
+
+def test_a_late_byte_that_is_not_utf8_falls_back_to_the_whole_text(tmp_path, monkeypatch):
+    data = STREAM_TEXT.encode("utf-8")
+    at = data.rfind(b"Supplier 3,")
+    data = data[:at] + b"Supplier \xa33," + data[at + len(b"Supplier 3,"):]
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(data)
+    assert at > 16384
+    streamed, whole, used = _both_routes(monkeypatch, path)
+    assert used == [False]  # pyarrow refused the body: the whole-text route read it
+    pd.testing.assert_frame_equal(streamed, whole)
+    assert "Supplier \u00a33" in set(streamed["supplier"])
+
+
+def test_strip_shares_columns_with_nothing_to_strip_and_strips_unicode_spaces():
+    s = pd.Series(["a", "b c"], dtype="str")
+    assert spend._strip_series(s) is s
+    for pad in (" ", "\t", "\u00a0", "\u3000", "\x1c", "\u2028"):
+        got = spend._strip_series(pd.Series([f"{pad}x{pad}", "y"], dtype="str"))
+        assert got.tolist() == ["x", "y"]
+
+
+def test_every_synonym_has_a_letter():
+    """header_score passes over cells without letters (numbers, dates, amounts): right only
+    while no synonym is letterless."""
+    assert all(any(ch.isalpha() for ch in k) for k in spend.SYNONYM_INDEX)
+    assert spend.header_score(["12.50", "2023-04-01", "Supplier", "Amount"]) == 2
+    assert spend.header_score(["2023"], extra=["2023"]) == 1  # a user's letterless column name

@@ -239,7 +239,10 @@ _CAMEL_1 = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _CAMEL_2 = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
 
 
-@functools.lru_cache(maxsize=8192)
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+@functools.lru_cache(maxsize=65536)
 def _header_key(s: str) -> str:
     s = _CAMEL_2.sub(" ", _CAMEL_1.sub(" ", s.replace("\ufeff", "")))
     return normalise_header(s)
@@ -268,8 +271,14 @@ def header_score(row: Sequence, extra: Iterable[str] = ()) -> float:
     """How header-like a row is: the number of distinct fields its cells name (by the synonym
     table, or as one of the ``extra`` column names a user mapping gives)."""
     extra_keys = {header_key(e) for e in extra if e}
+    # a cell of ASCII text without a letter (a number, a date, an amount) names no field:
+    # every synonym has letters (unless a user's column name has none)
+    skip_letterless = all(_ASCII_LETTER.search(k) for k in extra_keys)
     found = set()
     for cell in row:
+        if skip_letterless and isinstance(cell, str) and cell.isascii() \
+                and cell.lower() == cell.upper():  # ASCII: no letter has one case only
+            continue
         k = header_key(cell)
         if not k:
             continue
@@ -791,8 +800,9 @@ _MISSING_ANY_CASE = frozenset(v for t in MISSING_TOKENS
 def normalise_text(values):
     """Strip spaces; empty cells and :data:`MISSING_TOKENS` (upper, lower or title case) →
     missing (NaN)."""
-    s = _as_str_series(values).str.strip()
-    return s.where(~(s.isna() | s.isin(_MISSING_ANY_CASE)))
+    s = _strip_series(_as_str_series(values))
+    missing = s.isna() | s.isin(_MISSING_ANY_CASE)
+    return s.where(~missing) if missing.any() else s
 
 
 # ----------------------------------------------------------------------------- reading
@@ -840,10 +850,12 @@ def _str_frame(rows: list[list[str]], width: int, start: int = 0):
     return frame
 
 
-def _pyarrow_body(body: str, width: int, delimiter: str):
+def _pyarrow_body(body, width: int, delimiter: str):
     """The records after the header, read by pyarrow's CSV reader (fast, all text), or ``None``
-    when pyarrow cannot read them as they are (ragged rows, odd quoting, no rows): the caller
-    then uses pandas' C parser, which handles those."""
+    when pyarrow cannot read them as they are (ragged rows, odd quoting, no rows, text that is
+    not UTF-8): the caller then uses pandas' C parser, which handles those. ``body`` is the
+    text, or a binary file positioned at the first record (read as it streams: the file's
+    bytes are never all in memory)."""
     try:
         import pyarrow as pa
         import pyarrow.csv as pcsv
@@ -851,12 +863,14 @@ def _pyarrow_body(body: str, width: int, delimiter: str):
         return None
     import pandas as pd
 
-    if not body.strip("\r\n"):
-        return None
+    if isinstance(body, str):
+        if not body.strip("\r\n"):
+            return None
+        body = _io.BytesIO(body.encode("utf-8"))
     names = [f"c{i}" for i in range(width)]
     try:
         table = pcsv.read_csv(
-            _io.BytesIO(body.encode("utf-8")),
+            body,
             read_options=pcsv.ReadOptions(column_names=names),
             parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char='"',
                                             double_quote=True, newlines_in_values=True,
@@ -866,10 +880,98 @@ def _pyarrow_body(body: str, width: int, delimiter: str):
                                                 quoted_strings_can_be_null=False))
     except (pa.ArrowException, ValueError):
         return None
+    if not table.num_rows:
+        return None
     str_dtype = pd.StringDtype("pyarrow", na_value=float("nan"))
     frame = table.to_pandas(types_mapper={pa.string(): str_dtype, pa.large_string(): str_dtype}.get)
     frame.columns = range(width)
     return frame
+
+
+#: Bytes of a UTF-8 file read first by :func:`_stream_utf8_block` (the header and the first
+#: records are found in them).
+STREAM_HEAD_BYTES = 1 << 20
+
+
+def _line_ending_of_file(path: Path) -> str:
+    """:func:`io.line_endings` of a whole file, counted in chunks (not all in memory)."""
+    crlf = cr = lf = 0
+    prev = b""
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 24), b""):
+            joined = prev[-1:] + chunk  # a CRLF split between two chunks
+            crlf += joined.count(b"\r\n")
+            cr += chunk.count(b"\r")
+            lf += chunk.count(b"\n")
+            prev = chunk
+    kinds = [k for k, n in (("CRLF", crlf), ("CR", cr - crlf), ("LF", lf - crlf)) if n]
+    return "none" if not kinds else kinds[0] if len(kinds) == 1 else "mixed"
+
+
+def _stream_utf8_block(path: Path, header_hint: Iterable[str]) -> Block | None:
+    """A UTF-8 CSV (the usual published file) read without holding its text: the header and
+    the first records found in its first :data:`STREAM_HEAD_BYTES` exactly as
+    :func:`read_csv_frame` finds them in the whole text, then the records after the header
+    streamed from the file by pyarrow (which checks they are UTF-8), as Arrow-backed strings.
+    ``None`` when the file needs the whole-text route: not UTF-8, binary, no header in the
+    first records, ragged or oddly quoted rows, a table beyond the size limits (whose error
+    that route gives)."""
+    from .io import limit, looks_binary
+
+    check_regular_file(path)
+    with open(path, "rb") as f:
+        raw = f.read(STREAM_HEAD_BYTES)
+        whole = not f.read(1)
+    if whole or raw.startswith((b"\xff\xfe", b"\xfe\xff", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) \
+            or looks_binary(raw):
+        return None  # a small file: the whole-text route costs nothing
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    try:
+        text = _utf8_decoder().decode(raw[3:] if bom else raw, final=False)
+    except UnicodeDecodeError:
+        return None
+    delimiter = sniff_delimiter(text)
+    head, ends = _head_records(text, delimiter)
+    if len(head) < 200 or ends[-1] >= len(text):  # the first records must be complete
+        return None
+    hint = [h for h in header_hint if h]
+    h = find_header(head, hint, min_score=1 if hint else 2, tail=0)
+    if h is None:
+        return None
+    width = max(len(r) for r in head)
+    with open(path, "rb") as f:
+        f.seek((3 if bom else 0) + len(text[:ends[h]].encode("utf-8")))
+        body = _pyarrow_body(f, max(len(r) for r in head[h:]), delimiter)
+    if body is None:
+        return None
+    width = max(width, body.shape[1])
+    if width > limit("max_columns") or (h + 1 + len(body)) * width > limit("max_cells"):
+        return None
+    top = _str_frame(head[:h + 1], width)
+    for c in range(body.shape[1], width):
+        body[c] = _str_series("", body.index)
+    body.index = range(h + 1, h + 1 + len(body))
+    frame = _concat_frames(top, body) if len(top) else body
+    return Block(path, None, frame, "utf-8-sig" if bom else "utf-8", _line_ending_of_file(path),
+                 delimiter, [])
+
+
+def _utf8_decoder():
+    import codecs
+
+    return codecs.getincrementaldecoder("utf-8")()
+
+
+def _str_series(value: str, index):
+    import pandas as pd
+
+    return pd.Series(value, index=index, dtype="str")
+
+
+def _concat_frames(top, body):
+    import pandas as pd
+
+    return pd.concat([top, body])
 
 
 def read_csv_frame(path: str | os.PathLike, delimiter: str | None = None,
@@ -886,6 +988,10 @@ def read_csv_frame(path: str | os.PathLike, delimiter: str | None = None,
     import pandas as pd
 
     path = Path(path)
+    if fast and delimiter is None:
+        block = _stream_utf8_block(path, header_hint)
+        if block is not None:
+            return block
     raw = _raw_bytes(path)
     decoded = decode_text(raw, file=path)
     text = decoded.text
@@ -1005,11 +1111,28 @@ def _examples(mask, rows, column: str, values, problem: str, limit=MAX_EXAMPLES)
             for i in idx]
 
 
+#: The characters ``str.strip()`` removes, as a regular expression class.
+_WHITESPACE_CLASS = "[" + "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + "]"
+_PADDED = f"^{_WHITESPACE_CLASS}|{_WHITESPACE_CLASS}$"
+
+
+def _strip_series(s):
+    """``s.str.strip()``, or ``s`` itself (no copy) when no value has spaces to strip: the
+    usual column, whose Arrow-backed strings are then shared, not duplicated."""
+    if not len(s) or s.str.contains(_PADDED, regex=True).fillna(True).any():
+        return s.str.strip()
+    return s
+
+
 def _stripped(frame):
-    """Every cell stripped of surrounding spaces (missing cells become ``""``)."""
-    out = frame.copy()
+    """Every cell stripped of surrounding spaces (missing cells become ``""``); columns with
+    nothing to strip are shared with ``frame``, not copied."""
+    out = frame.copy(deep=False)
     for c in out.columns:
-        out[c] = out[c].fillna("").str.strip()
+        col = out[c]
+        if col.hasnans:
+            col = col.fillna("")
+        out[c] = _strip_series(col)
     return out
 
 
@@ -1163,7 +1286,9 @@ def _tidy_block(block: Block, mapping, organisation: str | None) -> tuple[object
         if n:
             dropped[why] = dropped.get(why, 0) + n
         drop |= m
-    keep = body[~drop]
+    # only the columns used are taken from the body (and copied only when rows are dropped)
+    used = sorted(set(det.positions.values()))
+    keep = body[used] if not drop.any() else body.loc[~drop, used]
     rows = (keep.index.to_numpy() + 1).astype("int64")
     out = pd.DataFrame(index=keep.index)
     issues = pd.Series("", index=keep.index, dtype="str")

@@ -6,15 +6,24 @@ columnar cache (one Parquet file per input file) and computes the standard summa
 (by month, service area, supplier; supplier concentration; duplicate candidates), so only the
 small results are ever pandas frames.
 
-**The same rules as** :func:`toolkit_helpers.spend.load_spend`. For each CSV the header row and
-the columns are found by :mod:`toolkit_helpers.spend`'s own functions (:func:`spend.find_header`,
-:func:`spend.detect_columns`) on the first records; DuckDB then reads the body as text and the
-cells are parsed by SQL written from the same rules (amount forms, date shapes with day-first
-or month-first detection, totals labels, missing tokens, rows to drop). Files the SQL route
-cannot take exactly as ``load_spend`` would — workbooks, Windows-1252 files using the bytes
-0x80–0x9F, blank lines, a header on the last line, totals rows with no label, an empty chosen
+**The same rules as** :func:`toolkit_helpers.spend.load_spend`. Each CSV's layout is decided
+from its head only (the first :data:`HEAD_BYTES`): the header row and the columns by
+:mod:`toolkit_helpers.spend`'s own functions (:func:`spend.find_header`,
+:func:`spend.detect_columns`), the delimiter and the encoding (UTF-8, or Latin-1 for a
+Windows-1252 file without the bytes where the two differ). Files of one layout are then read
+together by DuckDB in one pass: the columns used are stripped as Python strips, each record is
+kept or set aside (blank, repeated header, totals, no content — :func:`spend.drop_mask`'s
+reasons, counted per file as ``load_spend``'s report counts them) as it is read, and the kept
+records are parsed by SQL written from the same rules (amount forms, date shapes with day-first
+or month-first detection, missing tokens) and written to the Parquet cache. Only a byte search
+for blank lines looks at a whole file in Python (DuckDB would skip them, shifting row
+numbers). Files the SQL route cannot take exactly as ``load_spend`` would — workbooks,
+Windows-1252 files using the bytes 0x80–0x9F (found in the head, or in the cells of the columns
+used), mixed encodings, bytes that are not UTF-8 after a UTF-8 head, blank lines, ragged rows
+or unclosed quotes, a header on the last line, totals rows with no label, an empty chosen
 column, mostly unreadable columns — are read by ``load_spend`` itself (one file at a time) and
-written to the same cache. Results equal the pandas path (tested on small awkward data).
+written to the same cache. Results equal the pandas path (tested on the bad-input corpus, the
+synthetic samples and small awkward data).
 
 **The cache** holds one Parquet file per input, named from the file's path, size,
 modification time, the column mapping and :data:`CACHE_VERSION`; an unchanged file is not read
@@ -28,16 +37,15 @@ import hashlib
 import io as _io
 import json
 import os
-import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import spend
 from .errors import DataFileError
 
 #: Bump when the parsing rules change, so old cache files are not reused.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 #: Columns of every cache file, in order.
 CACHE_COLUMNS = spend.CANONICAL + ("source_file", "source_row") + (
     "effective_date", "irrecoverable_vat", "supplier_id", "expense_code")
@@ -45,6 +53,11 @@ CACHE_COLUMNS = spend.CANONICAL + ("source_file", "source_row") + (
 HEAD_BYTES = 256 * 1024
 #: CSV bytes read by SQL in one batch (files of one layout are read together up to this).
 BATCH_BYTES = 192 * 1024 * 1024
+#: Parquet compression of the cache (fast to write and read; the cache is about a third of
+#: the CSVs' size).
+PARQUET_CODEC = "snappy"
+#: Reasons rows are set aside, as :func:`spend.drop_mask` names them (its order).
+DROP_REASONS = ("blank", "repeated header", "totals", "no amount, supplier, date or reference")
 #: DuckDB's memory limit: well inside Binder's 1–2 GB; DuckDB spills to disk beyond it.
 MEMORY_LIMIT = "900MB"
 
@@ -68,6 +81,20 @@ def _strip(expr: str) -> str:
             f"THEN trim({expr}, {ws}) ELSE {t} END)")
 
 
+def _strip_fast(expr: str) -> str:
+    """:func:`_strip`, passing over the usual cell — printable ASCII at both ends, so nothing
+    to strip — without trimming it."""
+    return (f"(CASE WHEN ascii({expr}) BETWEEN 33 AND 126 AND ascii(right({expr}, 1)) "
+            f"BETWEEN 33 AND 126 THEN {expr} ELSE {_strip(expr)} END)")
+
+
+def _filled(expr: str) -> str:
+    """SQL: the cell has something other than whitespace (``str.strip()`` leaves text), false
+    for NULL; a cell starting with printable ASCII is decided without trimming."""
+    return (f"(CASE WHEN {expr} IS NULL OR {expr} = '' THEN false "
+            f"WHEN ascii({expr}) BETWEEN 33 AND 126 THEN true ELSE {_strip(expr)} <> '' END)")
+
+
 _MISSING_ANY = sorted(spend._MISSING_ANY_CASE)
 _MISSING_UPPER = sorted(spend.MISSING_TOKENS)
 #: "No value" in amount columns (``nan`` there is an unreadable amount, as in load_spend).
@@ -76,6 +103,17 @@ _AMOUNT_MISSING_UPPER = sorted(spend.AMOUNT_MISSING_TOKENS)
 
 def _in(expr: str, values) -> str:
     return f"{expr} IN ({', '.join(_q(v) for v in values)})"
+
+
+#: The longest missing token (in bytes): longer text is never one.
+_TOKEN_BYTES = max(len(t.encode()) for t in spend._MISSING_ANY_CASE)
+
+
+def _is_token(s: str, values, upper: bool = False) -> str:
+    """SQL: the (non-NULL) text ``s`` is one of ``values`` (missing tokens), with the usual
+    cell — longer than any token — decided by its length alone."""
+    e = f"upper({s})" if upper else s
+    return f"(CASE WHEN strlen({s}) > {_TOKEN_BYTES} THEN false ELSE {_in(e, values)} END)"
 
 
 def _amount_expr(s: str) -> str:
@@ -92,7 +130,7 @@ def _amount_expr(s: str) -> str:
     num = (f"(CASE WHEN regexp_full_match({c2}, '[-+]?(\\d+\\.?\\d*|\\.\\d+)') "
            f"THEN TRY_CAST({c2} AS DOUBLE) END)")
     step3 = f"(CASE WHEN {neg} THEN -abs({num}) ELSE {num} END)"
-    return (f"(CASE WHEN {s} IS NULL OR {_in(f'upper({s})', _MISSING_UPPER)} THEN NULL "
+    return (f"(CASE WHEN {s} IS NULL OR {_is_token(s, _MISSING_UPPER, True)} THEN NULL "
             f"WHEN TRY_CAST({s} AS DOUBLE) IS NOT NULL THEN TRY_CAST({s} AS DOUBLE) "
             f"WHEN TRY_CAST({step2} AS DOUBLE) IS NOT NULL THEN TRY_CAST({step2} AS DOUBLE) "
             f"ELSE {step3} END)")
@@ -169,12 +207,12 @@ def _date_prep(s: str) -> str:
     lost = f"(contains({s}, ':') AND regexp_full_match({s}, {_q(spend._LOST_DATE)}))"
     no_time = _strip(f"regexp_replace({s}, {_q(spend._TIME_SUFFIX)}, '')")
     untimed = f"(CASE WHEN contains({s}, ':') THEN {no_time} ELSE {s} END)"
-    return (f"(CASE WHEN {s} IS NULL OR {_in(s, _MISSING_ANY)} OR {lost} THEN NULL "
+    return (f"(CASE WHEN {s} IS NULL OR {_is_token(s, _MISSING_ANY)} OR {lost} THEN NULL "
             f"ELSE {untimed} END)")
 
 
 def _text_expr(s: str) -> str:
-    return f"(CASE WHEN {s} IS NULL OR {_in(s, _MISSING_ANY)} THEN NULL ELSE {s} END)"
+    return f"(CASE WHEN {s} IS NULL OR {_is_token(s, _MISSING_ANY)} THEN NULL ELSE {s} END)"
 
 
 def _total_label(s: str) -> str:
@@ -219,6 +257,8 @@ class FileResult:
     rows: int
     why: str = ""       # why the pandas route was taken
     cache: str = ""
+    #: rows set aside, by reason, as ``load_spend``'s report (``dropped``) says
+    dropped: dict = field(default_factory=dict)
 
 
 def _schema():
@@ -242,6 +282,34 @@ def _signature(plan: dict) -> tuple:
             tuple(sorted((k, tuple(v)) for k, v in det.alternatives.items())))
 
 
+def _merged_dropped(reports: list[dict]) -> dict:
+    """One file's rows set aside, by reason, from ``load_spend``'s report entries (a
+    workbook has one per sheet: summed)."""
+    out: dict[str, int] = {}
+    for r in reports:
+        for why, n in (r.get("dropped") or {}).items():
+            out[why] = out.get(why, 0) + int(n)
+    return out
+
+
+def _side(target: Path) -> Path:
+    """The cache file's companion: how it was read and the rows set aside (JSON)."""
+    return target.with_suffix(".json")
+
+
+def _write_side(target: Path, info: dict) -> None:
+    from .io import atomic_write_text
+
+    atomic_write_text(_side(target), json.dumps(info, sort_keys=True))
+
+
+def _read_side(target: Path) -> dict:
+    try:
+        return json.loads(_side(target).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 class _UsePandas(Exception):
     """This file needs load_spend's full rules (the reason is the message)."""
 
@@ -256,54 +324,66 @@ def _cache_name(path: Path, mapping: Mapping | None, organisation: str | None) -
 _C1 = bytes(b for b in range(256) if not 0x80 <= b <= 0x9F)
 
 
-def _scan(path: Path) -> str:
-    """The DuckDB encoding for a file — UTF-8 (with or without BOM), or Latin-1 when it is
-    Windows-1252 without the bytes 0x80–0x9F where the two differ — after checking, in one
-    streaming pass, that it has no blank lines (DuckDB skips them, which would shift the row
-    numbers reported to users)."""
-    from .io import has_utf8_sequences
-
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    is_utf8, c1, tail, some_utf8 = True, False, b"", False
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 24), b""):
-            joined = tail + chunk
-            if b"\n\n" in joined or b"\n\r\n" in joined:
-                raise _UsePandas("blank lines")
-            tail = chunk[-2:]
-            if is_utf8:
-                try:
-                    utf8.decode(chunk)
-                except UnicodeDecodeError:
-                    is_utf8 = False
-            if not some_utf8:
-                some_utf8 = has_utf8_sequences(chunk)
-            if not c1 and len(chunk.translate(None, _C1)):
-                c1 = True
-    if is_utf8:
-        try:
-            utf8.decode(b"", final=True)
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
-    if some_utf8:  # lines of UTF-8 among Windows-1252 ones: load_spend decodes line by line
+def _head_encoding(raw: bytes, whole: bool) -> str:
+    """The DuckDB encoding for a file, decided from its first bytes ``raw`` (``whole``: the
+    whole file): UTF-8 (with or without BOM) when they are UTF-8 — DuckDB then refuses a later
+    byte that is not, and the file goes to ``load_spend`` — or Latin-1 when they are
+    Windows-1252 without the bytes 0x80–0x9F where the two differ (later lines are checked in
+    SQL: :func:`_latin1_suspect`)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(raw, final=whole)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # io.has_utf8_sequences, faster: what a UTF-8 decoder keeps when it drops the bytes that
+    # are not UTF-8 is non-ASCII exactly when some valid multi-byte sequence is there
+    if not raw.decode("utf-8", errors="ignore").isascii():  # UTF-8 lines among Windows-1252
         raise _UsePandas("UTF-8 characters in a file that is not UTF-8 (mixed encodings)")
-    if c1:
+    if len(raw.translate(None, _C1)):
         raise _UsePandas("Windows-1252 characters in 0x80–0x9F")
     return "latin-1"
 
 
+def _has_blank_line(path: Path) -> bool:
+    """Whether the file has an empty line (DuckDB skips them, which would shift the row
+    numbers reported to users): a byte search of the mapped file, no decoding."""
+    import mmap
+
+    with open(path, "rb") as f:
+        if not os.fstat(f.fileno()).st_size:
+            return False
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            return m.find(b"\n\n") >= 0 or m.find(b"\n\r\n") >= 0
+
+
+#: Text that Latin-1 decoding gives differently from load_spend's: a C1 control character
+#: (a Windows-1252 character such as € or ’ in 0x80–0x9F) or a UTF-8 sequence read as two
+#: Latin-1 characters (a UTF-8 line in a Windows-1252 file, which load_spend decodes as UTF-8).
+_LATIN1_SUSPECT = "[\\x{80}-\\x{9f}]|[\\x{c2}-\\x{f4}][\\x{80}-\\x{bf}]"
+
+
+def _latin1_suspect(c: str) -> str:
+    """SQL: the cell (read as Latin-1) holds :data:`_LATIN1_SUSPECT` text (ASCII cells, the
+    usual ones, are passed over without a regular expression)."""
+    return (f"(CASE WHEN {c} IS NULL OR strlen({c}) = length({c}) THEN false "
+            f"ELSE regexp_matches({c}, {_q(_LATIN1_SUSPECT)}) END)")
+
+
 def _plan(path: Path, mapping: Mapping | None):
-    """Header row, columns and reading options for the SQL route (or :class:`_UsePandas`)."""
+    """Header row, columns and reading options for the SQL route (or :class:`_UsePandas`),
+    from the file's first :data:`HEAD_BYTES` only (plus a byte search for blank lines)."""
     if path.suffix.lower() not in (".csv", ".txt"):
         raise _UsePandas("not a CSV file")
     with open(path, "rb") as f:
         raw = f.read(HEAD_BYTES)
+        whole = len(raw) < HEAD_BYTES or not f.read(1)
     if not raw.strip():
         raise _UsePandas("empty file")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
         raise _UsePandas("UTF-16 or binary content")
-    enc = _scan(path)
+    enc = _head_encoding(raw, whole)
+    if _has_blank_line(path):
+        raise _UsePandas("blank lines")
     codec = "utf-8-sig" if enc == "utf-8" else "cp1252"
     text = raw.decode(codec, errors="ignore")
     if "\r" in text and "\r\n" not in text:
@@ -321,7 +401,7 @@ def _plan(path: Path, mapping: Mapping | None):
                 break
     except csv.Error:
         raise _UsePandas("irregular quoting in the first records") from None
-    if len(raw) == HEAD_BYTES and len(rows) <= 200:
+    if not whole and len(rows) <= 200:
         rows = rows[:-1]  # the last record may be cut off
     user = spend._check_mapping(mapping, path)
     extra = [c for c in user.values() if c]
@@ -384,7 +464,9 @@ class SpendPipeline:
             if target.exists() and not refresh:
                 n = self.con.execute(
                     f"SELECT count(*) FROM read_parquet({_q(str(target))})").fetchone()[0]
-                results[p] = FileResult(p.name, "cache", int(n), cache=target.name)
+                side = _read_side(target)
+                results[p] = FileResult(p.name, "cache", int(n), side.get("why", ""),
+                                        target.name, side.get("dropped", {}))
                 continue
             try:
                 todo.append((p, target, _plan(p, mapping)))
@@ -400,9 +482,13 @@ class SpendPipeline:
                     batch.append(item)
                     size += item[0].stat().st_size
                 if batch and (item is None or size >= BATCH_BYTES):
-                    for p, target, n, why in self._ingest_sql(batch, organisation):
-                        results[p] = (FileResult(p.name, "duckdb", n, cache=target.name) if not why
-                                      else self._via_pandas(p, target, mapping, organisation, why))
+                    for p, target, n, why, dropped in self._ingest_sql(batch, organisation):
+                        if why:
+                            results[p] = self._via_pandas(p, target, mapping, organisation, why)
+                        else:
+                            _write_side(target, {"route": "duckdb", "dropped": dropped})
+                            results[p] = FileResult(p.name, "duckdb", n, cache=target.name,
+                                                    dropped=dropped)
                     batch, size = [], 0
         for p in paths:
             self.files.append(results[p])
@@ -410,8 +496,9 @@ class SpendPipeline:
         return self
 
     def _via_pandas(self, p: Path, target: Path, mapping, organisation, why: str) -> FileResult:
-        n = self._ingest_pandas(p, target, mapping, organisation)
-        return FileResult(p.name, "pandas", n, why, target.name)
+        n, dropped = self._ingest_pandas(p, target, mapping, organisation)
+        _write_side(target, {"route": "pandas", "why": why, "dropped": dropped})
+        return FileResult(p.name, "pandas", n, why, target.name, dropped)
 
     def _tmp(self, target: Path) -> Path:
         return target.with_name(f".{target.stem}.{os.getpid()}.tmp")
@@ -421,6 +508,7 @@ class SpendPipeline:
         import pyarrow.parquet as pq
 
         df = spend.load_spend(p, mapping, organisation=organisation)
+        dropped = _merged_dropped(df.attrs["report"]["files"])
         df = df[list(CACHE_COLUMNS)]
         table = pa.Table.from_pandas(df, schema=_schema(), preserve_index=False)
         tmp = self._tmp(target)
@@ -429,12 +517,18 @@ class SpendPipeline:
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
-        return len(df)
+        return len(df), dropped
 
     def _ingest_sql(self, batch: list[tuple[Path, Path, dict]], organisation):
-        """Read a batch of CSVs with one layout by SQL; yield ``(path, target, rows, why)``,
-        ``why`` saying why a file must go through ``load_spend`` instead (then nothing of it is
-        written here)."""
+        """Read a batch of CSVs with one layout by SQL; yield ``(path, target, rows, why,
+        dropped)``, ``why`` saying why a file must go through ``load_spend`` instead (then
+        nothing of it is written here), ``dropped`` the rows set aside by reason (as
+        ``load_spend``'s report).
+
+        One read of the CSVs (the columns used stripped as Python strips, the others kept as
+        read and looked at only where a rule needs them), each record's fate (kept, or set
+        aside as blank, repeated header, totals, no content) decided in the same pass; then one
+        parse of the kept records and one write of the Parquet files."""
         import duckdb
 
         plan = batch[0][2]
@@ -444,71 +538,100 @@ class SpendPipeline:
         files = "[" + ", ".join(_q(str(p)) for p, _, _ in batch) + "]"
         src = (f"read_csv({files}, header=false, skip={plan['skip']}, columns={columns}, "
                f"delim={_q(plan['delimiter'])}, quote='\"', escape='\"', auto_detect=false, "
-               f"null_padding=true, strict_mode=false, encoding={_q(plan['encoding'])}, "
-               f"filename='_file')")
-        index = {str(p): k for k, (p, _, _) in enumerate(batch)}
-        stripped = ", ".join(f"coalesce({_strip(c)}, '') AS {c}" for c in cols)
+               f"null_padding=true, strict_mode=true, encoding={_q(plan['encoding'])})")
         col = {f: f"c{i}" for f, i in det.positions.items()}
-        filled_any = " OR ".join(f"{c} <> ''" for c in cols)
-        named = [i for i, h in enumerate(header) if h.strip()]
-        rep_header = " AND ".join(f"c{i} = {_q(header[i].strip())}" for i in named) or "false"
-        supplier = col["supplier"]
-        not_amount = [c for c in cols if c != col["amount"]]
-        total_any = " OR ".join(_total_label(c) for c in not_amount) or "false"
+        used = set(col.values())
+        # the columns used, stripped (missing → ''); the others as read
+        read = ", ".join(f"coalesce({_strip_fast(c)}, '') AS {c}" if c in used else c
+                         for c in cols)
+
+        def filled(c: str) -> str:
+            return f"({c} <> '')" if c in used else _filled(c)
+
+        def stripped(c: str) -> str:
+            return c if c in used else f"coalesce({_strip_fast(c)}, '')"
+
+        supplier, amount = col["supplier"], col["amount"]
         keys = [col[f] for f in ("amount", "supplier", "payment_date", "transaction_id") if f in col]
         content = " OR ".join(f"{c} <> ''" for c in keys)
-        only_amount = " AND ".join(f"{c} = ''" for c in not_amount) or "true"
-        date_fields = [f for f in spend.DATE_FIELDS if f in col]
-        amount_fields = [f for f in spend.AMOUNT_FIELDS if f in col]
-        self.con.execute("CREATE OR REPLACE TEMP TABLE batch_files (_file VARCHAR, _k INTEGER)")
-        self.con.executemany("INSERT INTO batch_files VALUES (?, ?)", list(index.items()))
+        filled_any = " OR ".join(filled(c) for c in sorted(cols, key=lambda c: c not in used))
+        named = [i for i, h in enumerate(header) if h.strip() and i < width]
+        rep = " AND ".join(f"{stripped(f'c{i}')} = {_q(header[i].strip())}" for i in named)
+        rep = (f"(CASE WHEN {stripped(f'c{named[0]}')} = {_q(header[named[0]].strip())} "
+               f"THEN {rep} ELSE false END)") if named else "false"
+        not_amount = [c for c in cols if c != amount]
+        total_any = " OR ".join(_total_label(stripped(c)) for c in not_amount) or "false"
+        totals = (f"(CASE WHEN {supplier} = '' OR {_total_label(supplier)} THEN {total_any} "
+                  f"ELSE false END)")
+        # as spend.drop_mask, whose reasons exclude each other in this order: blank (1),
+        # repeated header (2), totals (3), no amount, supplier, date or reference (4); kept: 0
+        # (a repeated header always has content: the supplier column is named)
+        why = (f"CASE WHEN {content} THEN (CASE WHEN {rep} THEN 2 WHEN {totals} THEN 3 ELSE 0 END) "
+               f"WHEN {totals} THEN 3 WHEN {filled_any} THEN 4 ELSE 1 END")
+        others = [c for c in not_amount if c != supplier]
+        only_amount = (f"(CASE WHEN {amount} = '' OR {supplier} <> '' THEN false ELSE NOT ("
+                       + (" OR ".join(filled(c) for c in others) or "false") + ") END)")
         try:
             # every record in file order (insertion order is kept, so rowid numbers the rows)
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT _file, {stripped} "
-                             f"FROM {src}")
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT *, {why} AS _why, "
+                             f"{only_amount} AS _only_amount FROM (SELECT CAST(file_index AS INTEGER) AS _k, "
+                             f"{read} FROM {src})")
         except duckdb.Error as exc:
-            why = f"DuckDB could not read it as it is ({str(exc).splitlines()[0][:120]})"
+            why_not = f"DuckDB could not read it as it is ({str(exc).splitlines()[0][:120]})"
             if len(batch) == 1:
-                yield batch[0][0], batch[0][1], 0, why
+                yield batch[0][0], batch[0][1], 0, why_not, {}
             else:  # find the file(s) at fault one by one
                 for item in batch:
                     yield from self._ingest_sql([item], organisation)
             return
-        # rows to drop, as spend.drop_mask; row numbers as a spreadsheet shows them
-        self.con.execute(f"""CREATE OR REPLACE TEMP TABLE body AS
-            SELECT * EXCLUDE (_file)
-            FROM (SELECT *, rowid - min(rowid) OVER (PARTITION BY _file) + 1 + {plan['skip']} AS _row
-                  FROM raw) JOIN batch_files USING (_file)
-            WHERE ({filled_any})
-              AND NOT ({rep_header})
-              AND NOT ((({supplier} = '') OR {_total_label(supplier)}) AND ({total_any}))
-              AND ({content})""")
-        self.con.execute("DROP TABLE raw; DROP TABLE batch_files")
+        date_fields = [f for f in spend.DATE_FIELDS if f in col]
+        amount_fields = [f for f in spend.AMOUNT_FIELDS if f in col]
         dates = {f: _date_prep(col[f]) for f in date_fields}
-        flags = [f"coalesce({_month_first_sql(dates[f])}, false) AS mf_{f}" for f in date_fields]
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE flags AS SELECT _k"
-                         f"{''.join(', ' + x for x in flags)} FROM body GROUP BY _k")
-        parsed = ["_k", "_row"]
+        # per file (by its place in the list: no join, which would not keep the file order):
+        # first record, rows set aside by reason, dates day or month first (kept rows)
+        flags = [f"coalesce({_month_first_sql(f'(CASE WHEN _why = 0 THEN {dates[f]} END)')}, "
+                 f"false)" for f in date_fields]
+        per_file = {r[0]: r[1:] for r in self.con.execute(
+            f"SELECT _k, min(rowid), "
+            f"{', '.join(f'count(*) FILTER (WHERE _why = {n})' for n in range(1, 5))}"
+            f"{''.join(', ' + x for x in flags)} FROM raw GROUP BY _k").fetchall()}
+        n_files = len(batch)
+
+        def by_file(i: int, kind: str) -> str:
+            values = [per_file[k][i] if k in per_file else 0 for k in range(n_files)]
+            return f"list_extract([{', '.join(str(v).lower() for v in values)}]::{kind}[], _k + 1)"
+
+        starts = by_file(0, "BIGINT")
+        parsed = ["_k", f"CAST(rowid - {starts} + {1 + plan['skip']} AS BIGINT) AS _row"]
         for f in amount_fields:
-            parsed.append(f"{_finite(_amount_expr(col[f]))} AS {f}")
-            parsed.append(f"({col[f]} = '' OR {_in(f'upper({col[f]})', _AMOUNT_MISSING_UPPER)}) "
-                          f"AS _e_{f}")
-            parsed.append(f"regexp_matches({col[f]}, {_q(spend.COMMA_SUSPECT)}) AS _sus_{f}")
+            c = col[f]
+            parsed.append(f"{_finite(_amount_expr(c))} AS {f}")
+            parsed.append(f"({c} = '' OR {_is_token(c, _AMOUNT_MISSING_UPPER, True)}) AS _e_{f}")
+            parsed.append(f"(CASE WHEN contains({c}, ',') THEN "
+                          f"regexp_matches({c}, {_q(spend.COMMA_SUSPECT)}) ELSE false END) AS _sus_{f}")
         for f in date_fields:
-            parsed.append(f"{_date_expr(dates[f], f'NOT mf_{f}')} AS {f}")
+            mf = by_file(5 + date_fields.index(f), "BOOLEAN")
+            parsed.append(f"{_date_expr(dates[f], f'NOT {mf}')} AS {f}")
             parsed.append(f"({dates[f]} IS NULL) AS _e_{f}")
         for f in spend.FIELDS:
             if f in col and f not in amount_fields and f not in date_fields:
                 parsed.append(f"{_text_expr(col[f])} AS {f}")
-        parsed.append(f"({only_amount}) AS _only_amount")
+        parsed.append("_only_amount")
         for fld in det.alternatives:
             parsed.append(f"({col[fld]} <> '') AS _used_{fld}")
+        latin1 = plan["encoding"] == "latin-1"
+        if latin1:
+            parsed.append("(" + " OR ".join(_latin1_suspect(c) for c in sorted(used)) + ") AS _enc")
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT {', '.join(parsed)} "
-                         f"FROM body JOIN flags USING (_k)")
-        self.con.execute("DROP TABLE body; DROP TABLE flags")
+                         f"FROM raw WHERE _why = 0")
+        self.con.execute("DROP TABLE raw")
         # per file: what sends it to load_spend (which then gives its exact result or error)
         checks = ["count(*) FILTER (WHERE _only_amount AND amount IS NOT NULL) > 0"]
         reasons = ["rows with only an amount (possible unlabelled totals)"]
+        if latin1:
+            checks.append("bool_or(_enc)")
+            reasons.append("Windows-1252 characters in 0x80–0x9F, or UTF-8 lines, after the "
+                           "first records")
         for fld in det.alternatives:
             checks.append(f"NOT bool_or(_used_{fld})")
             reasons.append(f"the column chosen for {fld} is empty")
@@ -516,22 +639,24 @@ class SpendPipeline:
             checks.append(f"coalesce(bool_or(_sus_{f}), false)")
             reasons.append(f"{f} values with a comma that is not a thousands separator")
         for f in amount_fields + date_fields:
-            filled = f"count(*) FILTER (WHERE NOT _e_{f})"
-            checks.append(f"{filled} >= 3 AND count(*) FILTER (WHERE NOT _e_{f} AND {f} IS NULL) "
-                          f"> {spend.REJECT_SHARE} * {filled}")
+            n_filled = f"count(*) FILTER (WHERE NOT _e_{f})"
+            checks.append(f"{n_filled} >= 3 AND count(*) FILTER (WHERE NOT _e_{f} AND {f} IS NULL) "
+                          f"> {spend.REJECT_SHARE} * {n_filled}")
             reasons.append(f"most {f} values cannot be read")
         failing: dict[int, str] = {}
-        for row in self.con.execute(f"SELECT _k, {', '.join(checks)} FROM parsed GROUP BY _k").fetchall():
-            hit = [r for r, flag in zip(reasons, row[1:]) if flag]
+        counts: dict[int, int] = {}
+        for row in self.con.execute(f"SELECT _k, count(*), {', '.join(checks)} FROM parsed "
+                                    f"GROUP BY _k").fetchall():
+            counts[row[0]] = int(row[1])
+            hit = [r for r, flag in zip(reasons, row[2:]) if flag]
             if hit:
                 failing[row[0]] = hit[0]
-        select = ["_k"]
+        select = []
         for f in CACHE_COLUMNS:
             if f == "source_file":
-                names = " ".join(f"WHEN {k} THEN {_q(p.name)}" for k, (p, _, _) in enumerate(batch))
-                select.append(f"CASE _k {names} END AS source_file")
+                select.append("{source_file} AS source_file")
             elif f == "source_row":
-                select.append("CAST(_row AS BIGINT) AS source_row")
+                select.append("_row AS source_row")
             elif f in col:
                 select.append(f)
             elif f == "organisation" and organisation:
@@ -540,43 +665,28 @@ class SpendPipeline:
                 kind = ("TIMESTAMP" if f in spend.DATE_FIELDS else
                         "DOUBLE" if f in spend.AMOUNT_FIELDS else "VARCHAR")
                 select.append(f"CAST(NULL AS {kind}) AS {f}")
-        out = self.cache_dir / f".batch-{os.getpid()}"
-        shutil.rmtree(out, ignore_errors=True)
-        keep = f"WHERE _k NOT IN ({', '.join(map(str, failing))})" if failing else ""
         try:
-            self.con.execute(f"COPY (SELECT {', '.join(select)} FROM parsed {keep} "
-                             f"ORDER BY _k, source_row) TO {_q(str(out))} "
-                             f"(FORMAT parquet, PARTITION_BY (_k), WRITE_PARTITION_COLUMNS false)")
-            counts = dict(self.con.execute(f"SELECT _k, count(*) FROM parsed {keep} GROUP BY _k")
-                          .fetchall())
-            self.con.execute("DROP TABLE parsed")
             for k, (p, target, _) in enumerate(batch):
                 if k in failing:
-                    yield p, target, 0, failing[k]
+                    yield p, target, 0, failing[k], {}
                     continue
-                parts = sorted((out / f"_k={k}").glob("*.parquet"))
-                if len(parts) == 1:
-                    os.replace(parts[0], target)
-                else:  # no rows (an empty body) or several parts: write one file
-                    self._write_parts(parts, target)
-                yield p, target, int(counts.get(k, 0)), ""
+                # one file at a time: the rows of a file are together in parsed (in file
+                # order, which a single COPY keeps), so the scan skips the others' row groups
+                tmp = self._tmp(target)
+                try:
+                    columns = ", ".join(select).replace("{source_file}", _q(p.name))
+                    self.con.execute(f"COPY (SELECT {columns} FROM parsed "
+                                     f"WHERE _k = {k}) TO {_q(str(tmp))} "
+                                     f"(FORMAT parquet, COMPRESSION {PARQUET_CODEC})")
+                    os.replace(tmp, target)
+                finally:
+                    tmp.unlink(missing_ok=True)
+                d = per_file.get(k, (0,) * 5)[1:5]
+                dropped = {"title or blank rows above the header": plan["skip"] - 1}
+                dropped.update({name: int(n) for name, n in zip(DROP_REASONS, d) if n})
+                yield p, target, int(counts.get(k, 0)), "", dropped
         finally:
-            shutil.rmtree(out, ignore_errors=True)
-
-    def _write_parts(self, parts: list[Path], target: Path) -> None:
-        tmp = self._tmp(target)
-        try:
-            if parts:
-                src = "read_parquet([" + ", ".join(_q(str(x)) for x in parts) + "])"
-                self.con.execute(f"COPY (SELECT * FROM {src} ORDER BY source_file, source_row) "
-                                 f"TO {_q(str(tmp))} (FORMAT parquet)")
-            else:
-                import pyarrow.parquet as pq
-
-                pq.write_table(_empty_table(), tmp)
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
+            self.con.execute("DROP TABLE IF EXISTS parsed")
 
     # ------------------------------------------------------------------ queries
     def _source(self) -> str:
@@ -675,7 +785,8 @@ class SpendPipeline:
                     WHERE amount IS NOT NULL AND {red}) AS redacted
             FROM ranked""").iloc[0]
         redacted = round(float(r["redacted"]), 2) if exclude_redacted else 0.0
-        total = float(r["total"] or 0)
+        total = r["total"]
+        total = 0.0 if total is None or total != total else float(total)  # no lines: NaN
         if not total:
             return Concentration(0, 0.0, top_n, 0.0, float("nan"), float("nan"), "no spend",
                                  redacted)

@@ -111,6 +111,34 @@ def generate(out_dir: str | Path, rows: int, councils: int = 20, seed: int = 42,
     return files
 
 
+
+def generate_one(path: str | Path, rows: int, layout: str = "lga", seed: int = 42,
+                 year: int = 2023) -> Path:
+    """One council's year as a single file of ``rows`` lines (a large council publishing one
+    annual file) in ``layout`` (``"lga"`` or ``"council"``): the twelve monthly files of
+    :func:`generate` joined under one header (and, for the council layout, one title row)."""
+    import shutil
+    import tempfile
+
+    if layout not in ("lga", "council"):
+        raise ValueError(f"layout must be 'lga' or 'council', not {layout!r}")
+    path = Path(path)
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        # council 1 is in the LGA layout, council 2 in the council's own
+        files = generate(tmp, rows * (1 if layout == "lga" else 2),
+                         councils=1 if layout == "lga" else 2, seed=seed, year=year)
+        files = sorted(f for f in files if f.name.startswith("council_001" if layout == "lga"
+                                                            else "council_002"))
+        skip = 1 if layout == "lga" else 2  # header (and title) lines of all but the first
+        with open(path, "wb") as out:
+            for i, f in enumerate(files):
+                with open(f, "rb") as src:
+                    if i:
+                        for _ in range(skip):
+                            src.readline()
+                    shutil.copyfileobj(src, out)
+    return path
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rows", type=int, required=True)
