@@ -199,3 +199,15 @@ def test_read_entry_and_find_entry(tmp_path):
     # a manifest naming a file outside the folder reads only inside it
     (tmp_path / "secret.json").write_text('{"x": 1}')
     assert read_entry(art.folder, {"kind": "data", "file": "../secret.json"}) is None
+
+
+def test_notebook_markdown_is_safe_html_and_plain_text():
+    """Markdown shown in a notebook: raw HTML escaped in the Markdown itself, and the text as
+    the plain-text copy (what a viewer that does not render Markdown shows) rather than the
+    object's name."""
+    from toolkit_helpers.notebook import Markdown
+
+    md = Markdown("**Council:** Anytown <script>alert(1)</script>")
+    assert "<script>" not in md._repr_markdown_() and "&lt;script&gt;" in md._repr_markdown_()
+    assert repr(md) == "**Council:** Anytown <script>alert(1)</script>"
+    assert repr(Markdown()) == ""

@@ -132,7 +132,8 @@ def test_build_pack_html(outputs, config):
     assert all(a.get("scope") in ("col", "row") for t, a in p.tags if t == "th")
     # the commercial case's notebook did not run: said so, not broken
     assert "This section is empty: Case study: Spend Network tenders (delivery chains) " \
-           "(spend_network_tenders) did not run." in text
+           "(spend_network_tenders), Case study: your spend beside your neighbours' (delivery " \
+           "chains) (spend_neighbours) did not run. Run them" in text
     assert "Gone table" in text and "could not be read (04_championing_open/gone.csv" in text
     assert "could not be read (04_championing_open/blank.csv" in text
     # a long table is in appendix C (cut there with a note), the main body points to it
@@ -190,7 +191,7 @@ def test_build_pack_docx(outputs, config):
     descr = [s._inline.docPr.get("descr") for s in shapes]
     assert descr[0].startswith("A line chart") and descr[1].startswith("Bar chart of maturity")
     body = "\n".join(p.text for p in d.paragraphs)
-    assert "spend_network_tenders) did not run" in body
+    assert "(spend_network_tenders), " in body and "(spend_neighbours) did not run" in body
     assert d.core_properties.language == "en-GB"
 
 
@@ -209,7 +210,7 @@ def test_status_tables(outputs, config):
     pack = report.collect(outputs, config)
     s = report.pack_status(pack).set_index("section")
     assert s.loc["Commercial case", "status"] == "empty"
-    assert s.loc["Commercial case", "did not run"] == "spend_network_tenders"
+    assert s.loc["Commercial case", "did not run"] == "spend_network_tenders, spend_neighbours"
     assert s.loc["Economic case", "status"] == "partly filled"    # tfl_transport did not run
     assert s.loc["Strategic case", "artefacts"] == 3
     assert s.loc["Executive summary", "status"] == "filled"

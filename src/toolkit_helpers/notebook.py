@@ -125,6 +125,12 @@ class Markdown(_IPythonMarkdown):
     def __init__(self, data=None, url=None, filename=None, metadata=None):
         super().__init__(safe_markdown(data) if data is not None else None, url, filename,
                          metadata)
+        self._plain = "" if data is None else str(data)
+
+    def __repr__(self) -> str:
+        """The text itself, as the ``text/plain`` copy of the output: what a viewer that does
+        not render Markdown shows (and what a search of the notebook's text finds)."""
+        return self._plain
 
 
 def _shell():

@@ -332,7 +332,7 @@ a{color:#005ea5}a:focus,summary:focus{outline:3px solid #ffbf47;outline-offset:0
 .skip{position:absolute;left:-999px;top:0;background:#ffbf47;color:#000;padding:.5rem 1rem}
 .skip:focus{left:1rem}
 h1{font-size:2rem;margin-top:1.5rem}h2{border-top:4px solid #0072B2;padding-top:.6rem;margin-top:2.5rem}
-table{border-collapse:collapse;margin:1rem 0;font-size:.9rem;display:block;overflow-x:auto}
+table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}
 caption{text-align:left;font-weight:bold;padding:.3rem 0}
 th,td{border:1px solid #b1b4b6;padding:.3rem .5rem;text-align:left;vertical-align:top}
 thead th{background:#f3f2f1}
@@ -542,8 +542,9 @@ def _missing_text(pack: Pack, case: str) -> str | None:
     if pack.items[case] or case == "summary":
         return (f"Not yet included: {names} did not run, so "
                 f"{'its' if len(missing) == 1 else 'their'} evidence for this section is missing.")
-    return (f"This section is empty: {names} did not run. Run it (make run, or "
-            "toolkit run --config …) and build the pack again.")
+    return (f"This section is empty: {names} did not run. Run "
+            f"{'it' if len(missing) == 1 else 'them'} (make run, or toolkit run --config …) and "
+            "build the pack again.")
 
 
 def summary_lines(pack: Pack) -> list[str]:
