@@ -72,6 +72,8 @@ test: test-unit test-notebooks
 
 # Unit, integration and papermill-variant tests, two workers (one file per worker).
 test-unit: setup
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser --no-audit --no-fund --silent; \
+	else echo "npm not found: the browser test's axe-core checks skip (.ci/run installs npm)"; fi
 	$(BIN)/pytest -n 2 --dist loadfile tests
 
 # nbval re-runs every committed notebook and compares each cell's output with the stored one.
@@ -100,4 +102,4 @@ bench: setup
 	$(BIN)/python benchmarks/spend_scale.py --rows 1000000
 
 clean:
-	rm -rf outputs _site .pytest_cache
+	rm -rf outputs _site .pytest_cache tests/browser/node_modules
