@@ -268,7 +268,8 @@ def test_init_and_run_on_real_published_files(realdata, tmp_path):
     assert not SAMPLE_WORDS.search(_docx_text(tmp_path / "out" / "business_case.docx"))
     # the tenders are other buyers': none is shown as the council's
     assert "none of the 4 releases name City of London" in "".join(
-        o.get("text", "") for c in __import__("nbformat").read(
+        str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+        for c in __import__("nbformat").read(
             tmp_path / "out" / "notebooks" / "spend_network_tenders.ipynb", as_version=4).cells
         if c.cell_type == "code" for o in c.outputs)
 
