@@ -179,11 +179,14 @@ def archive_members(output_dir: str | Path) -> tuple[list[Path], list[tuple[Path
     return sorted(files), sorted(skipped)
 
 
-def _store(zf, path: Path, arcname: str) -> bool:
+def store_file(zf, path: Path, arcname: str, mode: int | None = None
+               ) -> tuple[int, str] | None:
     """Write one regular file into the zip, opened without following a link and checked to
-    be a regular file once open (it may have changed since it was listed)."""
+    be a regular file once open (it may have changed since it was listed): ``(size, sha256)``
+    of what was stored, or ``None`` when it is not a regular file. ``mode``: the permission
+    bits to store (default: the file's own)."""
+    import hashlib
     import os
-    import shutil
     import stat
     import time
     import zipfile
@@ -192,17 +195,22 @@ def _store(zf, path: Path, arcname: str) -> bool:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
                      | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError:
-        return False
+        return None
     with open(fd, "rb") as fh:
         st = os.fstat(fh.fileno())
         if not stat.S_ISREG(st.st_mode):
-            return False
+            return None
         info = zipfile.ZipInfo(arcname, time.localtime(max(st.st_mtime, 315532800))[:6])
         info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = (stat.S_IFREG | (st.st_mode & 0o777)) << 16
+        bits = st.st_mode & 0o777 if mode is None else mode
+        info.external_attr = (stat.S_IFREG | bits) << 16
+        digest, size = hashlib.sha256(), 0
         with zf.open(info, "w", force_zip64=st.st_size > 2 ** 31) as out:
-            shutil.copyfileobj(fh, out, 1 << 20)
-    return True
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+    return size, digest.hexdigest()
 
 
 def archive(output_dir: str | Path, dest: str | Path | None = None, out=None) -> Path:
@@ -234,7 +242,7 @@ def archive(output_dir: str | Path, dest: str | Path | None = None, out=None) ->
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             for path in files:
                 arcname = (Path(folder.name) / path.relative_to(folder)).as_posix()
-                if not _store(zf, path, arcname):
+                if not store_file(zf, path, arcname):
                     skipped.append((path, "no longer a regular file"))
         os.replace(tmp, dest)
     except BaseException:

@@ -115,35 +115,12 @@ def _input_files(cfg, root: Path, include_data: bool, notes: list[str]) -> list[
     return out
 
 
-def _write_member(zf: zipfile.ZipFile, path: Path, arcname: str) -> tuple[int, str] | None:
-    """Store one regular file (opened without following a link); ``(size, sha256)``."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError:
-        return None
-    with open(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            return None
-        info = zipfile.ZipInfo(arcname, time.localtime(max(st.st_mtime, 315532800))[:6])
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = (stat.S_IFREG | 0o644) << 16
-        digest, size = hashlib.sha256(), 0
-        with zf.open(info, "w", force_zip64=st.st_size > 2 ** 31) as out:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
-    return size, digest.hexdigest()
-
-
 def save(config_path: str | os.PathLike = "councils/sample.yaml", out: str | os.PathLike | None
          = None, include_data: bool = False) -> SaveResult:
     """Write one zip of the council's config, its own inputs and its outputs folder (see the
     module docstring). ``out`` defaults to ``<slug>-workspace.zip`` in the project folder.
     Written atomically; returns where, what and any notes."""
-    from .artefacts import archive_members
+    from .artefacts import archive_members, store_file
     from .config import load_config
     from .paths import project_root
 
@@ -182,7 +159,7 @@ def save(config_path: str | os.PathLike = "councils/sample.yaml", out: str | os.
     try:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             for path, arc, role in members:
-                stored = _write_member(zf, path, arc)
+                stored = store_file(zf, path, arc, mode=0o644)
                 if stored is None:
                     notes.append(f"left out {arc}: no longer a regular file")
                     continue
