@@ -259,10 +259,6 @@ def test_lines_of_two_encodings_are_decoded_line_by_line():
 
 
 def _workbook(path, rows, merges=(), edit=None):
-    import io
-    import re
-    import zipfile
-
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -272,15 +268,7 @@ def _workbook(path, rows, merges=(), edit=None):
         ws.append(r)
     for m in merges:
         ws.merge_cells(m)
-    buf = io.BytesIO()
-    wb.save(buf)
-    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if edit and info.filename.startswith("xl/worksheets/"):
-                data = edit(re, data)
-            zout.writestr(info, data)
-    return path
+    return _workbook_from(wb, path, edit)
 
 
 def test_workbook_merged_cells_formulas_and_notes(tmp_path):
