@@ -2,11 +2,11 @@
 clear errors, the real NOMIS sample, and the paged NOMIS fetch against a local server."""
 import csv
 import io
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
+from local_server import serving
 import pytest
 
 from toolkit_helpers import DataFileError, FetchError
@@ -406,10 +406,8 @@ class Nomis(BaseHTTPRequestHandler):
 @pytest.fixture
 def nomis():
     Nomis.requests, Nomis.truncate = [], False
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Nomis)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/api/v01/dataset/NM_162_1.data.csv", Nomis
-    srv.shutdown()
+    with serving(Nomis, "/api/v01/dataset/NM_162_1.data.csv") as url:
+        yield url, Nomis
 
 
 def test_fetch_pages_past_the_cap(nomis):

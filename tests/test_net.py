@@ -1,12 +1,12 @@
 """Live fetches: timeout, bounded retries with backoff, size cap, cache, fallback with a notice,
 offline mode — against a local server on 127.0.0.1 (never the internet)."""
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from local_server import serving
 from toolkit_helpers import net
 from toolkit_helpers.errors import FetchError
 
@@ -47,12 +47,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.handle_error = lambda *a: None  # clients hanging up on purpose (timeouts, caps)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}"
-    srv.shutdown()
+    with serving(Handler) as url:
+        yield url
 
 
 def test_fetch_json_and_params(server):
@@ -161,12 +157,8 @@ class RateLimited(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def limited():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), RateLimited)
-    srv.handle_error = lambda *a: None
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}"
-    srv.shutdown()
-    srv.server_close()
+    with serving(RateLimited) as url:
+        yield url
 
 
 def test_retry_after_is_read_as_seconds_or_an_http_date():

@@ -11,14 +11,14 @@ import csv
 import io
 import json
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
+from local_server import serving
 from toolkit_helpers import catalogue as cat
 from toolkit_helpers import claimants, net, procurement, transport
 from toolkit_helpers.errors import ConfigError, DataFileError, FetchError, ToolkitError
@@ -162,12 +162,8 @@ class Stub(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def _server():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
-    srv.handle_error = lambda *a: None
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}"
-    srv.shutdown()
-    srv.server_close()
+    with serving(Stub) as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,13 +4,13 @@ local HTTP server on 127.0.0.1 (never the internet)."""
 import csv
 import io
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
 
+from local_server import serving
 from toolkit_helpers import procurement
 from toolkit_helpers.errors import DataFileError, FetchError, ToolkitError
 
@@ -707,11 +707,8 @@ class Pages(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def _server():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/api/1.0/ocdsReleasePackages"
-    srv.shutdown()
+    with serving(Pages, "/api/1.0/ocdsReleasePackages") as url:
+        yield url
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from local_server import serving
 from toolkit_helpers import transport
 from toolkit_helpers.errors import DataFileError, FetchError
 
@@ -534,8 +535,7 @@ def test_count_column_without_a_day_type_is_an_error(tmp_path):
 
 def test_fetch_stoppoints_from_a_local_stub_with_cache(tmp_path):
     import json
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import BaseHTTPRequestHandler
 
     seen = []
 
@@ -555,15 +555,9 @@ def test_fetch_stoppoints_from_a_local_stub_with_cache(tmp_path):
         def log_message(self, *args):
             pass
 
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), StopPoint)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{srv.server_address[1]}/StopPoint"
-    try:
+    with serving(StopPoint, "/StopPoint") as url:
         df = transport.fetch_stoppoints(51.5, -0.28, radius_m=1000, base_url=url,
                                         cache_dir=tmp_path, timeout=(2, 2))
-    finally:
-        srv.shutdown()
-        srv.server_close()
     assert df["name"].tolist() == ["Acton Town"] and df["step_free"].tolist() == [True]
     assert "radius=1000" in seen[0] and "lat=51.5" in seen[0]
     # The server is gone: the same question is answered from the cache.
