@@ -92,6 +92,19 @@ def test_money_counts_percent_booleans_dates():
     assert not any(re.search(r"\d\.0$", c) for row in t.rows for c in row)
 
 
+def test_a_count_of_spend_files_is_a_number_not_money():
+    # the neighbours study's table of councils: "spend files" counts files of spend
+    df = pd.DataFrame({"council": ["Anytown", "Castlemere"], "spend files": [12, 0],
+                       "spend_files": [3, 1], "net spend": [1234.5, 99.0],
+                       "spend_gbp": [10.0, 2.0]})
+    t = d.table(df)
+    assert t.rows == [["Anytown", "12", "3", "£1,235", "£10"],
+                      ["Castlemere", "0", "1", "£99", "£2"]]
+    assert not d.is_money_name("spend files") and not d.is_money_name("Value records")
+    assert d.is_money_name("net spend") and d.is_money_name("amount_gbp")
+    assert d.table(df[["spend files"]], money=["spend files"]).rows[0] == ["£12"]  # asked for
+
+
 def test_pence_kept_for_small_money_and_explicit_columns():
     df = pd.DataFrame({"fare": [2.5, 12.75], "uptake": [0.25, 0.5], "n": [1, 2]})
     t = d.table(df, money=["fare"], percent=["uptake"])
