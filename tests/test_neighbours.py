@@ -2,6 +2,7 @@
 by construction), the memory-bounded aggregation against the pandas loader, missing data, the
 sample generator, the config wiring, and the notebook under papermill with the second council."""
 import math
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -292,6 +293,87 @@ def test_aggregation_of_16_councils_over_3_years(tmp_path):
             nb.payment_bands(df["amount"]).set_index("band")["payments"].to_dict()
 
 
+# the council's own spend in a layout no header rule knows: read only with its config mapping
+OWN_A = ("Paid on,Who got paid,How much (GBP)\n"
+         "03/04/2024,Acme Ltd,100.00\n"
+         "17/04/2024,Brightside CIC,250.50\n")
+OWN_B = ("Date,Payee name,Sum\n"
+         "02/05/2024,Acme Ltd,10.00\n"
+         "20/05/2024,Cobble Co,20.25\n")
+OWN_MAPPINGS = [{"files": "own_a.csv", "columns": {"payment_date": "Paid on",
+                                                   "supplier": "Who got paid",
+                                                   "amount": "How much (GBP)"}},
+                {"columns": {"supplier": "Payee name", "amount": "Sum"}}]
+
+
+def _mapped_council(root: Path, own_in_folder: bool = False) -> Path:
+    """A config for E07000003 whose own spend needs ``mappings.spend`` (two layouts, one
+    mapping per file), with two neighbours in the LGA layout (read without it)."""
+    import yaml
+
+    pop = _small_set(root / "n")
+    shutil.rmtree(root / "n" / "E07000003-c")
+    own = root / "n" / "E07000003-c" if own_in_folder else root / "own"
+    own.mkdir(parents=True)
+    (own / "own_a.csv").write_text(OWN_A, encoding="utf-8")
+    (own / "own_b.csv").write_text(OWN_B, encoding="utf-8")
+    (root / "councils").mkdir()
+    doc = {"council": {"name": "Ceford Council", "gss_code": "E07000003",
+                       "statistical_neighbours": ["E07000001", "E07000002"]},
+           "service": {"name": "Bins"}, "output_dir": "../out",
+           "data": {"neighbours": "../n", "population": f"../n/{pop.name}"},
+           "mappings": {"spend": OWN_MAPPINGS}}
+    if not own_in_folder:
+        doc["data"]["spend"] = "../own"
+    cfg = root / "councils" / "c.yaml"
+    cfg.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return cfg
+
+
+@pytest.mark.parametrize("own_in_folder", [False, True], ids=["data.spend", "own folder"])
+def test_the_councils_own_spend_is_read_with_its_config_mappings(tmp_path, own_in_folder):
+    from toolkit_helpers import kinds
+    from toolkit_helpers.config import load_config
+
+    cfg = load_config(_mapped_council(tmp_path, own_in_folder))
+    src = nb.find_councils(cfg.data_paths("neighbours"), "E07000003", "Ceford Council",
+                           cfg.council.statistical_neighbours, None, cfg.data_paths("spend"))
+    assert src[0].is_council and [f.name for f in src[0].files] == ["own_a.csv", "own_b.csv"]
+    councils = nb.aggregate(src, cache_dir=tmp_path / "cache", config=cfg)
+    own = councils[0]
+    # the same figures as the spend case study reads (kinds.load_config_key, per-file mappings)
+    assert own.net == 380.75 and own.lines == 4 and own.files == 2
+    if not own_in_folder:
+        df = kinds.load_config_key(cfg, "spend")
+        assert own.net == round(float(df["amount"].sum()), 2) and own.lines == len(df)
+    assert own.months == {"2024-04": 2, "2024-05": 2} and own.undated_lines == 0
+    assert sorted(own.suppliers["supplier"]) == ["Acme Ltd", "Brightside CIC", "Cobble Co"]
+    # the neighbours are read as published: the council's mapping (for every other file) would
+    # find no "Payee name" in their files
+    assert [c.net for c in councils[1:]] == [99700, 5000]
+    # without the mapping the council's files cannot be read
+    with pytest.raises(DataFileError, match="supplier and amount columns"):
+        nb.aggregate(src[:1], cache_dir=tmp_path / "cache2")
+
+
+def test_one_mapping_or_a_sheet_for_the_councils_files(tmp_path):
+    from toolkit_helpers.config import load_config
+
+    cfg = load_config(_mapped_council(tmp_path))
+    src = nb.find_councils(cfg.data_paths("neighbours"), "E07000003", "C", (), None,
+                           cfg.data_paths("spend"))[:1]
+    src[0].files = src[0].files[1:]  # own_b.csv only: one mapping as a dict
+    got = nb.aggregate(src, cache_dir=tmp_path / "c1",
+                       mapping={"supplier": "Payee name", "amount": "Sum"})
+    assert got[0].net == 30.25 and got[0].undated_lines == 0
+    with pytest.raises(ValueError, match="config or mapping"):
+        nb.aggregate(src, config=cfg, mapping={"supplier": "Payee name"})
+    # a sheet the config names cannot be given to the pipeline: said, naming the file
+    with pytest.warns(UserWarning, match=r"own_b.csv: the config reads only sheet 'Data'"):
+        nb.aggregate(src, cache_dir=tmp_path / "c2",
+                     mapping=lambda f: ({"supplier": "Payee name", "amount": "Sum"}, "Data"))
+
+
 def test_missing_folder_and_empty_inputs(tmp_path):
     with pytest.raises(DataFileError, match="not a folder"):
         nb.find_councils(tmp_path / "nowhere", "E07000001", "X")
@@ -402,3 +484,25 @@ def test_notebook_runs_with_the_second_councils_neighbours(tmp_path):
     assert samples.SECOND_COUNCIL.gss_code in text and samples.SAMPLE_COUNCIL.name not in text
     assert not any(o.get("output_type") == "error" for c in nb_out.cells
                    if c.cell_type == "code" for o in c.outputs)
+
+
+@pytest.mark.slow
+def test_notebook_reads_the_councils_own_spend_with_its_mappings(tmp_path):
+    """The study's figure for the council is the spend case study's when its files need the
+    config's per-file mappings (the notebook feeds them to the aggregation)."""
+    import papermill as pm
+
+    from toolkit_helpers import kinds
+    from toolkit_helpers.config import load_config
+
+    cfg = _mapped_council(tmp_path)
+    out = tmp_path / "out"
+    pm.execute_notebook(str(ROOT / "notebooks" / "case_studies" / "spend_neighbours.ipynb"),
+                        str(tmp_path / "nb.ipynb"), kernel_name="python3", cwd=str(ROOT),
+                        progress_bar=False, parameters={"CONFIG": str(cfg), "OUTPUT_DIR": str(out),
+                                                        "INTERACTIVE": False})
+    per = pd.read_csv(out / "spend_neighbours" / "spend_per_resident.csv").set_index("council")
+    spend_total = round(float(kinds.load_config_key(load_config(cfg), "spend")["amount"].sum()), 2)
+    assert per.loc["Ceford", "net_spend"] == spend_total == 380.75
+    assert per.loc["Aville", "net_spend"] == 99700 and per.loc["Bton", "net_spend"] == 5000
+

@@ -16,12 +16,19 @@ Inputs (the config's ``data`` keys):
 - ``population``: an ONS mid-year estimates file (``MYE2 - Persons`` layout: ``Code, Name,
   Geography, All ages, 0, 1, …``; title rows above the header are fine).
 - ``spend``: the council's own spend (when its folder under ``neighbours`` has no spend files).
+
+The council's own files, wherever they are, are read with the config's column mappings for
+``spend`` (``mappings.spend``, per file as :meth:`~toolkit_helpers.config.Config.mapping_for`
+gives them: ``aggregate(sources, config=config)``), so a council whose files need a mapping gets
+the same figures here as in the spend case study. The neighbours' files are read as published
+(automatic detection): the council's mappings describe its own layouts, not theirs.
 """
 from __future__ import annotations
 
 import math
 import re
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,6 +118,10 @@ def load_population(path):
                                 hint="give the number of residents (e.g. 78000).")
         out.append({"code": r.code, "name": getattr(r, "name", "") or r.code,
                     "geography": getattr(r, "geography", ""), "population": value})
+    if not out:
+        raise DataFileError("no area with a code and a population under the header row",
+                            file=path, hint="use the ONS mid-year estimates for local "
+                                            "authorities (table MYE2 - Persons), one row per area.")
     import pandas as pd
 
     return pd.DataFrame(out, columns=["code", "name", "geography", "population"])
@@ -166,41 +177,69 @@ class CouncilSource:
     files: list[Path]
     register: Path | None = None
     is_council: bool = False
+    folder: Path | None = None  # its folder under ``neighbours`` (None: it has none)
 
 
-def _spend_files(folder: Path) -> list[Path]:
+def spend_files(folder) -> list[Path]:
+    """The spend files of one council's folder (CSV and workbooks, by name; not its supplier
+    register)."""
     pats = ("*.csv", "*.xlsx", "*.xlsm", "*.xls", "*.ods")
-    return sorted({f for pat in pats for f in folder.glob(pat) if f.is_file()
+    return sorted({f for pat in pats for f in Path(folder).glob(pat) if f.is_file()
                    and not f.name.startswith((".", "~$")) and f.name.lower() not in REGISTER_NAMES})
+
+
+def council_folders(folders) -> list[Path]:
+    """The council folders under ``folders`` (a folder or a list of them): every sub-folder not
+    hidden, by name. Raises :class:`DataFileError` for a path that is not a folder."""
+    out = []
+    for top in [Path(f) for f in (folders if isinstance(folders, (list, tuple)) else [folders])]:
+        if not top.is_dir():
+            raise DataFileError("this is not a folder", file=top,
+                                hint="give a folder holding one folder per council.")
+        out += sorted(p for p in top.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return out
+
+
+def folder_code(folder) -> str | None:
+    """The GSS code a council folder's name starts with (``E07000903-castlemere``), or None."""
+    m = GSS_PREFIX.match(Path(folder).name)
+    return m.group(1) if m else None
 
 
 def find_councils(folders, council_code: str, council_name: str, neighbours=(),
                   population=None, own_spend=()) -> list[CouncilSource]:
     """The councils to compare: every sub-folder of ``folders`` (the council's own first), the
-    council's own spend from ``own_spend`` when its folder has none. Names come from the
+    council's own spend from ``own_spend`` (files or folders, as the spend loader lists them)
+    when its folder has none. Names come from the
     population file where the code is in it. Neighbours named in the config but without a folder
     are listed with no files (so the notebook can say so)."""
     names = {} if population is None else dict(zip(population["code"], population["name"]))
     found: dict[str, CouncilSource] = {}
-    for top in [Path(f) for f in (folders if isinstance(folders, (list, tuple)) else [folders])]:
-        if not top.is_dir():
-            raise DataFileError("this is not a folder", file=top,
-                                hint="give a folder holding one folder per council.")
-        for sub in sorted(p for p in top.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            m = GSS_PREFIX.match(sub.name)
-            code = m.group(1) if m else None
-            key = code or sub.name
-            reg = next((sub / n for n in REGISTER_NAMES if (sub / n).is_file()), None)
-            found[key] = CouncilSource(code, names.get(code, sub.name), _spend_files(sub), reg)
+    for sub in council_folders(folders):
+        code = folder_code(sub)
+        key = code or sub.name
+        reg = next((sub / n for n in REGISTER_NAMES if (sub / n).is_file()), None)
+        found[key] = CouncilSource(code, names.get(code, sub.name), spend_files(sub), reg,
+                                   folder=sub)
     own = found.pop(council_code, None) or CouncilSource(council_code, council_name, [])
     own.is_council, own.name = True, names.get(council_code, council_name)
-    if not own.files:
-        own.files = [Path(p) for p in own_spend]
+    if not own.files and own_spend:
+        from .io import iter_paths
+
+        own.files = iter_paths([Path(p) for p in own_spend])  # a folder: its files, by name
     out = [own]
     for code in neighbours:
         out.append(found.pop(code, None) or CouncilSource(code, names.get(code, code), []))
     out += list(found.values())
     return out
+
+
+def config_sources(config, population=None) -> list[CouncilSource]:
+    """:func:`find_councils` for a config: its ``data.neighbours``, the council and its
+    ``statistical_neighbours``, and ``data.spend`` for the council's own spend."""
+    return find_councils(config.data_paths("neighbours"), config.council.gss_code,
+                         config.council.name, config.council.statistical_neighbours,
+                         population, config.data_paths("spend"))
 
 
 def find_lookup(folders) -> Path | None:
@@ -263,8 +302,49 @@ def payment_bands(amounts):
     return _band_frame(rows)
 
 
+def _mapping_rule(mapping):
+    """``mapping`` as a function ``file → (column mapping or None, sheet or None)``: ``None``
+    (automatic detection), one ``{field: column header}`` for every file, or a function of the
+    file giving a mapping or ``(mapping, sheet)`` (as ``Config.mapping_for`` does)."""
+    if mapping is None or isinstance(mapping, dict):
+        return lambda _f: (mapping or None, None)
+    if not callable(mapping):
+        raise TypeError("mapping: give None, a {field: column header} dict or a function of the "
+                        f"file, not {type(mapping).__name__}")
+
+    def rule(f):
+        got = mapping(f)
+        m, sheet = got if isinstance(got, tuple) else (got, None)
+        return (dict(m) if m else None), sheet
+
+    return rule
+
+
+def _by_mapping(files, mapping) -> list[tuple[dict | None, list[Path]]]:
+    """``files`` grouped by the column mapping each takes (first use first, files in order).
+    A workbook the mapping reads one sheet of is read whole by the pipeline: warned."""
+    rule = _mapping_rule(mapping)
+    groups: dict = {}
+    for f in files:
+        m, sheet = rule(f)
+        if sheet is not None:
+            warnings.warn(f"{Path(f).name}: the config reads only sheet {sheet!r} of it "
+                          "(mappings.spend), but this notebook reads every sheet of a workbook, "
+                          "so its figures for this file may differ from the spend case study's; "
+                          "save that sheet as a CSV and give the CSV in data.spend instead.",
+                          UserWarning, stacklevel=3)
+        key = None if m is None else tuple(sorted((k, str(v)) for k, v in m.items()))
+        groups.setdefault(key, (m, []))[1].append(Path(f))
+    return list(groups.values())
+
+
 def aggregate_council(src: CouncilSource, cache_dir, mapping=None) -> CouncilSpend:
-    """Ingest one council's files into the pipeline's cache and keep only aggregates."""
+    """Ingest one council's files into the pipeline's cache and keep only aggregates.
+
+    ``mapping``: how to read the files' columns: ``None`` (automatic detection), one
+    ``{field: column header}`` for every file, or a function of the file giving its mapping or
+    ``(mapping, sheet)`` (e.g. ``lambda f: config.mapping_for("spend", f)``); files that take
+    different mappings are ingested apart, each with its own."""
     import pandas as pd
 
     from .spend_pipeline import SpendPipeline, redacted_sql, supplier_key_sql
@@ -274,9 +354,11 @@ def aggregate_council(src: CouncilSource, cache_dir, mapping=None) -> CouncilSpe
         out.register = load_register(src.register)
     if not src.files:
         return out
+    groups = _by_mapping(src.files, mapping)
     sub = Path(cache_dir) / (src.code or re.sub(r"\W+", "_", src.name))
     with SpendPipeline(sub) as p:
-        p.ingest(src.files, mapping=mapping, organisation=src.name)
+        for m, files in groups:
+            p.ingest(files, mapping=m, organisation=src.name)
         for f in p.files:
             out.routes[f.route] = out.routes.get(f.route, 0) + 1
         out.files = len(p.files)
@@ -308,8 +390,52 @@ def aggregate_council(src: CouncilSource, cache_dir, mapping=None) -> CouncilSpe
     return out
 
 
-def aggregate(sources: list[CouncilSource], cache_dir=None, mapping=None) -> list[CouncilSpend]:
-    """Every council, one at a time (each pipeline closed before the next opens)."""
+def load_council(source, spend_mapping=None, cache_dir=None) -> CouncilSpend:
+    """One council read as this study reads it (:func:`aggregate_council`: the spend pipeline,
+    aggregates only), for checking its folder: ``source`` is a :class:`CouncilSource` or a
+    council's folder. ``spend_mapping`` is for the council's own files (see
+    :func:`aggregate_council`'s ``mapping``). Raises :class:`DataFileError` naming the folder
+    when it has no spend files, and the loaders' own errors for a file they cannot read."""
+    if not isinstance(source, CouncilSource):
+        folder = Path(source)
+        if not folder.is_dir():
+            raise DataFileError("this is not a folder", file=folder,
+                                hint="give a council's folder, holding its spend files.")
+        reg = next((folder / n for n in REGISTER_NAMES if (folder / n).is_file()), None)
+        source = CouncilSource(folder_code(folder), folder.name, spend_files(folder), reg,
+                               folder=folder)
+    if not source.files:
+        where = source.folder
+        raise DataFileError(
+            "no spend files in this council's folder" if where else
+            f"no spend files for {source.name} ({source.code})", file=where,
+            hint="put the council's published spend files (CSV or Excel, as downloaded) in "
+                 "its folder" + (", or set data.spend in the config" if source.is_council else
+                                 ", or remove the folder if it is not a neighbour") + ".")
+    if cache_dir is not None:
+        return aggregate_council(source, cache_dir, spend_mapping)
+    with tempfile.TemporaryDirectory(prefix="toolkit-neighbours-") as tmp:
+        return aggregate_council(source, tmp, spend_mapping)
+
+
+def council_mapping(config):
+    """The column mapping (and sheet) of each of the council's own spend files, from the config's
+    ``mappings.spend`` as the spend case study reads them (:meth:`Config.mapping_for`, per file):
+    a function of the file, for :func:`aggregate`'s ``mapping``."""
+    return lambda f: config.mapping_for("spend", f)
+
+
+def aggregate(sources: list[CouncilSource], cache_dir=None, mapping=None, *,
+              config=None) -> list[CouncilSpend]:
+    """Every council, one at a time (each pipeline closed before the next opens).
+
+    The council's own files are read with ``config``'s ``mappings.spend`` (per file:
+    :func:`council_mapping`), or with ``mapping`` (see :func:`aggregate_council`); the
+    neighbours' files with automatic detection."""
+    if config is not None:
+        if mapping is not None:
+            raise ValueError("give config or mapping, not both")
+        mapping = council_mapping(config)
     if cache_dir is None:
         with tempfile.TemporaryDirectory(prefix="toolkit-neighbours-") as tmp:
             return [aggregate_council(s, tmp, mapping if s.is_council else None) for s in sources]
