@@ -23,15 +23,16 @@ B_MAP = {"supplier": "Payee name", "amount": "Sum"}
 PER_FILE = [{"files": "a.csv", "columns": A_MAP}, {"files": "b*.csv", "columns": B_MAP}]
 
 
-def council(tmp_path, data, mappings=None, files=None):
+def council(tmp_path, data, mappings=None, files=None, neighbours=None):
     """A config in tmp_path/councils/ with the given data paths and files (relative to
-    tmp_path), outputs in tmp_path/out."""
+    tmp_path), outputs in tmp_path/out; ``neighbours``: its statistical neighbours' codes."""
     for rel, text in (files or {}).items():
         f = tmp_path / rel
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(text, encoding="utf-8")
     (tmp_path / "councils").mkdir(exist_ok=True)
-    doc = {"council": {"name": "Test Council", "gss_code": "E07000001"},
+    doc = {"council": {"name": "Test Council", "gss_code": "E07000001",
+                       **({"statistical_neighbours": neighbours} if neighbours else {})},
            "service": {"name": "Bins"}, "data": data, "output_dir": "../out"}
     if mappings is not None:
         doc["mappings"] = mappings
@@ -211,3 +212,152 @@ def test_files_loaded_apart_are_joined_as_the_loader_joins_them(tmp_path):
     together = kinds.load("claimants", sample)
     assert apart.attrs["report"]["loaded_separately"] is True
     pd.testing.assert_frame_equal(apart[list(together.columns)], together)
+
+
+# ------------------------------------------------------------------ the neighbours study's inputs
+
+LGA = ("OrganisationLabel,BeneficiaryName,PaymentDate,TransactionNumber,Amount,"
+       "OrganisationalUnit,ProclassLabel\n")
+NEIGHBOUR_2 = LGA + "B,Delta Ltd,2024-01-03,1,5000,Parks,Equipment\n"
+NEIGHBOUR_3 = (LGA + "C,Echo Ltd,2024-01-10,1,400,Waste,Fuel\n"
+               "C,Foxtrot Ltd,2024-02-11,2,1600.50,Waste,Fuel\n")
+POPULATION = ("Mid-year estimates\n\nCode,Name,Geography,All ages\n"
+              "E07000001,Test,District,1000\nE07000002,Bee,District,500\n"
+              "E07000003,Sea,District,100\n")
+
+
+def _neighbours_council(tmp_path, own=None, extra=None, mappings=None, **data):
+    """The council E07000001 with neighbours E07000002 and E07000003 under ../n; ``own``: its
+    own files in its folder there; ``extra``: more files (relative to tmp_path; None: left
+    out)."""
+    files = {"n/E07000002-bee/b_2024-01.csv": NEIGHBOUR_2,
+             "n/E07000003-sea/c_2024.csv": NEIGHBOUR_3, "pop.csv": POPULATION,
+             **{f"n/E07000001-test/{k}": v for k, v in (own or {}).items()}, **(extra or {})}
+    files = {k: v for k, v in files.items() if v is not None}
+    return council(tmp_path, {"neighbours": "../n", "population": "../pop.csv", **data},
+                   mappings, files, neighbours=["E07000002", "E07000003"])
+
+
+def _rows(out: str, key: str) -> list[list[str]]:
+    return [line.split() for line in out.splitlines() if line.startswith(key + " ")]
+
+
+def test_neighbours_and_population_have_loaders():
+    from toolkit_helpers import neighbours
+
+    assert kinds.loader("population") is neighbours.load_population
+    assert kinds.loader("neighbours") is neighbours.load_council
+    assert {k: kinds.kind(k).feeds for k in ("neighbours", "population")} == {
+        "neighbours": ("spend_neighbours",), "population": ("spend_neighbours",)}
+    # neither takes a column mapping: the council's own spend is read with mappings.spend
+    assert not any(kinds.takes_mapping(k) or kinds.takes_sheet(k)
+                   for k in ("neighbours", "population"))
+    assert kinds.kind("benefits") is None
+
+
+def test_check_config_reads_each_council_folder_and_the_population(tmp_path, capsys):
+    # the council's own spend needs its per-file mappings, in its folder under neighbours
+    p = _neighbours_council(tmp_path, own={"a.csv": A_CSV, "b.csv": B_CSV,
+                                           "suppliers.csv": "Supplier,SME\nAcme Ltd,Yes\n"},
+                            mappings={"spend": PER_FILE})
+    assert main(["check-config", "--load", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert "no loader" not in out
+    assert _rows(out, "neighbours") == [
+        ["neighbours", "../n/E07000001-test", "4", "2024-04", "–", "2024-05", "380.75", "OK",
+         "(2", "files,", "3", "suppliers)"],
+        ["neighbours", "../n/E07000002-bee", "1", "2024-01", "–", "2024-01", "5,000.00", "OK",
+         "(1", "file,", "1", "suppliers)"],
+        ["neighbours", "../n/E07000003-sea", "2", "2024-01", "–", "2024-02", "2,000.50", "OK",
+         "(1", "file,", "2", "suppliers)"]]
+    assert _rows(out, "population") == [["population", "../pop.csv", "3", "OK", "(3", "areas)"]]
+    assert "warning:" not in out and out.rstrip().endswith("all 4 files checked: OK")
+
+
+def test_the_councils_own_spend_in_data_spend(tmp_path, capsys):
+    p = _neighbours_council(tmp_path, own={"suppliers.csv": "Supplier\nAcme Ltd\n"},
+                            extra={"spend/a.csv": A_CSV}, mappings={"spend": PER_FILE},
+                            spend="../spend")
+    assert main(["check-config", "--load", str(p)]) == 0
+    rows = _rows(capsys.readouterr().out, "neighbours")
+    assert rows[0] == ["neighbours", "../n/E07000001-test", "OK", "(this", "council:", "its",
+                       "spend", "is", "data.spend,", "checked", "there)"]
+    assert [r[1] for r in rows[1:]] == ["../n/E07000002-bee", "../n/E07000003-sea"]
+    # load_config_key reads every council as the study does: the council first, with its mapping
+    councils = kinds.load_config_key(load_config(p), "neighbours")
+    assert [(c.code, c.is_council, c.net) for c in councils] == [
+        ("E07000001", True, 350.5), ("E07000002", False, 5000.0), ("E07000003", False, 2000.5)]
+
+
+def test_a_council_folder_without_spend_files_is_an_error_saying_what_to_do(tmp_path, capsys):
+    p = _neighbours_council(tmp_path, own={"a.csv": A_CSV}, mappings={"spend": PER_FILE},
+                            extra={"n/E07000004-dee/suppliers.csv": "Supplier\nAcme Ltd\n"})
+    assert main(["check-config", "--load", str(p)]) == 1
+    out = capsys.readouterr().out
+    dee = [line for line in out.splitlines() if "E07000004-dee" in line]
+    assert dee[0].split(None, 2) == ["neighbours", "../n/E07000004-dee",
+                                     "error: E07000004-dee: no spend files in this council's "
+                                     "folder"]
+    assert dee[1] == ("what to do (neighbours, ../n/E07000004-dee): put the council's published "
+                      "spend files (CSV or Excel, as downloaded) in its folder, or remove the "
+                      "folder if it is not a neighbour.")
+    assert out.rstrip().splitlines()[-1].startswith("1 failed to load")
+
+
+def test_the_councils_own_folder_without_its_mapping_fails_naming_the_file(tmp_path, capsys):
+    p = _neighbours_council(tmp_path, own={"a.csv": A_CSV})  # no mappings.spend
+    assert main(["check-config", "--load", str(p)]) == 1
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("neighbours "))
+    assert row.split(None, 2)[1] == "../n/E07000001-test"
+    assert row.split(None, 2)[2].startswith(
+        "error: a.csv: cannot find the supplier and amount columns in this spend file")
+    assert "what to do (neighbours, ../n/E07000001-test): tell the loader which columns" in out
+
+
+def test_a_neighbours_folder_with_no_council_folders(tmp_path, capsys):
+    p = council(tmp_path, {"neighbours": "../n"}, files={"n/postcodes.csv": "pcds,laua\n"})
+    assert main(["check-config", "--load", str(p)]) == 1
+    out = capsys.readouterr().out
+    assert _rows(out, "neighbours")[0][:3] == ["neighbours", "../n", "error:"]
+    assert "n: no council folders in this folder" in out
+    assert ("what to do (neighbours, ../n): make one folder per council, named from its GSS "
+            "code (e.g. E07000903-castlemere), holding its published spend files.") in out
+
+
+@pytest.mark.parametrize("text, problem, what_to_do", [
+    ("Area,People\nx,1\n", "no header row with the columns Code, All ages in the first 30 rows",
+     "the file needs columns named like Code, All ages."),
+    ("Code,Name,All ages\n", "no area with a code and a population under the header row",
+     "use the ONS mid-year estimates for local authorities (table MYE2 - Persons), one row per "
+     "area."),
+    ("Code,Name,All ages\nE07000001,Test,lots\n", "row 2, column 'All ages': the population "
+     "'lots' is not a number", "give the number of residents (e.g. 78000).")],
+    ids=["no header", "no rows", "not a number"])
+def test_an_unreadable_population_file_is_an_error_saying_what_to_do(tmp_path, capsys, text,
+                                                                      problem, what_to_do):
+    p = council(tmp_path, {"population": "../pop.csv"}, files={"pop.csv": text})
+    assert main(["check-config", "--load", str(p)]) == 1
+    out = capsys.readouterr().out
+    assert _rows(out, "population")[0][:3] == ["population", "../pop.csv", "error:"]
+    assert f"error: pop.csv{', ' if problem.startswith('row') else ': '}{problem}" in out
+    assert f"what to do (population, ../pop.csv): {what_to_do}" in out
+
+
+def test_neighbours_warnings_name_what_the_study_cannot_know(tmp_path, capsys):
+    p = _neighbours_council(tmp_path, own={"a.csv": A_CSV}, mappings={"spend": PER_FILE},
+                            extra={"n/E07000003-sea/c_2024.csv": None,
+                                   "n/westshire/w.csv": NEIGHBOUR_2,
+                                   "pop.csv": POPULATION.replace("E07000002", "E07000009")})
+    assert main(["check-config", "--load", str(p)]) == 0
+    warnings = [line for line in capsys.readouterr().out.splitlines()
+                if line.startswith("warning: ")]
+    assert warnings == [
+        "warning: council.statistical_neighbours names E07000003, which has no folder under "
+        "data.neighbours: its spend will show as not known; add a folder named E07000003-<name> "
+        "holding its published spend files",
+        "warning: data.neighbours: the folder westshire does not start with a GSS code, so its "
+        "population and postcodes are not known: rename it like E07000903-castlemere",
+        "warning: data.population (pop.csv) has no row for E07000002: spend per resident will "
+        "be not known for it; use the ONS estimates for every local authority"]
+

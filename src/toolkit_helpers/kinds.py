@@ -62,8 +62,21 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("tile_map", "tile map layout", "claimants_charts:load_tile_map", ("dwp_jobseekers",)),
 )}
 
+#: The inputs of the neighbours study (``spend_neighbours``): loaded and checked like the kinds
+#: above, but kept apart from them because ``toolkit init`` does not recognise them among a
+#: council's own downloads (it drafts a config from one council's files; every kind in
+#: :data:`KINDS` is one it classifies). A ``neighbours`` "file" is one council's folder under
+#: ``data.neighbours`` (:func:`files`), read as the study reads it: the spend pipeline, one
+#: council at a time, into :class:`~toolkit_helpers.neighbours.CouncilSpend` aggregates.
+NEIGHBOUR_KINDS: dict[str, Kind] = {k.key: k for k in (
+    Kind("neighbours", "statistical neighbours' spend (one folder per council)",
+         "neighbours:load_council", ("spend_neighbours",)),
+    Kind("population", "ONS mid-year population estimates", "neighbours:load_population",
+         ("spend_neighbours",)),
+)}
+
 #: Kinds whose loader reads one file at a time (a list is loaded file by file).
-SINGLE_FILE = {"stops", "service_locations", "inventory", "tile_map"}
+SINGLE_FILE = {"stops", "service_locations", "inventory", "tile_map", "population", "neighbours"}
 
 #: The files a loader reads from a folder (its ``iter_paths`` patterns); others: CSV and Excel.
 FOLDER_PATTERNS: dict[str, tuple[str, ...]] = {
@@ -86,14 +99,20 @@ MAPPING_FIELD_CONSTANTS: dict[str, str] = {
 }
 
 
+def kind(key: str) -> Kind | None:
+    """The :class:`Kind` of a data key (:data:`KINDS` or :data:`NEIGHBOUR_KINDS`), or None (a
+    template, or a key without a loader)."""
+    return KINDS.get(key) or NEIGHBOUR_KINDS.get(key)
+
+
 def loader(key: str):
     """The loader function for a kind."""
-    module, func = KINDS[key].loader.split(":")
+    module, func = kind(key).loader.split(":")
     return getattr(importlib.import_module(f"toolkit_helpers.{module}"), func)
 
 
 def _params(key: str):
-    return inspect.signature(loader(key)).parameters if key in KINDS else {}
+    return inspect.signature(loader(key)).parameters if kind(key) else {}
 
 
 def takes_mapping(key: str) -> bool:
@@ -127,11 +146,26 @@ def mapping_fields(key: str) -> tuple[str, ...] | None:
 
 def files(key: str, paths) -> list[Path]:
     """The files ``paths`` (a path, a list, folders) stand for, as the kind's loader reads
-    them: a folder gives its files matching the loader's patterns, sorted by name. Raises
+    them: a folder gives its files matching the loader's patterns, sorted by name (for
+    ``neighbours``: its council folders). Raises
     :class:`~toolkit_helpers.errors.DataFileError` for a folder with none."""
+    from .errors import DataFileError
     from .io import iter_paths
 
     items = list(paths) if isinstance(paths, (list, tuple)) else [paths]
+    if key == "neighbours":
+        from .neighbours import council_folders
+
+        out = []
+        for top in items:
+            found = council_folders(top)
+            if not found:
+                raise DataFileError("no council folders in this folder", file=top,
+                                    hint="make one folder per council, named from its GSS code "
+                                         "(e.g. E07000903-castlemere), holding its published "
+                                         "spend files.")
+            out += found
+        return out
     return iter_paths(items, FOLDER_PATTERNS.get(key, DEFAULT_PATTERNS))
 
 
@@ -152,6 +186,8 @@ def load(key: str, paths, mapping: dict | None = None, sheet=None):
         import pandas as pd
 
         frames = [fn(p, **kw) for p in items]
+        if not all(isinstance(f, pd.DataFrame) for f in frames):  # neighbours: councils
+            return frames
         out = pd.concat(frames, ignore_index=True)
         out.attrs["report"] = {"files": [f.attrs.get("report", {}) for f in frames]}
         return out
@@ -175,6 +211,17 @@ def summarise(key: str, obj) -> dict:
     import pandas as pd
 
     out = {"rows": None, "first": None, "last": None, "total": None, "detail": ""}
+    if key == "neighbours":  # CouncilSpend aggregates, one council or a list
+        councils = obj if isinstance(obj, list) else [obj]
+        months = sorted(m for c in councils for m in c.months)
+        out["rows"] = sum(c.lines for c in councils)
+        out["first"], out["last"] = (months[0], months[-1]) if months else (None, None)
+        out["total"] = round(sum(c.net for c in councils), 2)
+        n = sum(c.files for c in councils)
+        suppliers = sum(0 if c.suppliers is None else len(c.suppliers) for c in councils)
+        out["detail"] = (f"{len(councils)} councils, " if len(councils) > 1 else "") + \
+            f"{n} file{'s' if n != 1 else ''}, {suppliers} suppliers"
+        return out
     if key == "catalogue":
         out["rows"] = len(obj)
         out["detail"] = f"{len(obj)} datasets"
@@ -227,6 +274,8 @@ def summarise(key: str, obj) -> dict:
         out["detail"] = f"{len(df)} datasets"
     elif key == "tile_map":
         out["detail"] = f"{len(df)} tiles"
+    elif key == "population":
+        out["detail"] = f"{df['code'].nunique()} areas"
     return out
 
 
@@ -345,18 +394,24 @@ def load_config_key(config, key: str):
     When every file takes the same mapping and sheet, the loader reads them all at once, exactly
     as ``load(key, config.data[key], mapping, sheet)``; otherwise each file (or each folder whose
     files agree) is read with its own and the frames are joined (``attrs["report"]["files"]``
-    lists every file). Raises :class:`~toolkit_helpers.errors.ConfigError` for a key that is not
-    set or has no loader, and the loader's own error for a file it cannot read.
+    lists every file). ``neighbours`` gives every council to compare (the council first) as
+    :class:`~toolkit_helpers.neighbours.CouncilSpend` aggregates, read as the neighbours study
+    reads them. Raises :class:`~toolkit_helpers.errors.ConfigError` for a key that is not set or
+    has no loader, and the loader's own error for a file it cannot read.
     """
     from .config import DATA_KEYS
     from .errors import ConfigError, DataFileError
 
-    if key not in KINDS:
+    if kind(key) is None:
         raise ConfigError(f"data key {key!r} has no loader", file=config.path,
-                          hint=f"keys with a loader: {', '.join(KINDS)}.")
+                          hint=f"keys with a loader: {', '.join([*KINDS, *NEIGHBOUR_KINDS])}.")
     if not config.data_paths(key):
         raise ConfigError(f"key 'data.{key}' is not set", file=config.path,
                           hint=f"add it under data: in the config: {DATA_KEYS.get(key, key)}.")
+    if key == "neighbours":  # every council, as the study reads them (the council's mappings)
+        from . import neighbours as nb
+
+        return nb.aggregate(nb.config_sources(config), config=config)
     units = _units(config, key)
     first = (units[0].mapping, units[0].sheet)
     if all((u.mapping, u.sheet) == first for u in units):
@@ -446,6 +501,7 @@ def config_warnings(config) -> list[str]:
             out.append(f"data.{key} points at the toolkit's sample data "
                        f"({', '.join(_shown(config, p) for p in paths)}), not the council's own "
                        "file: replace it before using the results")
+    out += _neighbours_warnings(config)
     for key, rules in getattr(config, "mapping_rules", {}).items():
         if not any(r.files for r in rules) or not config.data_paths(key):
             continue
@@ -458,6 +514,26 @@ def config_warnings(config) -> list[str]:
             if r.files and not any(r.matches(f, base) for f in found):
                 out.append(f"{r.where}.files ({', '.join(r.files)}) matches none of the files "
                            f"of data.{key}: check the pattern")
+    return out
+
+
+def _neighbours_warnings(config) -> list[str]:
+    """``data.neighbours``: neighbours named in the config without a folder, and folders whose
+    name does not start with a GSS code (both would show as *not known* in the study)."""
+    from .neighbours import council_folders, folder_code
+
+    tops = [p for p in config.data_paths("neighbours") if Path(p).is_dir()]
+    if not tops:
+        return []
+    folders = council_folders(tops)
+    codes = {folder_code(f) for f in folders}
+    out = [f"council.statistical_neighbours names {code}, which has no folder under "
+           "data.neighbours: its spend will show as not known; add a folder named "
+           f"{code}-<name> holding its published spend files"
+           for code in config.council.statistical_neighbours if code not in codes]
+    out += [f"data.neighbours: the folder {f.name} does not start with a GSS code, so its "
+            "population and postcodes are not known: rename it like E07000903-castlemere"
+            for f in folders if folder_code(f) is None]
     return out
 
 
@@ -533,9 +609,12 @@ def check_config(config, load: bool = True) -> ConfigCheck:
                     row.status = "OK (filled in)"
                 out.rows.append(row)
             continue
-        if key not in KINDS:
+        if kind(key) is None:
             out.rows += [CheckRow(key, _shown(config, p), status="not checked: no loader")
                          for p in paths]
+            continue
+        if key == "neighbours":
+            _check_neighbours(config, out)
             continue
         found: list[tuple[Path, bool]] = []
         for p in paths:
@@ -563,8 +642,69 @@ def check_config(config, load: bool = True) -> ConfigCheck:
             loaded += obj is not None
             key_ok = key_ok and row.ok
             out.rows.append(row)
+            if key == "population" and obj is not None:
+                out.warnings += _population_warnings(config, f, obj)
         if key_ok and loaded and len(found) > 1:
             row = CheckRow(key, f"(all {len(found)} files)")
             _try(row, key, lambda: load_config_key(config, key), out.notes, "(all files)")  # noqa: B023 (called in this iteration)
             out.rows.append(row)
     return out
+
+
+def _population_warnings(config, path, population) -> list[str]:
+    """The councils compared that a loaded population file has no row for."""
+    wanted = [config.council.gss_code, *config.council.statistical_neighbours]
+    missing = [c for c in wanted if c not in set(population["code"])]
+    if not missing:
+        return []
+    return [f"data.population ({Path(path).name}) has no row for {', '.join(missing)}: spend "
+            "per resident will be not known for "
+            + ("it" if len(missing) == 1 else "them")
+            + "; use the ONS estimates for every local authority"]
+
+
+def _check_neighbours(config, out: ConfigCheck) -> None:
+    """``data.neighbours``, as the neighbours study reads it: a row per council folder (its
+    spend files through the spend pipeline, the council's own with its ``mappings.spend``), and
+    a row for the council itself when its spend is ``data.spend``."""
+    from . import neighbours as nb
+    from .errors import ToolkitError
+
+    key, tops = "neighbours", []
+    for p in config.data_paths(key):
+        try:
+            files(key, p)
+            tops.append(p)
+        except ToolkitError as exc:
+            out.rows.append(CheckRow(key, _shown(config, p), ok=False,
+                                     status=_error_status(exc), hint=exc.hint))
+    if not tops:
+        return
+    code = config.council.gss_code
+    try:
+        sources = nb.find_councils(tops, code, config.council.name,
+                                   config.council.statistical_neighbours, None,
+                                   config.data_paths("spend"))
+    except ToolkitError as exc:  # the council's own spend folder has no files
+        out.rows.append(CheckRow(key, f"(the council, {code})", ok=False,
+                                 status=_error_status(exc), hint=exc.hint))
+        return
+    for src in sources:
+        if src.folder is None and not src.is_council:
+            continue  # a neighbour without a folder: a warning (config_warnings)
+        row = CheckRow(key, _shown(config, src.folder) if src.folder else f"(the council, {code})")
+        own_elsewhere = src.is_council and src.files and (
+            src.folder is None or not nb.spend_files(src.folder))
+        if own_elsewhere:  # its folder (if any) may hold only its supplier register
+            row.status = "OK (this council: its spend is data.spend, checked there)"
+            try:
+                if src.register is not None:
+                    nb.load_register(src.register)
+            except ToolkitError as exc:
+                row.ok, row.status, row.hint = False, _error_status(exc), exc.hint
+            out.rows.append(row)
+            continue
+        mapping = nb.council_mapping(config) if src.is_council else None
+        _try(row, key, lambda: nb.load_council(src, mapping), out.notes,  # noqa: B023 (called in this iteration)
+             src.folder.name if src.folder else code)
+        out.rows.append(row)
