@@ -1104,3 +1104,10 @@ def test_every_synonym_has_a_letter():
     assert all(any(ch.isalpha() for ch in k) for k in spend.SYNONYM_INDEX)
     assert spend.header_score(["12.50", "2023-04-01", "Supplier", "Amount"]) == 2
     assert spend.header_score(["2023"], extra=["2023"]) == 1  # a user's letterless column name
+
+
+def test_whitespace_list_is_pythons_own():
+    """The written-out list of what str.strip() removes is exactly Python's (every code point)."""
+    every = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    assert spend.PY_WHITESPACE == every
+    assert all(("a" + ch + "b" + ch).strip() == "a" + ch + "b" for ch in spend.PY_WHITESPACE)

@@ -209,6 +209,31 @@ def test_cache_is_reused_and_invalidated_by_a_change(tmp_path):
     assert (tmp_path / "s.csv").read_bytes() != before  # (we changed it ourselves above)
 
 
+def test_cached_files_give_their_line_counts_from_the_companion(tmp_path):
+    """A warm ingest takes each file's line count from the companion written beside its
+    Parquet file (no query per file); a companion from an older version without the count
+    still works (the count is read from the Parquet file)."""
+    import json
+
+    f = write(tmp_path / "s.csv", "Supplier,Amount,Date\nA,10,01/04/2023\nTotal,10,\nB,5,02/04/2023\n")
+    g = write(tmp_path / "t.csv", "Supplier,Amount\nC,1\n")
+    with SpendPipeline(tmp_path / "cache") as p:
+        p.ingest([f, g])
+        cold = [(r.rows, r.dropped) for r in p.files]
+    sides = sorted((tmp_path / "cache").glob("*.json"))
+    assert sorted(json.loads(s.read_text())["rows"] for s in sides) == [1, 2]
+    with SpendPipeline(tmp_path / "cache") as p:
+        p.ingest([f, g])
+        assert [(r.route, r.rows, r.dropped) for r in p.files] == [("cache",) + c for c in cold]
+    for s in sides:  # as an older version wrote them
+        info = json.loads(s.read_text())
+        del info["rows"]
+        s.write_text(json.dumps(info))
+    with SpendPipeline(tmp_path / "cache") as p:
+        p.ingest([f, g])
+        assert [(r.route, r.rows) for r in p.files] == [("cache", 2), ("cache", 1)]
+
+
 def test_inputs_are_never_modified(tmp_path, pipe):
     f = write(tmp_path / "awkward.csv", AWKWARD, "cp1252", "\r\n")
     before = f.read_bytes()

@@ -69,8 +69,7 @@ def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-#: The characters Python's ``str.strip()`` removes.
-_PY_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+_PY_WHITESPACE = spend.PY_WHITESPACE
 
 
 def _strip(expr: str) -> str:
@@ -442,6 +441,8 @@ class SpendPipeline:
         self.con.execute(f"SET memory_limit = {_q(memory_limit)}")
         self.con.execute(f"SET temp_directory = {_q(str(self.cache_dir / 'duckdb-tmp'))}")
         self.con.execute("SET preserve_insertion_order = true")
+        # every summary reads the same cache files: read their footers once
+        self.con.execute("SET parquet_metadata_cache = true")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         self.parts: list[Path] = []
@@ -462,9 +463,11 @@ class SpendPipeline:
         for p in paths:
             target = self.cache_dir / _cache_name(p, mapping, organisation)
             if target.exists() and not refresh:
-                n = self.con.execute(
-                    f"SELECT count(*) FROM read_parquet({_q(str(target))})").fetchone()[0]
                 side = _read_side(target)
+                n = side.get("rows")
+                if not isinstance(n, int):  # a companion without the count: ask the file
+                    n = self.con.execute(
+                        f"SELECT count(*) FROM read_parquet({_q(str(target))})").fetchone()[0]
                 results[p] = FileResult(p.name, "cache", int(n), side.get("why", ""),
                                         target.name, side.get("dropped", {}))
                 continue
@@ -486,7 +489,8 @@ class SpendPipeline:
                         if why:
                             results[p] = self._via_pandas(p, target, mapping, organisation, why)
                         else:
-                            _write_side(target, {"route": "duckdb", "dropped": dropped})
+                            _write_side(target, {"route": "duckdb", "dropped": dropped,
+                                                 "rows": n})
                             results[p] = FileResult(p.name, "duckdb", n, cache=target.name,
                                                     dropped=dropped)
                     batch, size = [], 0
@@ -497,7 +501,7 @@ class SpendPipeline:
 
     def _via_pandas(self, p: Path, target: Path, mapping, organisation, why: str) -> FileResult:
         n, dropped = self._ingest_pandas(p, target, mapping, organisation)
-        _write_side(target, {"route": "pandas", "why": why, "dropped": dropped})
+        _write_side(target, {"route": "pandas", "why": why, "dropped": dropped, "rows": n})
         return FileResult(p.name, "pandas", n, why, target.name, dropped)
 
     def _tmp(self, target: Path) -> Path:
@@ -572,8 +576,10 @@ class SpendPipeline:
         only_amount = (f"(CASE WHEN {amount} = '' OR {supplier} <> '' THEN false ELSE NOT ("
                        + (" OR ".join(filled(c) for c in others) or "false") + ") END)")
         try:
-            # every record in file order (insertion order is kept, so rowid numbers the rows)
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT *, {why} AS _why, "
+            # every record in file order (insertion order is kept, so rowid numbers the rows);
+            # only the columns used are kept, the others are read for the rules only
+            kept = ", ".join(["_k"] + sorted(used, key=lambda c: int(c[1:])))
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT {kept}, {why} AS _why, "
                              f"{only_amount} AS _only_amount FROM (SELECT CAST(file_index AS INTEGER) AS _k, "
                              f"{read} FROM {src})")
         except duckdb.Error as exc:
@@ -773,16 +779,19 @@ class SpendPipeline:
             raise ValueError("top_n must be at least 1")
         red = redacted_sql("supplier")
         keep = f"NOT {red}" if exclude_redacted else "true"
+        # summed by spelling first: the supplier key and the redaction rule (regular
+        # expressions) then run once per spelling, not once per line
         r = self.sql(f"""
-            WITH per AS (SELECT {supplier_key_sql('supplier')} AS _k, sum(amount) AS amt
-                         FROM spend WHERE amount IS NOT NULL AND supplier IS NOT NULL AND {keep}
+            WITH names AS (SELECT supplier, sum(amount) AS amount FROM spend
+                           WHERE amount IS NOT NULL GROUP BY supplier),
+                 per AS (SELECT {supplier_key_sql('supplier')} AS _k, sum(amount) AS amt
+                         FROM names WHERE supplier IS NOT NULL AND {keep}
                          GROUP BY 1 HAVING sum(amount) > 0),
                  ranked AS (SELECT amt, row_number() OVER (ORDER BY amt DESC) AS k FROM per)
             SELECT count(*) AS suppliers, sum(amt) AS total,
                    sum(amt) FILTER (WHERE k <= {int(top_n)}) AS top_amount,
                    sum(amt * amt) AS sq,
-                   (SELECT coalesce(sum(amount), 0) FROM spend
-                    WHERE amount IS NOT NULL AND {red}) AS redacted
+                   (SELECT coalesce(sum(amount), 0) FROM names WHERE {red}) AS redacted
             FROM ranked""").iloc[0]
         redacted = round(float(r["redacted"]), 2) if exclude_redacted else 0.0
         total = r["total"]
