@@ -209,6 +209,9 @@ def test_a_sheet_for_a_loader_that_reads_no_chosen_sheet(tmp_path, monkeypatch):
     ({"daily_journeys": {"date": "Day"}},
      "key 'mappings.daily_journeys': the daily_journeys loader "
      "(transport.load_daily_journeys) takes no column mapping", "remove mappings.daily_journeys"),
+    ({"population": {"code": "Area"}},
+     "key 'mappings.population': the population loader "
+     "(neighbours.load_population) takes no column mapping", "remove mappings.population"),
     ({"benefits": {"benefit": "What"}},
      "key 'mappings.benefits': benefits is a file the council writes from the toolkit's "
      "template, read without a column mapping", "remove mappings.benefits"),

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from toolkit_helpers import display as d
+from toolkit_helpers.pack_format import is_money_column
 
 
 class _Cells(HTMLParser):
@@ -100,8 +101,9 @@ def test_a_count_of_spend_files_is_a_number_not_money():
     t = d.table(df)
     assert t.rows == [["Anytown", "12", "3", "£1,235", "£10"],
                       ["Castlemere", "0", "1", "£99", "£2"]]
-    assert not d.is_money_name("spend files") and not d.is_money_name("Value records")
-    assert d.is_money_name("net spend") and d.is_money_name("amount_gbp")
+    # one rule for the notebooks' tables and the pack's cells
+    assert not is_money_column("spend files") and not is_money_column("Value records")
+    assert is_money_column("net spend") and is_money_column("amount_gbp")
     assert d.table(df[["spend files"]], money=["spend files"]).rows[0] == ["£12"]  # asked for
 
 

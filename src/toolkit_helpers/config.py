@@ -301,8 +301,8 @@ def _check_takes_mapping(path, where: str, key: str) -> None:
     if kinds.takes_mapping(key):
         return
     takers = [k for k in kinds.MAPPING_FIELD_CONSTANTS if kinds.takes_mapping(k)]
-    if key in kinds.KINDS:
-        module, func = kinds.KINDS[key].loader.split(":")
+    if kinds.kind(key) is not None:
+        module, func = kinds.kind(key).loader.split(":")
         problem = f"the {key} loader ({module}.{func}) takes no column mapping"
     else:
         problem = (f"{key} is a file the council writes from the toolkit's template, "

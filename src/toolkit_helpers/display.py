@@ -62,12 +62,6 @@ GLOSSARY = {
     "switching_value_pct": "Switching value (%)",
 }
 
-#: Names of columns that count things though a money word is in them ("spend files": how many
-#: files of spend; "value records"): never shown as pounds. The name rule for money
-#: (:func:`~toolkit_helpers.pack_format.is_money_column`) already knows counts named like
-#: ``count``, ``lines``, ``payments``, ``suppliers``; these are the other things tables count.
-_COUNT_NAME = re.compile(r"(^|[ _])(files|sheets|folders|councils|datasets|records|registers)$",
-                         re.IGNORECASE)
 _PERCENT_NAME = re.compile(r"(^|[ _(])(pct|percent|per cent)($|[ _)])|%", re.IGNORECASE)
 _SHARE_NAME = re.compile(r"share|proportion|completeness", re.IGNORECASE)
 _MISSING = ("nan", "none", "nat", "<na>")
@@ -76,13 +70,6 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 # ----------------------------------------------------------------------------- cells
-def is_money_name(name) -> bool:
-    """Whether a column's name says it holds pounds (``amount``, ``net spend``, ``spend_gbp``),
-    and not a count of things whose name has a money word in it (``spend files``)."""
-    key = str(name)
-    return is_money_column(key) and not _COUNT_NAME.search(key.strip())
-
-
 def _is_missing(v) -> bool:
     if v is None:
         return True
@@ -254,7 +241,7 @@ class Table:
             col = self.shown.iloc[:, j]  # the rows shown decide how the column is written
             key = str(name)
             is_money = (name in money_set) if money_set is not None else (
-                money is not False and is_money_name(key) and name not in pct_set)
+                money is not False and is_money_column(key) and name not in pct_set)
             is_pct = name in pct_set or (percent is None and not is_money and bool(
                 _PERCENT_NAME.search(key) or _SHARE_NAME.search(key)))
             ident = bool(_ID.search(key)) and not is_money and not is_pct

@@ -34,7 +34,10 @@ _RATIO = re.compile(r"(^|[ _])(bcr|ratio|index|score|factor|hhi)($|[ _])", re.IG
 _SHARE = re.compile(r"share|proportion", re.IGNORECASE)
 _NOT_MONEY = re.compile(r"count|lines|number of|rows|payments$|contracts$|suppliers$|stations|"
                         r"days|visits|journeys|entries|exits|people|claimants|switching|%|"
-                        r"percent|pct|rate|months|areas|score", re.IGNORECASE)
+                        r"percent|pct|rate|months|areas|score|"
+                        # counts of things named after money ("spend files")
+                        r"(^|[ _])(files|sheets|folders|councils|datasets|records|registers)\s*$",
+                        re.IGNORECASE)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
