@@ -440,53 +440,6 @@ def test_sample_config_wires_the_neighbours_and_applicability(tmp_path):
 # ----------------------------------------------------------------------------- the notebook
 
 @pytest.mark.slow
-def test_notebook_runs_with_the_second_councils_neighbours(tmp_path):
-    import json
-
-    import nbformat
-    import papermill as pm
-    import yaml
-
-    data = tmp_path / "data"
-    samples.generate(data, samples.SECOND_COUNCIL, topics=["council", "spend", "neighbours"])
-    cfg = samples.write_config(data, samples.SECOND_COUNCIL, tmp_path / "councils" / "second.yaml")
-    doc = yaml.safe_load(cfg.read_text(encoding="utf-8"))  # only the topics generated here
-    doc["data"] = {k: v for k, v in doc["data"].items() if (cfg.parent / v).exists()}
-    assert {"spend", "neighbours", "population"} <= set(doc["data"])
-    cfg.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-    out = tmp_path / "out"
-    pm.execute_notebook(str(ROOT / "notebooks" / "case_studies" / "spend_neighbours.ipynb"),
-                        str(tmp_path / "nb.ipynb"), kernel_name="python3", cwd=str(ROOT),
-                        progress_bar=False,
-                        parameters={"CONFIG": str(cfg), "OUTPUT_DIR": str(out),
-                                    "INTERACTIVE": False, "TOP_N": 5})
-    manifest = json.loads((out / "spend_neighbours" / "manifest.json").read_text())
-    assert manifest["council"] == samples.SECOND_COUNCIL.name
-    assert {"strategic", "commercial"} <= {e["case"] for e in manifest["entries"]}
-    assert all(len(e["alt"]) > 40 for e in manifest["entries"] if e["kind"] == "figure")
-    per = pd.read_csv(out / "spend_neighbours" / "spend_per_resident.csv")
-    assert per["council"].tolist()[0] == "Castlemere"
-    assert set(per["council"]) == {"Castlemere", "Anytown", "Dunholt", "Kestrel Vale"}
-    conc = pd.read_csv(out / "spend_neighbours" / "neighbours_concentration.csv")
-    assert "top_5_share" in conc.columns  # the parameter reached the outputs
-    # the business case pack puts the artefacts in the strategic and commercial cases
-    from toolkit_helpers.config import load_config
-    from toolkit_helpers.report import collect
-
-    pack = collect(out, load_config(cfg), expected=["spend_neighbours"])
-    assert {"neighbours_findings", "spend_per_resident_chart"} <= \
-        {i.name for i in pack.items["strategic"] if i.notebook == "spend_neighbours"}
-    assert {"neighbours_concentration", "neighbours_sme_vcse_local"} <= \
-        {i.name for i in pack.items["commercial"] if i.notebook == "spend_neighbours"}
-    nb_out = nbformat.read(tmp_path / "nb.ipynb", as_version=4)
-    text = "".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
-                   for c in nb_out.cells if c.cell_type == "code" for o in c.outputs)
-    assert samples.SECOND_COUNCIL.gss_code in text and samples.SAMPLE_COUNCIL.name not in text
-    assert not any(o.get("output_type") == "error" for c in nb_out.cells
-                   if c.cell_type == "code" for o in c.outputs)
-
-
-@pytest.mark.slow
 def test_notebook_reads_the_councils_own_spend_with_its_mappings(tmp_path):
     """The study's figure for the council is the spend case study's when its files need the
     config's per-file mappings (the notebook feeds them to the aggregation)."""

@@ -3,8 +3,12 @@
 - classification of every kind of file, and nothing in the folder changed;
 - the real published files in ../shared/realdata (skipped when absent): init classifies every
   file, the run exits 0 and the pack never mentions the sample council;
-- a second synthetic council's downloads: the pack's figures agree with the generated data,
-  and the stage notebooks, given blank templates, say what to fill in;
+- a second synthetic council's downloads, its config completed with the neighbours' spend it
+  gathers and parameters for two notebooks, in one run of the whole collection: every
+  notebook runs, the council (never the sample's) reaches every output, the parameters reach
+  the results, the neighbours study works for a second set of councils, the pack's figures
+  agree with the generated data, and the stage notebooks, given blank templates, say what to
+  fill in;
 - notebooks that do not apply are reported as such, with what they need; optional inputs left
   out are named; a toolkit error's own message reaches the runner's summary.
 """
@@ -168,43 +172,122 @@ def test_optional_inputs_left_out(tmp_path):
 
 # ------------------------------------------------------------------ a second council
 
+#: Parameters the second council's config gives two notebooks (they must reach the outputs).
+OTHER_SCORES = {"understanding": 5, "senior_support": 5, "finding_data": 5, "data_quality": 1,
+                "joined_up": 4}
+OTHER_PARAMETERS = {"00_start_here": {"BARRIER_SCORES": OTHER_SCORES},
+                    "spend_neighbours": {"TOP_N": 5}}
+
+
 @pytest.fixture(scope="module")
 def second(tmp_path_factory):
+    """A second council end to end, as a council would do it, in one run of the whole
+    collection (the slowest thing the tests do, so done once): ``toolkit init`` on its
+    downloads; then the config completed by hand with what init cannot find — the neighbours'
+    spend and the ONS population the council gathers itself — and parameters for two
+    notebooks; then ``toolkit run``."""
+    import yaml
+
+    from toolkit_helpers.samples.council import config_dict
+
     tmp = tmp_path_factory.mktemp("second-init")
     downloads = tmp / "downloads"
     council = samples.SECOND_COUNCIL
     samples.generate(downloads, council, topics=["spend", "procurement", "claimants", "transport"])
-    before = _hashes(downloads)
+    gathered = tmp / "gathered"
+    samples.generate(gathered, council, topics=["neighbours"])
+    before = _hashes(downloads) | _hashes(gathered)
     res = onboard.init(downloads, name=council.name, gss_code=council.gss_code,
                        config_out=tmp / "councils" / "second.yaml")
-    results, text = _run(res.config)
-    return {"tmp": tmp, "downloads": downloads, "before": before, "init": res,
-            "results": results, "text": text, "council": council,
-            "out": load_config(res.config).output_dir}
+    doc = yaml.safe_load(res.config.read_text(encoding="utf-8"))
+    extra = config_dict(gathered, council, res.config.parent)
+    doc["data"].update({k: extra["data"][k] for k in ("neighbours", "population")})
+    doc["council"]["statistical_neighbours"] = extra["council"]["statistical_neighbours"]
+    doc["notebook_parameters"] = OTHER_PARAMETERS
+    full = res.config.with_name("second-completed.yaml")
+    full.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    results, text = _run(full)
+    return {"tmp": tmp, "downloads": downloads, "gathered": gathered, "before": before,
+            "init": res, "config": full, "results": results, "text": text, "council": council,
+            "out": load_config(full).output_dir}
 
 
 @pytest.mark.slow
 def test_init_and_run_for_a_second_council(second):
     res, council = second["init"], second["council"]
-    assert _hashes(second["downloads"]) == second["before"], "init or run changed a file"
+    assert _hashes(second["downloads"]) | _hashes(second["gathered"]) == second["before"], \
+        "init or run changed a file"
     kinds = {c.file.name: c.kind for c in res.files}
     assert "unknown" not in kinds.values(), res.table()
     assert {"spend", "ocds", "claimants", "station_counts", "daily_journeys", "stops",
             "service_locations"} <= set(kinds.values())
     text = res.config.read_text()
     assert "data/sample" not in text and council.name in text
-    # init gives no neighbours' spend (a council gathers that itself): that study alone is not
-    # applicable, and says so; every other notebook runs
-    status = {r.name: r.status for r in second["results"]}
-    assert status.pop("spend_neighbours") == "not_applicable", second["text"]
-    assert set(status.values()) == {"ok"}, second["text"]
+    # with the neighbours' spend the council gathered, every notebook of the collection runs
     out = second["out"]
+    summary = json.loads((out / "run.json").read_text())
+    assert summary["council"] == council.name and summary["gss_code"] == council.gss_code
+    assert {n["name"] for n in summary["notebooks"]} == {n.name for n in discover(ROOT)}
+    assert {n["name"]: n["status"] for n in summary["notebooks"]} == \
+        {n.name: "ok" for n in discover(ROOT)}, second["text"]
     pack = json.loads((out / "business_case.json").read_text())
     origins = {o for s in pack["sections"] for o in s["origins"]}
     assert origins == {"council", "template"}
     html = (out / "business_case.html").read_text()
     assert not SAMPLE_CASE.search(html) and not SAMPLE_CASE.search(_docx_text(out / "business_case.docx"))
     assert "Still to fill in" in html and "Still to fill in" in _docx_text(out / "business_case.docx")
+
+
+@pytest.mark.slow
+def test_the_council_reaches_every_notebooks_outputs(second):
+    import nbformat
+
+    council, out = second["council"], second["out"]
+    for info in discover(ROOT):
+        nb = nbformat.read(out / "notebooks" / f"{info.name}.ipynb", as_version=4)
+        text = "".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+                       for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+        assert council.name in text and council.gss_code in text, info.name
+        assert samples.SAMPLE_COUNCIL.name not in text, info.name
+        assert not any(o.get("output_type") == "error" for c in nb.cells
+                       if c.cell_type == "code" for o in c.outputs), info.name
+    manifests = read_manifests(out)
+    assert manifests and all(m["council"] == council.name for m in manifests.values())
+
+
+@pytest.mark.slow
+def test_notebook_parameters_from_the_config_change_the_result(second):
+    out = second["out"]
+    text = (out / "00_start_here" / "why_open_data.md").read_text()
+    assert "Unclear who maintains a dataset" in text and "(score 1)" in text
+    table = (out / "00_start_here" / "barriers_self_assessment.csv").read_text().splitlines()
+    assert table[1].startswith("\"Unclear who maintains a dataset, so quality is uncertain\",1")
+    conc = (out / "spend_neighbours" / "neighbours_concentration.csv").read_text()
+    assert "top_5_share" in conc.splitlines()[0]  # TOP_N: 5
+
+
+@pytest.mark.slow
+def test_the_neighbours_study_for_the_second_councils_neighbours(second):
+    """The neighbours study with a second synthetic set of councils (the second council's
+    neighbours, in four published layouts): their figures, alt text, and the business case's
+    strategic and commercial cases."""
+    import pandas as pd
+
+    from toolkit_helpers.report import collect
+
+    out = second["out"]
+    manifest = json.loads((out / "spend_neighbours" / "manifest.json").read_text())
+    assert manifest["council"] == second["council"].name
+    assert {"strategic", "commercial"} <= {e["case"] for e in manifest["entries"]}
+    assert all(len(e["alt"]) > 40 for e in manifest["entries"] if e["kind"] == "figure")
+    per = pd.read_csv(out / "spend_neighbours" / "spend_per_resident.csv")
+    assert per["council"].tolist()[0] == "Castlemere"
+    assert set(per["council"]) == {"Castlemere", "Anytown", "Dunholt", "Kestrel Vale"}
+    pack = collect(out, load_config(second["config"]), expected=["spend_neighbours"])
+    assert {"neighbours_findings", "spend_per_resident_chart"} <= \
+        {i.name for i in pack.items["strategic"] if i.notebook == "spend_neighbours"}
+    assert {"neighbours_concentration", "neighbours_sme_vcse_local"} <= \
+        {i.name for i in pack.items["commercial"] if i.notebook == "spend_neighbours"}
 
 
 @pytest.mark.slow
