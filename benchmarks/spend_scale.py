@@ -373,7 +373,9 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000],
                    help="sizes to run (lines); 100000000 is possible but long")
-    p.add_argument("--rounds", type=int, default=3, help="runs of each approach (median)")
+    p.add_argument("--rounds", type=int, nargs="+", default=[3],
+                   help="runs of each approach (median): one number for every size, or one "
+                        "per size (e.g. --rows 1000000 100000000 --rounds 3 1)")
     p.add_argument("--councils", type=int, default=20, help="councils in the generated data")
     p.add_argument("--skip", nargs="*", default=[], metavar="NAME[@ROWS]",
                    help=f"approaches to skip (at one size with @ROWS): {', '.join(APPROACHES)}")
@@ -387,9 +389,12 @@ def main(argv=None) -> int:
     for s in a.skip:
         if s.partition("@")[0] not in APPROACHES:
             p.error(f"--skip {s!r}: approaches are {', '.join(APPROACHES)}")
+    if len(a.rounds) not in (1, len(a.rows)):
+        p.error("--rounds: give one number, or one per size in --rows")
+    rounds = a.rounds * len(a.rows) if len(a.rounds) == 1 else a.rounds
     sizes = []
-    for rows in a.rows:
-        size = run_size(rows, a.rounds, a.skip, a.force_naive, a.councils)
+    for rows, n in zip(a.rows, rounds):
+        size = run_size(rows, n, a.skip, a.force_naive, a.councils)
         sizes.append(size)
         print("\n" + table(size), flush=True)
     print("\n" + extrapolate(sizes[-1], a.england_councils, a.lines_per_council, a.years))

@@ -1111,3 +1111,13 @@ def test_whitespace_list_is_pythons_own():
     every = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
     assert spend.PY_WHITESPACE == every
     assert all(("a" + ch + "b" + ch).strip() == "a" + ch + "b" for ch in spend.PY_WHITESPACE)
+
+
+def test_no_synonym_has_a_digit_and_every_one_a_letter():
+    """The header search passes over cells with a digit or without a letter on this ground."""
+    import re
+
+    assert not [k for k in spend.SYNONYM_INDEX if re.search(r"\d", k)]
+    assert all(re.search(r"[a-z]", k) for k in spend.SYNONYM_INDEX)
+    assert spend.header_score(["Supplier", "Amount", "T0001-1", "2023-01-01"]) == 2
+    assert spend.header_score(["Supplier 2", "Amount1"]) == 0  # digits: no field named

@@ -185,6 +185,12 @@ def test_many_generated_council_files_same_as_pandas(tmp_path, pipe):
     df = assert_same(pipe, sorted(files))
     assert pipe.totals() == {"lines": len(df), "net": round(float(df["amount"].sum()), 2),
                              "files": len(files)}
+    # each cache file holds its file's lines in file order, and only its own
+    for part in pipe.parts:
+        rows = duckdb.sql(f"SELECT source_file, source_row FROM read_parquet('{part}')").df()
+        assert rows["source_file"].nunique() == 1
+        assert rows["source_row"].is_monotonic_increasing and rows["source_row"].is_unique
+    assert not list(pipe.cache_dir.glob(".batch*"))  # the batch's working folder is gone
 
 
 def test_cache_is_reused_and_invalidated_by_a_change(tmp_path):

@@ -240,6 +240,7 @@ _CAMEL_2 = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -269,9 +270,11 @@ SYNONYM_INDEX = _synonym_index()
 
 @functools.lru_cache(maxsize=65536)
 def _named_field(cell: str) -> str | None:
-    """The field a header cell names by the synonym table, or None (a cell of ASCII text
-    without a letter — a number, a date, an amount — names none: every synonym has letters)."""
-    if cell.isascii() and cell.lower() == cell.upper():
+    """The field a header cell names by the synonym table, or None. Decided without the
+    synonym key where it can be: a cell of ASCII text without a letter (a number, a date, an
+    amount) or with an ASCII digit (a reference, an ID) names none, since every synonym has
+    letters and none has a digit (a test keeps it so), and :func:`header_key` keeps digits."""
+    if (cell.isascii() and cell.lower() == cell.upper()) or _ASCII_DIGIT.search(cell):
         return None
     hit = SYNONYM_INDEX.get(header_key(cell))
     return hit[0] if hit else None

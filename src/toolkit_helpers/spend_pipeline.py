@@ -37,6 +37,7 @@ import hashlib
 import io as _io
 import json
 import os
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -628,39 +629,11 @@ class SpendPipeline:
         latin1 = plan["encoding"] == "latin-1"
         if latin1:
             parsed.append("(" + " OR ".join(_latin1_suspect(c) for c in sorted(used)) + ") AS _enc")
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT {', '.join(parsed)} "
-                         f"FROM raw WHERE _why = 0")
-        self.con.execute("DROP TABLE raw")
-        # per file: what sends it to load_spend (which then gives its exact result or error)
-        checks = ["count(*) FILTER (WHERE _only_amount AND amount IS NOT NULL) > 0"]
-        reasons = ["rows with only an amount (possible unlabelled totals)"]
-        if latin1:
-            checks.append("bool_or(_enc)")
-            reasons.append("Windows-1252 characters in 0x80–0x9F, or UTF-8 lines, after the "
-                           "first records")
-        for fld in det.alternatives:
-            checks.append(f"NOT bool_or(_used_{fld})")
-            reasons.append(f"the column chosen for {fld} is empty")
-        for f in amount_fields:  # decimal commas, or commas not in thousands groups
-            checks.append(f"coalesce(bool_or(_sus_{f}), false)")
-            reasons.append(f"{f} values with a comma that is not a thousands separator")
-        for f in amount_fields + date_fields:
-            n_filled = f"count(*) FILTER (WHERE NOT _e_{f})"
-            checks.append(f"{n_filled} >= 3 AND count(*) FILTER (WHERE NOT _e_{f} AND {f} IS NULL) "
-                          f"> {spend.REJECT_SHARE} * {n_filled}")
-            reasons.append(f"most {f} values cannot be read")
-        failing: dict[int, str] = {}
-        counts: dict[int, int] = {}
-        for row in self.con.execute(f"SELECT _k, count(*), {', '.join(checks)} FROM parsed "
-                                    f"GROUP BY _k").fetchall():
-            counts[row[0]] = int(row[1])
-            hit = [r for r, flag in zip(reasons, row[2:]) if flag]
-            if hit:
-                failing[row[0]] = hit[0]
         select = []
         for f in CACHE_COLUMNS:
             if f == "source_file":
-                select.append("{source_file} AS source_file")
+                names = ", ".join(_q(p.name) for p, _, _ in batch)
+                select.append(f"list_extract([{names}], _k + 1) AS source_file")
             elif f == "source_row":
                 select.append("_row AS source_row")
             elif f in col:
@@ -671,35 +644,95 @@ class SpendPipeline:
                 kind = ("TIMESTAMP" if f in spend.DATE_FIELDS else
                         "DOUBLE" if f in spend.AMOUNT_FIELDS else "VARCHAR")
                 select.append(f"CAST(NULL AS {kind}) AS {f}")
+        helpers = ([f"_{x}_{f}" for f in amount_fields for x in ("e", "sus")]
+                   + [f"_e_{f}" for f in date_fields] + ["_only_amount"]
+                   + [f"_used_{fld}" for fld in det.alternatives] + (["_enc"] if latin1 else []))
+        # one pass: the kept records parsed and written, one Parquet file per input file (in
+        # file order), with the helper columns the per-file checks below read back (the
+        # summaries read only CACHE_COLUMNS)
+        out = self.cache_dir / f".batch.{os.getpid()}.tmp"
+        shutil.rmtree(out, ignore_errors=True)
         try:
+            self.con.execute(f"COPY (SELECT {', '.join(select + helpers)}, _k FROM "
+                             f"(SELECT {', '.join(parsed)} FROM raw WHERE _why = 0)) "
+                             f"TO {_q(str(out))} (FORMAT parquet, PARTITION_BY (_k), "
+                             f"COMPRESSION {PARQUET_CODEC})")
+            self.con.execute("DROP TABLE raw")
+            written = {int(d.name.partition("=")[2]): sorted(d.glob("*.parquet"))
+                       for d in out.glob("_k=*")}
+            # per file: what sends it to load_spend (which then gives its exact result or error)
+            checks = ["count(*) FILTER (WHERE _only_amount AND amount IS NOT NULL) > 0"]
+            reasons = ["rows with only an amount (possible unlabelled totals)"]
+            if latin1:
+                checks.append("bool_or(_enc)")
+                reasons.append("Windows-1252 characters in 0x80–0x9F, or UTF-8 lines, after the "
+                               "first records")
+            for fld in det.alternatives:
+                checks.append(f"NOT bool_or(_used_{fld})")
+                reasons.append(f"the column chosen for {fld} is empty")
+            for f in amount_fields:  # decimal commas, or commas not in thousands groups
+                checks.append(f"coalesce(bool_or(_sus_{f}), false)")
+                reasons.append(f"{f} values with a comma that is not a thousands separator")
+            for f in amount_fields + date_fields:
+                n_filled = f"count(*) FILTER (WHERE NOT _e_{f})"
+                checks.append(f"{n_filled} >= 3 AND count(*) FILTER (WHERE NOT _e_{f} AND {f} "
+                              f"IS NULL) > {spend.REJECT_SHARE} * {n_filled}")
+                reasons.append(f"most {f} values cannot be read")
+            failing: dict[int, str] = {}
+            counts: dict[int, int] = {}
+            if written:
+                every = "[" + ", ".join(_q(str(x)) for fs in written.values() for x in fs) + "]"
+                for row in self.con.execute(
+                        f"SELECT _k, count(*), {', '.join(checks)} FROM read_parquet({every}, "
+                        f"hive_partitioning = true, hive_types = {{'_k': INTEGER}}) "
+                        f"GROUP BY _k").fetchall():
+                    counts[row[0]] = int(row[1])
+                    hit = [r for r, flag in zip(reasons, row[2:]) if flag]
+                    if hit:
+                        failing[row[0]] = hit[0]
             for k, (p, target, _) in enumerate(batch):
                 if k in failing:
                     yield p, target, 0, failing[k], {}
                     continue
-                # one file at a time: the rows of a file are together in parsed (in file
-                # order, which a single COPY keeps), so the scan skips the others' row groups
-                tmp = self._tmp(target)
-                try:
-                    columns = ", ".join(select).replace("{source_file}", _q(p.name))
-                    self.con.execute(f"COPY (SELECT {columns} FROM parsed "
-                                     f"WHERE _k = {k}) TO {_q(str(tmp))} "
-                                     f"(FORMAT parquet, COMPRESSION {PARQUET_CODEC})")
-                    os.replace(tmp, target)
-                finally:
-                    tmp.unlink(missing_ok=True)
+                parts = written.get(k, [])
+                if len(parts) == 1:
+                    os.replace(parts[0], target)
+                else:  # no line kept (no file written), or the rare file written in pieces
+                    self._write_parts(parts, target)
                 d = per_file.get(k, (0,) * 5)[1:5]
                 dropped = {"title or blank rows above the header": plan["skip"] - 1}
                 dropped.update({name: int(n) for name, n in zip(DROP_REASONS, d) if n})
                 yield p, target, int(counts.get(k, 0)), "", dropped
         finally:
-            self.con.execute("DROP TABLE IF EXISTS parsed")
+            self.con.execute("DROP TABLE IF EXISTS raw")
+            shutil.rmtree(out, ignore_errors=True)
+
+    def _write_parts(self, parts: list[Path], target: Path) -> None:
+        """One cache file from several Parquet pieces of one input file (in order), or an
+        empty one (no pieces: no line of the file was kept)."""
+        import pyarrow.parquet as pq
+
+        tmp = self._tmp(target)
+        try:
+            if parts:
+                names = "[" + ", ".join(_q(str(x)) for x in parts) + "]"
+                self.con.execute(f"COPY (SELECT * FROM read_parquet({names})) TO {_q(str(tmp))} "
+                                 f"(FORMAT parquet, COMPRESSION {PARQUET_CODEC})")
+            else:
+                pq.write_table(_empty_table(), tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ queries
     def _source(self) -> str:
         if not self.parts:
             raise DataFileError("no spend files have been ingested",
                                 hint="call ingest(path) with a file, a list or a folder first.")
-        return "read_parquet([" + ", ".join(_q(str(p)) for p in self.parts) + "])"
+        # the SQL route's files carry the helper columns of its checks: only ours are read
+        files = ", ".join(_q(str(p)) for p in self.parts)
+        return (f"(SELECT {', '.join(CACHE_COLUMNS)} FROM read_parquet([{files}], "
+                f"union_by_name = true))")
 
     def sql(self, query: str):
         """Run SQL over the ingested lines (the view is called ``spend``); a pandas frame."""
