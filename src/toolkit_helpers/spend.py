@@ -1310,6 +1310,9 @@ def _tidy_block(block: Block, mapping, organisation: str | None) -> tuple[object
     # only the columns used are taken from the body (and copied only when rows are dropped)
     used = sorted(set(det.positions.values()))
     keep = body[used] if not drop.any() else body.loc[~drop, used]
+    # the block's other cells are not needed from here: let them go before the parsing (a
+    # large file's unused columns are tens of MB)
+    block.frame = frame = filled_all = body = filled = drop = reasons = None
     rows = (keep.index.to_numpy() + 1).astype("int64")
     out = pd.DataFrame(index=keep.index)
     issues = pd.Series("", index=keep.index, dtype="str")
