@@ -533,7 +533,9 @@ class SpendPipeline:
         One read of the CSVs (the columns used stripped as Python strips, the others kept as
         read and looked at only where a rule needs them), each record's fate (kept, or set
         aside as blank, repeated header, totals, no content) decided in the same pass; then one
-        parse of the kept records and one write of the Parquet files."""
+        ``COPY`` that parses the kept records and writes them, partitioned by file, one Parquet
+        file per input (a ``COPY`` from one table keeps its rows' order: DuckDB's order
+        preservation), with the helper columns the per-file checks then read back."""
         import duckdb
 
         plan = batch[0][2]
