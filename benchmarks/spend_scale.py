@@ -2,7 +2,7 @@
 a polars lazy scan, and the toolkit's SpendPipeline (cold: first ingest; warm: from its cache).
 
     .venv/bin/python benchmarks/spend_scale.py --rows 1000000 10000000
-    .venv/bin/python benchmarks/spend_scale.py --rows 1000000 10000000 100000000   # long
+    .venv/bin/python benchmarks/spend_scale.py --rows 1000000 10000000 100000000 --rounds 3 3 1  # long
     .venv/bin/python benchmarks/spend_scale.py --rows 100000 --rounds 1           # a smoke run
 
 For each size, N lines are generated (seeded) by ``toolkit_helpers.samples.spend_scale`` into a
