@@ -464,3 +464,18 @@ def test_rows_set_aside_are_reported_as_load_spend_reports_them(tmp_path, pipe):
     with SpendPipeline(pipe.cache_dir) as again:
         again.ingest(f)
         assert again.files[0].route == "cache" and again.files[0].dropped == want
+
+
+def test_a_folder_already_in_the_cache_folder_is_never_touched(tmp_path):
+    """The batch's working folder is made fresh for it; a folder of the same look that was
+    there before (someone else's, or left by a crash) is neither reused nor deleted."""
+    cache = tmp_path / "cache"
+    theirs = cache / f".batch.{os.getpid()}.tmp"
+    theirs.mkdir(parents=True)
+    (theirs / "keep.txt").write_text("mine")
+    f = write(tmp_path / "s.csv", "Supplier,Amount\nA,10\nB,5\n")
+    with SpendPipeline(cache) as p:
+        p.ingest(f)
+        assert p.files_table()["route"].tolist() == ["duckdb"] and p.totals()["net"] == 15
+    assert (theirs / "keep.txt").read_text() == "mine"
+    assert sorted(x.name for x in cache.iterdir() if x.name.startswith(".batch")) == [theirs.name]

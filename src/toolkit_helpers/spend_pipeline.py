@@ -38,6 +38,7 @@ import io as _io
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -652,8 +653,8 @@ class SpendPipeline:
         # one pass: the kept records parsed and written, one Parquet file per input file (in
         # file order), with the helper columns the per-file checks below read back (the
         # summaries read only CACHE_COLUMNS)
-        out = self.cache_dir / f".batch.{os.getpid()}.tmp"
-        shutil.rmtree(out, ignore_errors=True)
+        # a folder made here for this batch alone (never one that was there before)
+        out = Path(tempfile.mkdtemp(prefix=".batch-", suffix=".tmp", dir=self.cache_dir))
         try:
             self.con.execute(f"COPY (SELECT {', '.join(select + helpers)}, _k FROM "
                              f"(SELECT {', '.join(parsed)} FROM raw WHERE _why = 0)) "
