@@ -368,10 +368,35 @@ def test_one_mapping_or_a_sheet_for_the_councils_files(tmp_path):
     assert got[0].net == 30.25 and got[0].undated_lines == 0
     with pytest.raises(ValueError, match="config or mapping"):
         nb.aggregate(src, config=cfg, mapping={"supplier": "Payee name"})
-    # a sheet the config names cannot be given to the pipeline: said, naming the file
-    with pytest.warns(UserWarning, match=r"own_b.csv: the config reads only sheet 'Data'"):
-        nb.aggregate(src, cache_dir=tmp_path / "c2",
-                     mapping=lambda f: ({"supplier": "Payee name", "amount": "Sum"}, "Data"))
+    # a CSV has no sheets: a sheet the config names for it changes nothing
+    got = nb.aggregate(src, cache_dir=tmp_path / "c2",
+                       mapping=lambda f: ({"supplier": "Payee name", "amount": "Sum"}, "Data"))
+    assert got[0].net == 30.25
+
+
+def test_the_sheet_the_config_names_is_the_one_read(tmp_path):
+    """A workbook of the council's own spend whose config reads one sheet (mappings.spend
+    with ``sheet:``): the study reads that sheet only, as the spend case study does."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Summary"
+    ws.append(["Payee name", "Sum", "Date"])
+    ws.append(["Everyone", 999.0, "01/04/2024"])
+    ws = wb.create_sheet("Data")
+    ws.append(["Payee name", "Sum", "Date"])
+    ws.append(["Acme Ltd", 10.0, "02/04/2024"])
+    ws.append(["Cobble Co", 20.25, "03/04/2024"])
+    book = tmp_path / "own.xlsx"
+    wb.save(book)
+    src = [nb.CouncilSource("E07000003", "C", [book], is_council=True)]
+    columns = {"supplier": "Payee name", "amount": "Sum", "payment_date": "Date"}
+    got = nb.aggregate(src, cache_dir=tmp_path / "c", mapping=lambda f: (columns, "Data"))
+    want = spend.load_spend(book, columns, sheet="Data")
+    assert got[0].net == 30.25 == round(float(want["amount"].sum()), 2) and got[0].lines == 2
+    every = nb.aggregate(src, cache_dir=tmp_path / "c", mapping=columns)  # no sheet: both
+    assert every[0].net == 1029.25 and every[0].lines == 3
 
 
 def test_missing_folder_and_empty_inputs(tmp_path):

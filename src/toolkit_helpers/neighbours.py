@@ -28,7 +28,6 @@ from __future__ import annotations
 import math
 import re
 import tempfile
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -320,21 +319,15 @@ def _mapping_rule(mapping):
     return rule
 
 
-def _by_mapping(files, mapping) -> list[tuple[dict | None, list[Path]]]:
-    """``files`` grouped by the column mapping each takes (first use first, files in order).
-    A workbook the mapping reads one sheet of is read whole by the pipeline: warned."""
+def _by_mapping(files, mapping) -> list[tuple[dict | None, str | int | None, list[Path]]]:
+    """``files`` grouped by the column mapping and sheet each takes (first use first, files in
+    order): ``[(mapping, sheet, files)]``."""
     rule = _mapping_rule(mapping)
     groups: dict = {}
     for f in files:
         m, sheet = rule(f)
-        if sheet is not None:
-            warnings.warn(f"{Path(f).name}: the config reads only sheet {sheet!r} of it "
-                          "(mappings.spend), but this notebook reads every sheet of a workbook, "
-                          "so its figures for this file may differ from the spend case study's; "
-                          "save that sheet as a CSV and give the CSV in data.spend instead.",
-                          UserWarning, stacklevel=3)
-        key = None if m is None else tuple(sorted((k, str(v)) for k, v in m.items()))
-        groups.setdefault(key, (m, []))[1].append(Path(f))
+        key = (None if m is None else tuple(sorted((k, str(v)) for k, v in m.items())), sheet)
+        groups.setdefault(key, (m, sheet, []))[2].append(Path(f))
     return list(groups.values())
 
 
@@ -357,8 +350,8 @@ def aggregate_council(src: CouncilSource, cache_dir, mapping=None) -> CouncilSpe
     groups = _by_mapping(src.files, mapping)
     sub = Path(cache_dir) / (src.code or re.sub(r"\W+", "_", src.name))
     with SpendPipeline(sub) as p:
-        for m, files in groups:
-            p.ingest(files, mapping=m, organisation=src.name)
+        for m, sheet, files in groups:
+            p.ingest(files, mapping=m, organisation=src.name, sheet=sheet)
         for f in p.files:
             out.routes[f.route] = out.routes.get(f.route, 0) + 1
         out.files = len(p.files)

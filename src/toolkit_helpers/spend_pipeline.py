@@ -315,10 +315,12 @@ class _UsePandas(Exception):
     """This file needs load_spend's full rules (the reason is the message)."""
 
 
-def _cache_name(path: Path, mapping: Mapping | None, organisation: str | None) -> str:
+def _cache_name(path: Path, mapping: Mapping | None, organisation: str | None,
+                sheet: str | int | None = None) -> str:
     st = path.stat()
+    chosen = [] if sheet is None else [["sheet", sheet]]  # (no sheet: the names as before)
     key = json.dumps([str(path.resolve()), st.st_size, st.st_mtime_ns, mapping or {},
-                      organisation, CACHE_VERSION], sort_keys=True, default=str)
+                      organisation, CACHE_VERSION] + chosen, sort_keys=True, default=str)
     return hashlib.sha256(key.encode()).hexdigest()[:24] + ".parquet"
 
 
@@ -452,18 +454,19 @@ class SpendPipeline:
 
     # ------------------------------------------------------------------ ingest
     def ingest(self, path, mapping: Mapping | None = None, organisation: str | None = None,
-               refresh: bool = False) -> "SpendPipeline":
+               refresh: bool = False, sheet: str | int | None = None) -> "SpendPipeline":
         """Add published spend files (a file, a list, or a folder) to the cache.
 
-        Files already cached (same path, size, modification time and mapping) are not read
-        again. CSVs with the same layout are read together, in batches of about
+        ``sheet``: for workbooks, the one sheet to read (as ``load_spend``'s ``sheet``); CSVs
+        ignore it. Files already cached (same path, size, modification time, mapping and
+        sheet) are not read again. CSVs with the same layout are read together, in batches of about
         :data:`BATCH_BYTES`, so memory stays bounded however many files there are.
         """
         results: dict[Path, FileResult] = {}
         todo: list[tuple[Path, Path, dict]] = []
         paths = spend._paths(path)
         for p in paths:
-            target = self.cache_dir / _cache_name(p, mapping, organisation)
+            target = self.cache_dir / _cache_name(p, mapping, organisation, sheet)
             if target.exists() and not refresh:
                 side = _read_side(target)
                 n = side.get("rows")
@@ -476,7 +479,7 @@ class SpendPipeline:
             try:
                 todo.append((p, target, _plan(p, mapping)))
             except _UsePandas as why:
-                results[p] = self._via_pandas(p, target, mapping, organisation, str(why))
+                results[p] = self._via_pandas(p, target, mapping, organisation, str(why), sheet)
         groups: dict[tuple, list] = {}
         for item in todo:
             groups.setdefault(_signature(item[2]), []).append(item)
@@ -501,19 +504,20 @@ class SpendPipeline:
             self.parts.append(self.cache_dir / results[p].cache)
         return self
 
-    def _via_pandas(self, p: Path, target: Path, mapping, organisation, why: str) -> FileResult:
-        n, dropped = self._ingest_pandas(p, target, mapping, organisation)
+    def _via_pandas(self, p: Path, target: Path, mapping, organisation, why: str,
+                    sheet=None) -> FileResult:
+        n, dropped = self._ingest_pandas(p, target, mapping, organisation, sheet)
         _write_side(target, {"route": "pandas", "why": why, "dropped": dropped, "rows": n})
         return FileResult(p.name, "pandas", n, why, target.name, dropped)
 
     def _tmp(self, target: Path) -> Path:
         return target.with_name(f".{target.stem}.{os.getpid()}.tmp")
 
-    def _ingest_pandas(self, p: Path, target: Path, mapping, organisation) -> int:
+    def _ingest_pandas(self, p: Path, target: Path, mapping, organisation, sheet=None) -> int:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        df = spend.load_spend(p, mapping, organisation=organisation)
+        df = spend.load_spend(p, mapping, sheet=sheet, organisation=organisation)
         dropped = _merged_dropped(df.attrs["report"]["files"])
         df = df[list(CACHE_COLUMNS)]
         table = pa.Table.from_pandas(df, schema=_schema(), preserve_index=False)
