@@ -71,13 +71,10 @@ def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-_PY_WHITESPACE = spend.PY_WHITESPACE
-
-
 def _strip(expr: str) -> str:
     """Python's ``str.strip()`` (Unicode spaces) in SQL: DuckDB's fast ``trim`` of spaces,
     and the slower trim of every whitespace character only where one is left at an end."""
-    ws, t = _q(_PY_WHITESPACE), f"trim({expr})"
+    ws, t = _q(spend.PY_WHITESPACE), f"trim({expr})"
     return (f"(CASE WHEN contains({ws}, left({t}, 1)) OR contains({ws}, right({t}, 1)) "
             f"THEN trim({expr}, {ws}) ELSE {t} END)")
 
@@ -651,9 +648,10 @@ class SpendPipeline:
                 kind = ("TIMESTAMP" if f in spend.DATE_FIELDS else
                         "DOUBLE" if f in spend.AMOUNT_FIELDS else "VARCHAR")
                 select.append(f"CAST(NULL AS {kind}) AS {f}")
-        helpers = ([f"_{x}_{f}" for f in amount_fields for x in ("e", "sus")]
-                   + [f"_e_{f}" for f in date_fields] + ["_only_amount"]
-                   + [f"_used_{fld}" for fld in det.alternatives] + (["_enc"] if latin1 else []))
+        # the helper columns of the checks below: every parsed column named with a "_" but the
+        # file's number and the row's
+        aliases = [e.rsplit(" AS ", 1)[-1] for e in parsed]
+        helpers = [n for n in aliases if n.startswith("_") and n not in ("_k", "_row")]
         # one pass: the kept records parsed and written, one Parquet file per input file (in
         # file order), with the helper columns the per-file checks below read back (the
         # summaries read only CACHE_COLUMNS)
